@@ -1,0 +1,3 @@
+// Types and JSON schemas of the console API, shared by web-k8s and backend-k8s.
+// Each domain has its own module; this file only re-exports them.
+export * from './errors.js';
