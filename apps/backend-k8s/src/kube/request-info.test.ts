@@ -30,7 +30,7 @@ const resourceCases: [string, string, Expected][] = [
   ['POST', '/api/v1/namespaces/other/pods/foo/exec', { verb: 'create', namespace: 'other', resource: 'pods', name: 'foo', subresource: 'exec' }],
   ['POST', '/api/v1/namespaces/other/pods/foo/eviction', { verb: 'create', namespace: 'other', resource: 'pods', name: 'foo', subresource: 'eviction' }],
   ['PUT', '/api/v1/namespaces/other/pods/foo/status', { verb: 'update', namespace: 'other', resource: 'pods', name: 'foo', subresource: 'status' }],
-  ['GET', '/api/v1/namespaces/other/pods/foo/subpath/not/interpreted', { verb: 'get', resource: 'pods', name: 'foo', subresource: 'subpath' }],
+  ['GET', '/api/v1/namespaces/other/pods/foo/subpath/not/interpreted', { verb: 'get', namespace: 'other', resource: 'pods', name: 'foo', subresource: 'subpath' }],
   // cluster-scoped
   ['GET', '/api/v1/nodes', { verb: 'list', apiVersion: 'v1', resource: 'nodes' }],
   ['GET', '/api/v1/nodes/n1', { verb: 'get', resource: 'nodes', name: 'n1' }],
@@ -46,7 +46,7 @@ const resourceCases: [string, string, Expected][] = [
   // named groups
   ['GET', '/apis/apps/v1/namespaces/other/deployments', { verb: 'list', apiGroup: 'apps', apiVersion: 'v1', namespace: 'other', resource: 'deployments' }],
   ['GET', '/apis/apps/v1/namespaces/other/deployments/web', { verb: 'get', apiGroup: 'apps', namespace: 'other', resource: 'deployments', name: 'web' }],
-  ['PUT', '/apis/apps/v1/namespaces/other/deployments/web/scale', { verb: 'update', apiGroup: 'apps', resource: 'deployments', name: 'web', subresource: 'scale' }],
+  ['PUT', '/apis/apps/v1/namespaces/other/deployments/web/scale', { verb: 'update', apiGroup: 'apps', namespace: 'other', resource: 'deployments', name: 'web', subresource: 'scale' }],
   ['GET', '/apis/apps/v1/deployments', { verb: 'list', apiGroup: 'apps', resource: 'deployments' }],
   ['GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/admin', { verb: 'get', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: 'admin' }],
   ['GET', '/apis/example.com/v1alpha1/namespaces/x/widgets', { verb: 'list', apiGroup: 'example.com', apiVersion: 'v1alpha1', namespace: 'x', resource: 'widgets' }],
