@@ -1,0 +1,209 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Broadcaster, type ClusterChange } from './broadcaster';
+import { replicationMetrics } from './metrics';
+import { parseAddress, type Peer } from './peer-discovery';
+import { RequestVerifier } from './signing';
+
+const secret = 'broadcast-test-secret-0123456789abcdef';
+const servers: Server[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+async function peerServer(handler: Handler): Promise<Peer> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => handler(req, res, body));
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return parseAddress(`127.0.0.1:${(server.address() as AddressInfo).port}`, 0);
+}
+
+/** A port nothing listens on: bound, then released. */
+async function deadPeer(): Promise<Peer> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return parseAddress(`127.0.0.1:${port}`, 0);
+}
+
+function setup(peers: Peer[], extra: Partial<ConstructorParameters<typeof Broadcaster>[0]> = {}) {
+  const registry = new Registry();
+  const metrics = replicationMetrics(registry);
+  const logs: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
+  const broadcaster = new Broadcaster({
+    discovery: { discover: async () => ({ method: 'instance-addresses', peers }) },
+    secret,
+    timeoutMs: 2000,
+    backoffMs: 10,
+    origin: 'replica-a',
+    logger: {
+      info: (obj, msg) => logs.push({ level: 'info', obj: obj as Record<string, unknown>, msg }),
+      warn: (obj, msg) => logs.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }),
+    },
+    metrics,
+    ...extra,
+  });
+  return { broadcaster, registry, logs };
+}
+
+async function counterValues(registry: Registry, name: string) {
+  const metric = await registry.getSingleMetric(name)!.get();
+  return metric.values.map((v) => ({ labels: v.labels, value: v.value }));
+}
+
+const change: ClusterChange = { id: 'c-1', action: 'updated', version: 4 };
+
+describe('Broadcaster', () => {
+  it('sends a signed reload to every peer and logs each outcome', async () => {
+    const verifier = new RequestVerifier(secret);
+    const received: { url: string; body: unknown }[] = [];
+    const handler: Handler = (req, res, body) => {
+      const v = verifier.verify(req.method!, req.url!, body, req.headers);
+      received.push({ url: req.url!, body: JSON.parse(body) });
+      res.statusCode = v.ok ? 200 : 403;
+      res.end('{}');
+    };
+    const peers = [await peerServer(handler), await peerServer(handler)];
+    const { broadcaster, registry, logs } = setup(peers);
+    const report = await broadcaster.broadcast(change);
+    expect(report.peers.map((p) => p.outcome)).toEqual(['ok', 'ok']);
+    expect(received).toEqual([
+      { url: '/api/v1/internal/clusters/c-1/reload', body: { action: 'updated', version: 4, origin: 'replica-a' } },
+      { url: '/api/v1/internal/clusters/c-1/reload', body: { action: 'updated', version: 4, origin: 'replica-a' } },
+    ]);
+    expect(logs.filter((l) => l.msg === 'sibling reloaded the cluster').map((l) => l.obj.peer)).toEqual(peers.map((p) => p.url));
+    expect(await counterValues(registry, 'k8s_console_reload_broadcasts_sent_total')).toEqual([{ labels: { outcome: 'ok' }, value: 2 }]);
+  });
+
+  it('returns to the caller before any peer has answered', async () => {
+    let answered = false;
+    const peer = await peerServer((_req, res) => {
+      answered = true;
+      res.end();
+    });
+    const { broadcaster } = setup([peer]);
+    const pending = broadcaster.broadcast(change);
+    expect(answered).toBe(false);
+    await pending;
+    expect(answered).toBe(true);
+  });
+
+  it('retries a failing peer with backoff, then succeeds', async () => {
+    let calls = 0;
+    const peer = await peerServer((_req, res) => {
+      calls++;
+      res.statusCode = calls < 3 ? 503 : 200;
+      res.end();
+    });
+    const { broadcaster, registry } = setup([peer]);
+    const report = await broadcaster.broadcast(change);
+    expect(report.peers).toEqual([{ url: peer.url, outcome: 'ok', attempts: 3 }]);
+    expect(await counterValues(registry, 'k8s_console_reload_broadcasts_sent_total')).toEqual([
+      { labels: { outcome: 'error' }, value: 2 },
+      { labels: { outcome: 'ok' }, value: 1 },
+    ]);
+  });
+
+  it('gives up on a dead peer after every attempt without holding up the live one', async () => {
+    const live = await peerServer((_req, res) => res.end());
+    const dead = await deadPeer();
+    const { broadcaster, registry, logs } = setup([dead, live]);
+    const report = await broadcaster.broadcast(change);
+    expect(report.peers).toEqual([
+      { url: dead.url, outcome: 'failed', attempts: 3 },
+      { url: live.url, outcome: 'ok', attempts: 1 },
+    ]);
+    expect(await counterValues(registry, 'k8s_console_reload_broadcasts_failed_total')).toEqual([{ labels: {}, value: 1 }]);
+    const warn = logs.find((l) => l.level === 'warn')!;
+    expect(warn.obj).toMatchObject({ peer: dead.url, attempts: 3, err: 'ECONNREFUSED' });
+  });
+
+  it('does not retry a peer that refuses the signature', async () => {
+    let calls = 0;
+    const peer = await peerServer((_req, res) => {
+      calls++;
+      res.statusCode = 403;
+      res.end();
+    });
+    const { broadcaster, registry } = setup([peer]);
+    const report = await broadcaster.broadcast(change);
+    expect(report.peers[0]).toMatchObject({ outcome: 'failed', attempts: 1 });
+    expect(calls).toBe(1);
+    expect(await counterValues(registry, 'k8s_console_reload_broadcasts_sent_total')).toEqual([{ labels: { outcome: 'refused' }, value: 1 }]);
+  });
+
+  it('times out a peer that never answers', async () => {
+    const hanging = await peerServer(() => {});
+    const { broadcaster, registry } = setup([hanging], { timeoutMs: 100, attempts: 2 });
+    const report = await broadcaster.broadcast(change);
+    expect(report.peers[0]).toMatchObject({ outcome: 'failed', attempts: 2 });
+    expect(await counterValues(registry, 'k8s_console_reload_broadcasts_sent_total')).toEqual([{ labels: { outcome: 'timeout' }, value: 2 }]);
+  });
+
+  it('keeps at most maxInFlight sends open at once', async () => {
+    const held: ServerResponse[] = [];
+    let open = 0;
+    let peak = 0;
+    const handler: Handler = (_req, res) => {
+      open++;
+      peak = Math.max(peak, open);
+      held.push(res);
+      res.on('finish', () => open--);
+    };
+    const peers = await Promise.all(Array.from({ length: 25 }, () => peerServer(handler)));
+    const { broadcaster } = setup(peers, { maxInFlight: 10 });
+    const done = broadcaster.broadcast(change);
+    // release held requests one at a time as they arrive, until every peer has been served
+    let served = 0;
+    while (served < 25) {
+      await new Promise((r) => setImmediate(r));
+      const next = held.shift();
+      if (next) {
+        next.end();
+        served++;
+      }
+    }
+    const report = await done;
+    expect(report.peers.every((p) => p.outcome === 'ok')).toBe(true);
+    expect(peak).toBeLessThanOrEqual(10);
+    expect(broadcaster.peakConcurrency).toBe(10);
+  });
+
+  it('drops the retries of an older change once a newer one for the same cluster is sent', async () => {
+    const seen: number[] = [];
+    let failFirst = true;
+    const peer = await peerServer((_req, res, body) => {
+      seen.push((JSON.parse(body) as { version: number }).version);
+      res.statusCode = failFirst ? 503 : 200;
+      failFirst = false;
+      res.end();
+    });
+    const { broadcaster } = setup([peer], { backoffMs: 200 });
+    const older = broadcaster.broadcast({ ...change, version: 4 });
+    // wait until the first attempt failed, then send a newer version
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const newer = await broadcaster.broadcast({ ...change, version: 5 });
+    expect(newer.peers[0]?.outcome).toBe('ok');
+    expect((await older).peers[0]?.outcome).toBe('superseded');
+    expect(seen).toEqual([4, 5]);
+  });
+
+  it('cancels pending retries on close', async () => {
+    const dead = await deadPeer();
+    const { broadcaster } = setup([dead], { backoffMs: 60_000 });
+    const pending = broadcaster.broadcast(change);
+    await new Promise((r) => setTimeout(r, 20));
+    await broadcaster.close();
+    expect((await pending).peers[0]?.outcome).toBe('cancelled');
+  });
+});

@@ -1,0 +1,209 @@
+// Tells sibling replicas that a cluster changed, by a signed POST to each one's internal reload
+// endpoint. It is the fast path only (LISTEN/NOTIFY and the reconciler heal what it misses), so it
+// never blocks the user's request, bounds how many sends run at once, and gives up after a few
+// retries instead of queueing forever behind a dead peer.
+import type { Peer, PeerDiscoveryResult } from './peer-discovery';
+import type { ReplicationMetrics } from './metrics';
+import { signRequest } from './signing';
+
+export type ClusterChangeAction = 'created' | 'updated' | 'deleted';
+
+export interface ClusterChange {
+  id: string;
+  action: ClusterChangeAction;
+  version: number;
+}
+
+export interface BroadcastLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface BroadcasterOptions {
+  discovery: { discover(): Promise<PeerDiscoveryResult> };
+  secret: string;
+  /** per attempt, per peer (BROADCAST_TIMEOUT_MS) */
+  timeoutMs: number;
+  /** sends in flight at once, across all peers and changes */
+  maxInFlight?: number;
+  /** attempts per peer including the first */
+  attempts?: number;
+  /** first retry delay; each next one is 4 times longer, with jitter */
+  backoffMs?: number;
+  /** this replica's id, so a receiver can tell who asked */
+  origin: string;
+  logger: BroadcastLogger;
+  metrics: ReplicationMetrics;
+  fetch?: typeof fetch;
+}
+
+export type PeerOutcome = 'ok' | 'failed' | 'superseded' | 'cancelled';
+
+export interface BroadcastReport {
+  change: ClusterChange;
+  peers: { url: string; outcome: PeerOutcome; attempts: number }[];
+}
+
+export function reloadPath(id: string): string {
+  return `/api/v1/internal/clusters/${encodeURIComponent(id)}/reload`;
+}
+
+type AttemptResult = { kind: 'ok' } | { kind: 'retry' | 'fatal'; detail: string; metric: 'error' | 'timeout' | 'refused' };
+
+/** A counting semaphore: at most `limit` holders at a time, waiters served in order. */
+class Slots {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<void> {
+    if (this.used < this.limit) {
+      this.used++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.used--;
+  }
+
+  get inUse(): number {
+    return this.used;
+  }
+}
+
+export class Broadcaster {
+  private readonly slots: Slots;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+  private readonly send: typeof fetch;
+  private readonly closing = new AbortController();
+  // the newest change number per (peer, cluster): an older send still retrying is dropped
+  private readonly latest = new Map<string, number>();
+  private sequence = 0;
+  private readonly running = new Set<Promise<BroadcastReport>>();
+  private peakInFlight = 0;
+
+  constructor(private readonly options: BroadcasterOptions) {
+    this.slots = new Slots(options.maxInFlight ?? 10);
+    this.attempts = Math.max(1, options.attempts ?? 3);
+    this.backoffMs = options.backoffMs ?? 200;
+    this.send = options.fetch ?? fetch;
+  }
+
+  /** The most sends that were ever in flight at once (for tests and diagnostics). */
+  get peakConcurrency(): number {
+    return this.peakInFlight;
+  }
+
+  /**
+   * Starts broadcasting and returns at once; the promise resolves (never rejects) when every
+   * peer has answered or been given up on. Callers on a user's request must not await it.
+   */
+  broadcast(change: ClusterChange): Promise<BroadcastReport> {
+    const run = this.run(change).catch((err: unknown): BroadcastReport => {
+      this.options.logger.warn({ clusterId: change.id, err: (err as Error).message }, 'reload broadcast failed');
+      return { change, peers: [] };
+    });
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+    return run;
+  }
+
+  /** Cancels retries and waits for sends in flight to end (they are aborted). */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async run(change: ClusterChange): Promise<BroadcastReport> {
+    if (this.closing.signal.aborted) return { change, peers: [] };
+    const { peers } = await this.options.discovery.discover();
+    const seq = ++this.sequence;
+    for (const peer of peers) this.latest.set(`${peer.url}|${change.id}`, seq);
+    const results = await Promise.all(peers.map((peer) => this.sendToPeer(peer, change, seq)));
+    return { change, peers: results };
+  }
+
+  private async sendToPeer(peer: Peer, change: ClusterChange, seq: number): Promise<BroadcastReport['peers'][number]> {
+    const key = `${peer.url}|${change.id}`;
+    const log = { peer: peer.url, clusterId: change.id, action: change.action, version: change.version };
+    let attempt = 0;
+    let last: AttemptResult = { kind: 'retry', detail: 'not sent', metric: 'error' };
+    try {
+      while (attempt < this.attempts) {
+        if (this.closing.signal.aborted) return { url: peer.url, outcome: 'cancelled', attempts: attempt };
+        if (this.latest.get(key) !== seq) return { url: peer.url, outcome: 'superseded', attempts: attempt };
+        attempt++;
+        last = await this.attemptWithSlot(peer, change);
+        this.options.metrics.broadcastsSent.inc({ outcome: last.kind === 'ok' ? 'ok' : last.metric });
+        if (last.kind === 'ok') {
+          this.options.logger.info({ ...log, attempt }, 'sibling reloaded the cluster');
+          return { url: peer.url, outcome: 'ok', attempts: attempt };
+        }
+        if (last.kind === 'fatal') break;
+        if (attempt < this.attempts) await this.sleep(this.backoffMs * 4 ** (attempt - 1) * (0.5 + Math.random() / 2));
+      }
+      if (this.closing.signal.aborted) return { url: peer.url, outcome: 'cancelled', attempts: attempt };
+      this.options.metrics.broadcastsFailed.inc();
+      this.options.logger.warn(
+        { ...log, attempts: attempt, err: last.kind === 'ok' ? undefined : last.detail },
+        'sibling did not reload the cluster; it will catch up by notification or reconcile',
+      );
+      return { url: peer.url, outcome: 'failed', attempts: attempt };
+    } finally {
+      if (this.latest.get(key) === seq) this.latest.delete(key);
+    }
+  }
+
+  private async attemptWithSlot(peer: Peer, change: ClusterChange): Promise<AttemptResult> {
+    await this.slots.acquire();
+    this.peakInFlight = Math.max(this.peakInFlight, this.slots.inUse);
+    try {
+      return await this.attempt(peer, change);
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  private async attempt(peer: Peer, change: ClusterChange): Promise<AttemptResult> {
+    const path = reloadPath(change.id);
+    const body = JSON.stringify({ action: change.action, version: change.version, origin: this.options.origin });
+    const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.closing.signal]);
+    try {
+      const res = await this.send(peer.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signRequest(this.options.secret, 'POST', path, body) },
+        body,
+        signal,
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.ok) return { kind: 'ok' };
+      // a refused signature or a missing route will not change by retrying; a busy peer may
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+        return { kind: 'fatal', detail: `HTTP ${res.status}`, metric: res.status === 401 || res.status === 403 ? 'refused' : 'error' };
+      }
+      return { kind: 'retry', detail: `HTTP ${res.status}`, metric: 'error' };
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      if (e.name === 'TimeoutError') return { kind: 'retry', detail: `no answer within ${this.options.timeoutMs} ms`, metric: 'timeout' };
+      return { kind: 'retry', detail: e.cause?.code ?? e.message, metric: 'error' };
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const signal = this.closing.signal;
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
