@@ -50,12 +50,19 @@ describe('PeerDiscovery', () => {
 
   it('uses INSTANCE_ADDRESSES next and recognises its own host:port', async () => {
     const { d } = discovery({
-      instanceAddresses: '127.0.0.1:3000,127.0.0.1:3001,backend-1:3000,backend-2:3000,backend-2:3000',
+      instanceAddresses: ['127.0.0.1:3000', '127.0.0.1:3001', 'backend-1:3000', 'backend-2:3000', 'backend-2:3000'],
     });
     const result = await d.discover();
     expect(result.method).toBe('instance-addresses');
     // 127.0.0.1:3000 and backend-1:3000 are this replica; the duplicate appears once
     expect(result.peers.map((p) => p.url)).toEqual(['http://127.0.0.1:3001', 'http://backend-2:3000']);
+  });
+
+  it('learns its own port late when it listens on port 0', async () => {
+    let port = 0;
+    const { d } = discovery({ instanceAddresses: '127.0.0.1:4001,127.0.0.1:4002', ownPort: () => port });
+    port = 4002;
+    expect((await d.discover()).peers.map((p) => p.url)).toEqual(['http://127.0.0.1:4001']);
   });
 
   it('asks DNS for the headless Service and uses POD_PORT', async () => {

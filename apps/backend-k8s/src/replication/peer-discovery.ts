@@ -14,10 +14,10 @@ export interface Peer {
 }
 
 export interface PeerDiscoveryConfig {
-  /** comma-separated IPs of every replica (with POD_PORT) */
-  podIps?: string | undefined;
-  /** comma-separated host:port of every replica */
-  instanceAddresses?: string | undefined;
+  /** IPs of every replica (POD_IPS, used with POD_PORT) */
+  podIps?: string[] | string | undefined;
+  /** host:port of every replica (INSTANCE_ADDRESSES) */
+  instanceAddresses?: string[] | string | undefined;
   /** headless Service name, resolved as SERVICE_NAME.POD_NAMESPACE.svc.cluster.local */
   serviceName?: string | undefined;
   podNamespace?: string | undefined;
@@ -25,8 +25,9 @@ export interface PeerDiscoveryConfig {
   podPort?: number | undefined;
   /** this replica's own IP (POD_IP), left out of the list */
   podIp?: string | undefined;
-  /** the port this replica listens on, to recognise itself in host:port lists */
-  ownPort: number;
+  /** the port this replica listens on, to recognise itself in host:port lists; a function when it
+   *  is known only after listen (PORT=0) */
+  ownPort: number | (() => number);
   /** the DNS domain of the cluster; default svc.cluster.local */
   clusterDomain?: string | undefined;
 }
@@ -54,9 +55,8 @@ export const systemResolver: AddressResolver = async (name) => {
   return found;
 };
 
-function splitList(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
+function splitList(value: string[] | string | undefined): string[] {
+  return (Array.isArray(value) ? value : (value ?? '').split(','))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
@@ -109,7 +109,12 @@ export class PeerDiscovery {
 
   /** The port peers listen on when a source gives only addresses. */
   private get peerPort(): number {
-    return this.config.podPort ?? this.config.ownPort ?? DEFAULT_PORT;
+    return this.config.podPort || this.ownPort || DEFAULT_PORT;
+  }
+
+  private get ownPort(): number {
+    const p = this.config.ownPort;
+    return typeof p === 'function' ? p() : p;
   }
 
   get method(): DiscoveryMethod {
@@ -126,7 +131,7 @@ export class PeerDiscovery {
 
   private isSelf(peer: Peer): boolean {
     if (this.config.podIp && peer.host === this.config.podIp) return true;
-    return this.local.has(peer.host) && peer.port === this.config.ownPort;
+    return this.local.has(peer.host) && peer.port === this.ownPort;
   }
 
   /**
