@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './common.js';
 export * from './auth.js';
 export * from './clusters.js';
+export * from './rbac.js';
+export * from './audit.js';

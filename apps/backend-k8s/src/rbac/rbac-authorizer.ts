@@ -1,0 +1,83 @@
+// The Authorizer every way into a cluster calls: it resolves a subject to the rules of the roles
+// bound to it (directly or through a group) and decides with rules.ts.
+//
+// Resolving needs the database, and a proxied page load makes dozens of decisions, so the rules of
+// each subject are cached. A change on this replica clears the cache at once (invalidate()); a
+// change on a sibling replica is picked up when the entry expires (ttlMs, a few seconds).
+import type { PolicyRule } from '@k8s-console/contracts';
+import type { Authorizer, Decision, NonResourceAttributes, ResourceAttributes, Subject } from './authorizer.js';
+import { describeNonResourceDenial, describeResourceDenial, rulesAllowNonResource, rulesAllowResource } from './rules.js';
+
+export interface EffectiveRules {
+  /** names of the roles the rules come from */
+  roles: string[];
+  rules: PolicyRule[];
+}
+
+/** Where bindings live: the rules bound to a user, through their name and their groups. None for a disabled or unknown user. */
+export type RulesSource = (subject: Subject) => Promise<EffectiveRules>;
+
+export interface RbacAuthorizerOptions {
+  source: RulesSource;
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+interface CacheEntry {
+  expires: number;
+  value: Promise<EffectiveRules>;
+}
+
+export class RbacAuthorizer implements Authorizer {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  private generation = 0;
+
+  constructor(private readonly options: RbacAuthorizerOptions) {
+    this.ttlMs = options.ttlMs ?? 5000;
+    this.maxEntries = options.maxEntries ?? 10000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Forget every cached subject: call after any change to users, roles or bindings. */
+  invalidate(): void {
+    this.generation += 1;
+    this.cache.clear();
+  }
+
+  async rulesFor(subject: Subject): Promise<EffectiveRules> {
+    // Groups are part of the key: the same user signing on with other groups must not reuse old rules.
+    const key = `${subject.userId}\u0000${subject.username}\u0000${[...subject.groups].sort().join('\u0000')}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > this.now()) return hit.value;
+    const generation = this.generation;
+    const value = this.options.source(subject);
+    const entry = { expires: this.now() + this.ttlMs, value };
+    if (this.cache.size >= this.maxEntries) this.cache.clear();
+    this.cache.set(key, entry);
+    try {
+      return await value;
+    } catch (err) {
+      this.cache.delete(key);
+      throw err;
+    } finally {
+      // A change while loading may have been missed by this load: do not keep its result.
+      if (generation !== this.generation && this.cache.get(key) === entry) this.cache.delete(key);
+    }
+  }
+
+  async authorizeResource(subject: Subject, attrs: ResourceAttributes): Promise<Decision> {
+    const { rules } = await this.rulesFor(subject);
+    if (rulesAllowResource(rules, attrs)) return { allowed: true };
+    return { allowed: false, reason: describeResourceDenial(subject, attrs) };
+  }
+
+  async authorizeNonResource(subject: Subject, attrs: NonResourceAttributes): Promise<Decision> {
+    const { rules } = await this.rulesFor(subject);
+    if (rulesAllowNonResource(rules, attrs)) return { allowed: true };
+    return { allowed: false, reason: describeNonResourceDenial(subject, attrs) };
+  }
+}
