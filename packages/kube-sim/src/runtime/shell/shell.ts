@@ -1,0 +1,329 @@
+// The built-in shell behind pods/exec: runs a command vector as the container runtime would
+// (`sh -c "..."`, `sh` reading stdin, or a single program), with a handful of programs built in.
+// Unknown programs fail like busybox: "sh: X: not found", exit code 127.
+import { StringDecoder } from 'node:string_decoder';
+import { expandWord, parseScript, ShellSyntaxError, type ListItem, type Pipeline } from './command-line.js';
+import { BUILTIN_PROGRAMS, resolvePath, type FileTree } from './file-tree.js';
+import { InputQueue } from './input-queue.js';
+
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
+export interface ShellOptions {
+  tree: FileTree;
+  env: Record<string, string>;
+  tty: boolean;
+  /** null when the exec request has no stdin */
+  stdin: InputQueue | null;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+interface Io {
+  stdin: InputQueue | null;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  signal: AbortSignal;
+}
+
+type Program = (args: string[], io: Io) => Promise<number> | number;
+
+class ExitRequest {
+  constructor(readonly code: number) {}
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash']);
+const INTERRUPTED = 130;
+
+export class Shell {
+  private cwd = '/';
+  private readonly env: Map<string, string>;
+  private lastStatus = 0;
+  private foreground: AbortController | null = null;
+  private atPrompt = false;
+  private size: TerminalSize | undefined;
+  private readonly programs: Record<string, Program>;
+
+  constructor(private readonly opts: ShellOptions) {
+    this.env = new Map(Object.entries(opts.env));
+    if (opts.tty && !this.env.has('TERM')) this.env.set('TERM', 'xterm');
+    this.programs = this.builtins();
+  }
+
+  /** Ctrl-C: interrupts the running command, or starts a fresh prompt. */
+  interrupt(): void {
+    if (this.foreground) this.foreground.abort();
+    else if (this.atPrompt) this.write(this.prompt());
+  }
+
+  resize(size: TerminalSize): void {
+    this.size = size;
+    this.env.set('COLUMNS', String(size.columns));
+    this.env.set('LINES', String(size.rows));
+  }
+
+  private write(text: string): void {
+    this.opts.stdout(this.opts.tty ? text.replace(/\r?\n/g, '\r\n') : text);
+  }
+
+  private writeErr(text: string): void {
+    this.opts.stderr(this.opts.tty ? text.replace(/\r?\n/g, '\r\n') : text);
+  }
+
+  private prompt(): string {
+    return `root@${this.env.get('HOSTNAME') ?? 'localhost'}:${this.cwd}# `;
+  }
+
+  /** Runs the exec command vector to completion and returns its exit code. */
+  async run(argv: string[]): Promise<number> {
+    const io = this.topIo();
+    try {
+      return await this.exec(argv, io);
+    } catch (e) {
+      if (e instanceof ExitRequest) return e.code;
+      throw e;
+    }
+  }
+
+  private topIo(): Io {
+    return { stdin: this.opts.stdin, out: (t) => this.write(t), err: (t) => this.writeErr(t), signal: new AbortController().signal };
+  }
+
+  private async exec(argv: string[], io: Io): Promise<number> {
+    const name = (argv[0] ?? '').split('/').pop() ?? '';
+    if (SHELLS.has(name)) return this.shellProgram(argv.slice(1), io);
+    const program = this.programs[name];
+    if (!program) {
+      io.err(`sh: ${argv[0]}: not found\n`);
+      return 127;
+    }
+    return program(argv.slice(1), io);
+  }
+
+  private async shellProgram(args: string[], io: Io): Promise<number> {
+    const c = args.indexOf('-c');
+    if (c >= 0) {
+      const script = args[c + 1];
+      if (script === undefined) {
+        io.err('sh: -c requires an argument\n');
+        return 2;
+      }
+      return this.runScript(script, io);
+    }
+    return this.interactive(io);
+  }
+
+  private async interactive(io: Io): Promise<number> {
+    if (!io.stdin) return 0;
+    for (;;) {
+      if (this.opts.tty) io.out(this.prompt());
+      this.atPrompt = true;
+      const line = await io.stdin.readLine();
+      this.atPrompt = false;
+      if (line === null) {
+        if (this.opts.tty) io.out('exit\n');
+        return this.lastStatus;
+      }
+      if (line.trim()) await this.runScript(line, io);
+    }
+  }
+
+  private async runScript(script: string, io: Io): Promise<number> {
+    let items: ListItem[];
+    try {
+      items = parseScript(script);
+    } catch (e) {
+      if (!(e instanceof ShellSyntaxError)) throw e;
+      io.err(`sh: ${e.message}\n`);
+      return (this.lastStatus = 2);
+    }
+    let then: ListItem['then'] = ';';
+    for (const item of items) {
+      const skip = (then === '&&' && this.lastStatus !== 0) || (then === '||' && this.lastStatus === 0);
+      if (!skip) this.lastStatus = await this.runPipeline(item.pipeline, io);
+      then = item.then;
+    }
+    return this.lastStatus;
+  }
+
+  private async runPipeline(pipeline: Pipeline, io: Io): Promise<number> {
+    const controller = new AbortController();
+    const outer = this.foreground;
+    this.foreground = controller;
+    const onOuterAbort = () => controller.abort();
+    io.signal.addEventListener('abort', onOuterAbort, { once: true });
+    try {
+      let stdin = io.stdin;
+      let status = 0;
+      for (let i = 0; i < pipeline.length; i++) {
+        const last = i === pipeline.length - 1;
+        let captured = '';
+        const stageIo: Io = { stdin, out: last ? io.out : (t) => { captured += t; }, err: io.err, signal: controller.signal };
+        const argv = (pipeline[i] ?? []).map((w) => expandWord(w, (n) => this.lookup(n)));
+        status = await this.runCommand(argv, stageIo);
+        if (controller.signal.aborted) return INTERRUPTED;
+        if (!last) {
+          // stages run one after another: the next one reads what this one printed
+          stdin = new InputQueue();
+          if (captured) stdin.push(Buffer.from(captured));
+          stdin.end();
+        }
+      }
+      return status;
+    } finally {
+      io.signal.removeEventListener('abort', onOuterAbort);
+      this.foreground = outer;
+    }
+  }
+
+  private async runCommand(argv: string[], io: Io): Promise<number> {
+    // NAME=value words before the command set variables
+    while (argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[0] as string)) {
+      const [name, ...rest] = (argv.shift() as string).split('=');
+      this.env.set(name as string, rest.join('='));
+    }
+    if (!argv.length) return 0;
+    return this.exec(argv, io);
+  }
+
+  private lookup(name: string): string {
+    if (name === '?') return String(this.lastStatus);
+    return this.env.get(name) ?? '';
+  }
+
+  private builtins(): Record<string, Program> {
+    const tree = this.opts.tree;
+    const env = this.env;
+    return {
+      true: () => 0,
+      false: () => 1,
+      echo: (args, io) => {
+        let newline = true;
+        if (args[0] === '-n') { newline = false; args = args.slice(1); }
+        io.out(args.join(' ') + (newline ? '\n' : ''));
+        return 0;
+      },
+      pwd: (_a, io) => { io.out(this.cwd + '\n'); return 0; },
+      cd: (args, io) => {
+        const target = resolvePath(this.cwd, args[0] ?? env.get('HOME') ?? '/');
+        const node = tree.get(target);
+        if (!node) { io.err(`sh: cd: can't cd to ${args[0]}: No such file or directory\n`); return 2; }
+        if (node.kind !== 'dir') { io.err(`sh: cd: can't cd to ${args[0]}: Not a directory\n`); return 2; }
+        this.cwd = target;
+        env.set('PWD', target);
+        return 0;
+      },
+      env: (_a, io) => { io.out([...env].map(([k, v]) => `${k}=${v}\n`).join('')); return 0; },
+      printenv: (args, io) => {
+        if (!args.length) { io.out([...env].map(([k, v]) => `${k}=${v}\n`).join('')); return 0; }
+        let status = 0;
+        for (const a of args) {
+          const v = env.get(a);
+          if (v === undefined) status = 1;
+          else io.out(v + '\n');
+        }
+        return status;
+      },
+      export: (args) => {
+        for (const a of args) {
+          const [name, ...rest] = a.split('=');
+          if (rest.length) env.set(name as string, rest.join('='));
+        }
+        return 0;
+      },
+      ls: (args, io) => {
+        const flags = args.filter((a) => a.startsWith('-')).join('');
+        const paths = args.filter((a) => !a.startsWith('-'));
+        const long = flags.includes('l');
+        const all = flags.includes('a');
+        let status = 0;
+        const targets = paths.length ? paths : ['.'];
+        targets.forEach((p, idx) => {
+          const full = resolvePath(this.cwd, p);
+          const node = tree.get(full);
+          if (!node) { io.err(`ls: cannot access '${p}': No such file or directory\n`); status = 2; return; }
+          const entries = node.kind === 'dir' ? [...(all ? ['.', '..'] : []), ...tree.list(full)] : [p];
+          if (targets.length > 1 && node.kind === 'dir') io.out(`${idx ? '\n' : ''}${p}:\n`);
+          const lines = entries.map((name) => {
+            if (!long) return name;
+            const child = node.kind === 'dir' ? tree.get(resolvePath(full, name)) : node;
+            const isDir = child?.kind !== 'file';
+            const size = child?.kind === 'file' ? Buffer.byteLength(child.content) : 4096;
+            return `${isDir ? 'drwxr-xr-x' : '-rw-r--r--'}    1 root     root     ${String(size).padStart(8)} Jan  1 00:00 ${name}`;
+          });
+          if (!lines.length) return;
+          io.out(long || !this.opts.tty ? lines.join('\n') + '\n' : lines.join('  ') + '\n');
+        });
+        return status;
+      },
+      cat: async (args, io) => {
+        if (!args.length || (args.length === 1 && args[0] === '-')) return this.copyStdin(io);
+        let status = 0;
+        for (const p of args) {
+          if (p === '-') { await this.copyStdin(io); continue; }
+          const node = tree.get(resolvePath(this.cwd, p));
+          if (!node) { io.err(`cat: ${p}: No such file or directory\n`); status = 1; }
+          else if (node.kind === 'dir') { io.err(`cat: ${p}: Is a directory\n`); status = 1; }
+          else io.out(node.content);
+        }
+        return status;
+      },
+      sleep: async (args, io) => {
+        const seconds = Number(args[0]);
+        if (!args[0] || !Number.isFinite(seconds) || seconds < 0) { io.err(`sleep: invalid number '${args[0] ?? ''}'\n`); return 1; }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, seconds * 1000);
+          io.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+        });
+        return io.signal.aborted ? INTERRUPTED : 0;
+      },
+      exit: (args) => {
+        const code = args[0] === undefined ? this.lastStatus : Number(args[0]);
+        throw new ExitRequest(Number.isInteger(code) ? code & 0xff : 2);
+      },
+      hostname: (_a, io) => { io.out((env.get('HOSTNAME') ?? 'localhost') + '\n'); return 0; },
+      whoami: (_a, io) => { io.out('root\n'); return 0; },
+      id: (_a, io) => { io.out('uid=0(root) gid=0(root) groups=0(root)\n'); return 0; },
+      uname: (args, io) => {
+        io.out(args.includes('-a')
+          ? `Linux ${env.get('HOSTNAME') ?? 'localhost'} 6.1.0-kube-sim #1 SMP x86_64 GNU/Linux\n`
+          : 'Linux\n');
+        return 0;
+      },
+      date: (_a, io) => { io.out(new Date().toUTCString() + '\n'); return 0; },
+      clear: (_a, io) => { io.out('\x1b[H\x1b[2J'); return 0; },
+      stty: (args, io) => {
+        if (args[0] !== 'size') return 0;
+        if (!this.opts.tty || !this.size) { io.err("stty: standard input: Inappropriate ioctl for device\n"); return 1; }
+        io.out(`${this.size.rows} ${this.size.columns}\n`);
+        return 0;
+      },
+      tput: (args, io) => {
+        const size = this.size ?? { columns: 80, rows: 24 };
+        if (args[0] === 'cols') io.out(`${size.columns}\n`);
+        else if (args[0] === 'lines') io.out(`${size.rows}\n`);
+        return 0;
+      },
+      help: (_a, io) => {
+        io.out(`Built-in commands: ${BUILTIN_PROGRAMS.join(' ')} export\n`);
+        return 0;
+      },
+    };
+  }
+
+  private async copyStdin(io: Io): Promise<number> {
+    if (!io.stdin) return 0;
+    const decoder = new StringDecoder('utf8');
+    for (;;) {
+      const chunk = await io.stdin.readChunk(io.signal);
+      if (chunk === null) {
+        const rest = decoder.end();
+        if (rest) io.out(rest);
+        return io.signal.aborted ? INTERRUPTED : 0;
+      }
+      io.out(decoder.write(chunk));
+    }
+  }
+}
