@@ -6,3 +6,5 @@ export * from './auth.js';
 export * from './clusters.js';
 export * from './rbac.js';
 export * from './audit.js';
+export * from './watch.js';
+export * from './actions.js';

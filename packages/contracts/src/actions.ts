@@ -1,0 +1,111 @@
+// Typed cluster actions (POST /api/v1/clusters/:id/actions/<action>) and multi-document apply
+// (POST /api/v1/clusters/:id/apply). Each is authorized with the Kubernetes attributes of the
+// calls it makes (e.g. scale = patch deployments/scale).
+import { Type, type Static } from '@sinclair/typebox';
+
+const name = (description = 'object name') => Type.String({ minLength: 1, maxLength: 253, description });
+
+export const ScaleRequestSchema = Type.Object(
+  {
+    resource: Type.Union([Type.Literal('deployments'), Type.Literal('statefulsets'), Type.Literal('replicasets')]),
+    namespace: name('namespace'),
+    name: name(),
+    replicas: Type.Integer({ minimum: 0, maximum: 100_000 }),
+  },
+  { $id: 'ScaleRequest', additionalProperties: false },
+);
+export type ScaleRequest = Static<typeof ScaleRequestSchema>;
+
+export const RestartRequestSchema = Type.Object(
+  {
+    resource: Type.Union([Type.Literal('deployments'), Type.Literal('statefulsets'), Type.Literal('daemonsets')]),
+    namespace: name('namespace'),
+    name: name(),
+  },
+  { $id: 'RestartRequest', additionalProperties: false },
+);
+export type RestartRequest = Static<typeof RestartRequestSchema>;
+
+export const NodeRequestSchema = Type.Object({ node: name('node name') }, { $id: 'NodeRequest', additionalProperties: false });
+export type NodeRequest = Static<typeof NodeRequestSchema>;
+
+export const DrainRequestSchema = Type.Object(
+  {
+    node: name('node name'),
+    /** pods owned by a DaemonSet are left alone (as kubectl drain --ignore-daemonsets); default true */
+    ignoreDaemonSets: Type.Optional(Type.Boolean()),
+    /** evict pods with emptyDir volumes (their data is lost); default false: they are listed as not evicted */
+    deleteEmptyDirData: Type.Optional(Type.Boolean()),
+    gracePeriodSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+  },
+  { $id: 'DrainRequest', additionalProperties: false },
+);
+export type DrainRequest = Static<typeof DrainRequestSchema>;
+
+export interface PodRef {
+  namespace: string;
+  name: string;
+}
+
+export interface DrainResult {
+  node: string;
+  cordoned: boolean;
+  evicted: PodRef[];
+  /** pods deliberately left (DaemonSet pods, mirror pods, emptyDir without deleteEmptyDirData) */
+  skipped: (PodRef & { reason: string })[];
+  /** evictions the cluster refused, e.g. 429 because a PodDisruptionBudget allows no disruption */
+  failed: (PodRef & { code: number; reason: string; message: string })[];
+}
+
+export const DeleteRequestSchema = Type.Object(
+  {
+    group: Type.String({ maxLength: 253, description: "'' for core" }),
+    version: Type.String({ minLength: 1, maxLength: 64 }),
+    resource: name('plural resource name'),
+    namespace: Type.Optional(name('namespace')),
+    name: name(),
+    propagationPolicy: Type.Optional(Type.Union([Type.Literal('Foreground'), Type.Literal('Background'), Type.Literal('Orphan')])),
+    gracePeriodSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+  },
+  { $id: 'DeleteRequest', additionalProperties: false },
+);
+export type DeleteRequest = Static<typeof DeleteRequestSchema>;
+
+/** What scale, restart, cordon, uncordon and delete answer: the object as the cluster now has it. */
+export interface ActionResult {
+  ok: true;
+  object?: unknown;
+}
+
+export const ApplyRequestSchema = Type.Object(
+  {
+    yaml: Type.String({ minLength: 1, maxLength: 5 * 1024 * 1024, description: 'one or more YAML documents separated by ---' }),
+    /** true (default): only compute what would change; false: apply for real */
+    dryRun: Type.Optional(Type.Boolean()),
+    /** namespace for namespaced objects that name none */
+    namespace: Type.Optional(name('default namespace')),
+    /** take over fields other managers own (server-side apply force) */
+    force: Type.Optional(Type.Boolean()),
+  },
+  { $id: 'ApplyRequest', additionalProperties: false },
+);
+export type ApplyRequest = Static<typeof ApplyRequestSchema>;
+
+export interface ApplyDocumentResult {
+  /** position of the document in the YAML, from 0 */
+  index: number;
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  /** created: did not exist; configured: changed; unchanged: applying changes nothing; failed: see error */
+  action: 'created' | 'configured' | 'unchanged' | 'failed';
+  /** a unified diff of the object's YAML (managedFields, resourceVersion and status left out) */
+  diff?: string;
+  error?: { code: string; message: string; field?: string };
+}
+
+export interface ApplyResult {
+  dryRun: boolean;
+  documents: ApplyDocumentResult[];
+}
