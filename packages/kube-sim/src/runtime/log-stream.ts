@@ -2,7 +2,6 @@
 // (the last `retainLines` lines), then follow. Lines are generated on demand, and only as fast
 // as the response drains, so a slow reader costs no memory however high the rate.
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { crashLines, hashSeed, logLine, type LogStyle } from './log-lines.js';
 
 export interface ContainerLog {
@@ -125,7 +124,7 @@ export async function streamContainerLog(res: ServerResponse, log: ContainerLog,
         remaining -= buf.length;
         if (ctl.stats) ctl.stats.bytes += buf.length;
         if (!res.write(buf)) {
-          await Promise.race([once(res, 'drain'), once(res, 'close')]);
+          await drainedOrClosed(res);
         } else if (next < count) {
           // let other sockets and timers run between chunks
           await new Promise<void>((r) => setImmediate(r));
@@ -145,4 +144,16 @@ export async function streamContainerLog(res: ServerResponse, log: ContainerLog,
     ctl.signal?.removeEventListener('abort', onClose);
     if (!res.writableEnded && !res.destroyed) res.end();
   }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
