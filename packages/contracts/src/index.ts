@@ -8,3 +8,4 @@ export * from './rbac.js';
 export * from './audit.js';
 export * from './watch.js';
 export * from './actions.js';
+export * from './streams.js';

@@ -1,0 +1,58 @@
+// The streams domain: pod logs (WebSocket, download, aggregated per workload) and exec.
+// Register `streamsPlugin` inside the API; it takes what it needs from options or, when absent,
+// from the app's decorators (authenticate, authorizer, clusterConnections, audit).
+import type { ExecSessionRecord } from '@k8s-console/contracts';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { ClusterConnection } from '../clusters/credentials.js';
+import type { Authorizer, Subject } from '../rbac/authorizer.js';
+import { logExecRecorder, type ExecSessionRecorder } from './exec-session-recorder.js';
+import { streamLimitsFromEnv, type StreamLimits } from './stream-config.js';
+import { streamMetrics } from './stream-metrics.js';
+import { registerStreamRoutes } from './stream-routes.js';
+import type { StreamAccessDeps } from './stream-access.js';
+
+export { STREAM_PROTOCOLS } from '@k8s-console/contracts';
+export { MemoryExecRecorder, type ExecSessionRecorder } from './exec-session-recorder.js';
+export { streamLimitsFromEnv, type StreamLimits } from './stream-config.js';
+export { streamMetrics, type StreamMetrics } from './stream-metrics.js';
+
+export interface StreamsPluginOptions {
+  authenticate?: StreamAccessDeps['authenticate'];
+  authorizer?: Authorizer;
+  clusters?: StreamAccessDeps['clusters'];
+  recorder?: ExecSessionRecorder;
+  limits?: Partial<StreamLimits>;
+  metricsRegistry?: Registry;
+}
+
+/** The decorators other domains put on the app, read loosely so this plugin works before and after they exist. */
+interface AppDecorators {
+  authenticate?: (token: string) => Promise<Subject | null | undefined>;
+  authorizer?: Authorizer;
+  clusterConnections?: { get(id: string): Promise<ClusterConnection | null | undefined> };
+  audit?: { record(entry: Record<string, unknown>): unknown };
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`streams plugin: no ${what} (pass it as an option or decorate the app first)`);
+  return value;
+}
+
+export const streamsPlugin: FastifyPluginAsync<StreamsPluginOptions> = async (app: FastifyInstance, opts) => {
+  const decorated = app as unknown as AppDecorators;
+  const audit = decorated.audit;
+  const recorder: ExecSessionRecorder =
+    opts.recorder ??
+    (audit
+      ? { record: (e: ExecSessionRecord) => void audit.record({ action: 'pods/exec', ...e }) }
+      : logExecRecorder(app.log));
+  await registerStreamRoutes(app, {
+    authenticate: required(opts.authenticate ?? decorated.authenticate?.bind(app), 'authenticate'),
+    authorizer: required(opts.authorizer ?? decorated.authorizer, 'authorizer'),
+    clusters: required(opts.clusters ?? decorated.clusterConnections, 'clusterConnections'),
+    recorder,
+    limits: { ...streamLimitsFromEnv(), ...opts.limits },
+    metrics: streamMetrics(opts.metricsRegistry),
+  });
+};

@@ -1,0 +1,73 @@
+// Authentication, cluster lookup and the one authorization check of every stream endpoint, run as
+// a preValidation hook: for a WebSocket that is BEFORE the upgrade, so a refusal reaches the
+// client as a plain HTTP 401/403/404 and no socket is ever opened for it.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { tokenFromProtocols } from '../auth/websocket-token.js';
+import type { ClusterConnection } from '../clusters/credentials.js';
+import type { Authorizer, ResourceAttributes, Subject } from '../rbac/authorizer.js';
+
+export interface StreamAccessDeps {
+  /** resolves a console token to its user; returns null (or throws) when it is not valid */
+  authenticate(token: string): Promise<Subject | null | undefined> | Subject | null | undefined;
+  authorizer: Authorizer;
+  clusters: { get(id: string): Promise<ClusterConnection | null | undefined> | ClusterConnection | null | undefined };
+}
+
+export interface StreamAccess {
+  subject: Subject;
+  cluster: ClusterConnection;
+}
+
+type AttributesFor = (req: FastifyRequest) => Omit<ResourceAttributes, 'clusterId'>[];
+
+const granted = new WeakMap<IncomingMessage, StreamAccess>();
+
+/** What the access hook established for this request (set only when it let the request through). */
+export function streamAccess(req: FastifyRequest): StreamAccess {
+  const access = granted.get(req.raw);
+  if (!access) throw new Error('stream route registered without its access hook');
+  return access;
+}
+
+function bearerToken(req: FastifyRequest): string | null {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || null;
+  return tokenFromProtocols(req.headers['sec-websocket-protocol']);
+}
+
+function deny(reply: FastifyReply, status: number, code: string, message: string) {
+  return reply.code(status).send({ error: { code, message } });
+}
+
+export function streamAccessHook(deps: StreamAccessDeps, attributesFor: AttributesFor) {
+  return async function checkStreamAccess(req: FastifyRequest, reply: FastifyReply) {
+    const token = bearerToken(req);
+    if (!token) {
+      return deny(reply, 401, 'UNAUTHENTICATED', 'sign in first: send the token as Authorization: Bearer or as the base64url.bearer.authorization.k8s.io subprotocol');
+    }
+    let subject: Subject | null | undefined;
+    try {
+      subject = await deps.authenticate(token);
+    } catch {
+      subject = null;
+    }
+    if (!subject) return deny(reply, 401, 'UNAUTHENTICATED', 'the token is invalid or expired: sign in again');
+
+    const clusterId = (req.params as { id: string }).id;
+    let cluster: ClusterConnection | null | undefined;
+    try {
+      cluster = await deps.clusters.get(clusterId);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      cluster = null;
+    }
+    if (!cluster) return deny(reply, 404, 'CLUSTER_NOT_FOUND', `no cluster with id "${clusterId}"`);
+
+    for (const attrs of attributesFor(req)) {
+      const decision = await deps.authorizer.authorizeResource(subject, { clusterId, ...attrs });
+      if (!decision.allowed) return deny(reply, 403, 'FORBIDDEN', decision.reason);
+    }
+    granted.set(req.raw, { subject, cluster });
+  };
+}

@@ -1,0 +1,22 @@
+// Limits of the stream endpoints, from the environment (documented in docs/configuration.md).
+export interface StreamLimits {
+  /** close a log or exec stream after this long without traffic in either direction (0: never) */
+  idleTimeoutMs: number;
+  /** concurrent exec sessions one console user may hold on one replica */
+  execSessionsPerUser: number;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+export function streamLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): StreamLimits {
+  return {
+    idleTimeoutMs: intFromEnv(env, 'STREAM_IDLE_TIMEOUT_MS', 30 * 60 * 1000, 0),
+    execSessionsPerUser: intFromEnv(env, 'EXEC_SESSIONS_PER_USER', 10, 1),
+  };
+}

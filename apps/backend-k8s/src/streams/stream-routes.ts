@@ -1,0 +1,222 @@
+// The stream endpoints: pod log (WebSocket and streamed download), aggregated workload logs and
+// exec. Authentication, authorization and the exec session limit all run before the upgrade.
+import {
+  AggregatedLogQuerySchema,
+  ApiErrorSchema,
+  ExecQuerySchema,
+  LogQuerySchema,
+  StreamCloseCode,
+  type AggregatedLogQuery,
+  type ExecQuery,
+  type LogQuery,
+} from '@k8s-console/contracts';
+import type {} from '@fastify/websocket';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { streamAggregatedLogs } from './aggregated-log-stream.js';
+import type { ExecSessionRecorder } from './exec-session-recorder.js';
+import { runExecSession } from './exec-session.js';
+import { podLogPath, podLogQuery, streamPodLog } from './pod-log-stream.js';
+import { SessionLimiter } from './session-limiter.js';
+import { streamAccess, streamAccessHook, type StreamAccessDeps } from './stream-access.js';
+import type { StreamLimits } from './stream-config.js';
+import type { StreamMetrics } from './stream-metrics.js';
+import { readSmallBody, statusMessage, upstreamErrorCode, upstreamGet } from './upstream-http.js';
+import { workloadResource, workloadSelector, WorkloadLookupError } from './workload-selector.js';
+
+export interface StreamRouteDeps extends StreamAccessDeps {
+  recorder: ExecSessionRecorder;
+  limits: StreamLimits;
+  metrics: StreamMetrics;
+}
+
+const name = Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' });
+const PodParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), ns: name, pod: name });
+const NamespaceParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), ns: name });
+type PodParams = { id: string; ns: string; pod: string };
+type NamespaceParams = { id: string; ns: string };
+
+const errorResponses = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 429: ApiErrorSchema, 502: ApiErrorSchema };
+
+export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
+  const limiter = new SessionLimiter(deps.limits.execSessionsPerUser);
+  const open = new Set<{ stop(code: number, reason: string): void }>();
+  const track = <T extends { stop(code: number, reason: string): void }>(s: T): T => {
+    open.add(s);
+    return s;
+  };
+  app.addHook('onClose', async () => {
+    for (const s of [...open]) s.stop(StreamCloseCode.GoingAway, 'server shutting down');
+  });
+
+  const podLogAccess = streamAccessHook(deps, (req) => {
+    const p = req.params as PodParams;
+    return [{ verb: 'get', apiGroup: '', resource: 'pods', subresource: 'log', namespace: p.ns, name: p.pod }];
+  });
+
+  app.get<{ Params: PodParams; Querystring: LogQuery }>(
+    '/api/v1/clusters/:id/namespaces/:ns/pods/:pod/log',
+    { websocket: true, schema: { params: PodParams, querystring: LogQuerySchema, response: errorResponses }, preValidation: podLogAccess },
+    (socket, req) => {
+      const { cluster } = streamAccess(req);
+      const stream = track(
+        streamPodLog({
+          socket,
+          cluster,
+          namespace: req.params.ns,
+          pod: req.params.pod,
+          query: req.query,
+          idleTimeoutMs: deps.limits.idleTimeoutMs,
+          metrics: deps.metrics,
+          onDone: () => open.delete(stream),
+        }),
+      );
+    },
+  );
+
+  app.get<{ Params: PodParams; Querystring: LogQuery }>(
+    '/api/v1/clusters/:id/namespaces/:ns/pods/:pod/log/download',
+    { schema: { params: PodParams, querystring: LogQuerySchema, response: errorResponses }, preValidation: podLogAccess },
+    async (req, reply) => downloadPodLog(req, reply, deps),
+  );
+
+  app.get<{ Params: NamespaceParams; Querystring: AggregatedLogQuery }>(
+    '/api/v1/clusters/:id/namespaces/:ns/logs',
+    {
+      websocket: true,
+      schema: { params: NamespaceParams, querystring: AggregatedLogQuerySchema, response: errorResponses },
+      preValidation: streamAccessHook(deps, (req) => {
+        const p = req.params as NamespaceParams;
+        const q = req.query as AggregatedLogQuery;
+        const checks = [
+          { verb: 'get', apiGroup: '', resource: 'pods', subresource: 'log', namespace: p.ns },
+          { verb: 'list', apiGroup: '', resource: 'pods', namespace: p.ns },
+        ];
+        if (q.kind && q.name) checks.push({ verb: 'get', ...workloadResource(q.kind), namespace: p.ns, name: q.name } as never);
+        return checks;
+      }),
+      preHandler: async (req, reply) => {
+        const q = req.query as AggregatedLogQuery;
+        const byWorkload = Boolean(q.kind && q.name);
+        if (byWorkload === Boolean(q.labelSelector) || Boolean(q.kind) !== Boolean(q.name)) {
+          return reply.code(400).send({
+            error: { code: 'VALIDATION_FAILED', message: 'give either kind and name of a workload, or a labelSelector', field: 'labelSelector' },
+          });
+        }
+      },
+    },
+    (socket, req) => {
+      const { cluster } = streamAccess(req);
+      const q = req.query;
+      const abort = new AbortController();
+      socket.once('close', () => abort.abort());
+      void (async () => {
+        let labelSelector = q.labelSelector ?? '';
+        if (q.kind && q.name) {
+          try {
+            labelSelector = await workloadSelector(cluster, req.params.ns, q.kind, q.name, abort.signal);
+          } catch (err) {
+            if (abort.signal.aborted) return;
+            const e = err as WorkloadLookupError;
+            socket.send(JSON.stringify({ type: 'error', code: e.code ?? 'UPSTREAM_ERROR', message: e.message }));
+            socket.close(StreamCloseCode.UpstreamError, 'workload lookup failed');
+            return;
+          }
+        }
+        if (abort.signal.aborted) return;
+        const stream = track(
+          streamAggregatedLogs({
+            socket,
+            cluster,
+            namespace: req.params.ns,
+            labelSelector,
+            query: q,
+            idleTimeoutMs: deps.limits.idleTimeoutMs,
+            metrics: deps.metrics,
+            onDone: () => open.delete(stream),
+          }),
+        );
+      })();
+    },
+  );
+
+  const releases = new WeakMap<IncomingMessage, () => void>();
+  app.get<{ Params: PodParams; Querystring: ExecQuery }>(
+    '/api/v1/clusters/:id/namespaces/:ns/pods/:pod/exec',
+    {
+      websocket: true,
+      schema: { params: PodParams, querystring: ExecQuerySchema, response: errorResponses },
+      preValidation: streamAccessHook(deps, (req) => {
+        const p = req.params as PodParams;
+        return [{ verb: 'create', apiGroup: '', resource: 'pods', subresource: 'exec', namespace: p.ns, name: p.pod }];
+      }),
+      preHandler: async (req, reply) => {
+        const { subject } = streamAccess(req);
+        const release = limiter.acquire(subject.userId);
+        if (!release) {
+          return reply.code(429).send({
+            error: {
+              code: 'TOO_MANY_SESSIONS',
+              message: `you already have ${limiter.limit} terminal sessions open; close one first`,
+            },
+          });
+        }
+        releases.set(req.raw, release);
+        // also given back if the connection dies before or during the upgrade
+        req.raw.socket.once('close', release);
+      },
+    },
+    (socket, req) => {
+      const { cluster, subject } = streamAccess(req);
+      const session = track(
+        runExecSession({
+          socket,
+          cluster,
+          subject,
+          namespace: req.params.ns,
+          pod: req.params.pod,
+          query: req.query,
+          idleTimeoutMs: deps.limits.idleTimeoutMs,
+          metrics: deps.metrics,
+          recorder: deps.recorder,
+          log: req.log,
+          onDone: () => {
+            open.delete(session);
+            releases.get(req.raw)?.();
+          },
+        }),
+      );
+    },
+  );
+}
+
+async function downloadPodLog(req: FastifyRequest<{ Params: PodParams; Querystring: LogQuery }>, reply: FastifyReply, deps: StreamRouteDeps) {
+  const { cluster } = streamAccess(req);
+  const { ns, pod } = req.params;
+  // a download is the log as it is now: never follow
+  const query = podLogQuery({ ...req.query, follow: false });
+  const abort = new AbortController();
+  req.raw.once('close', () => abort.abort());
+  let res: IncomingMessage;
+  try {
+    res = await upstreamGet(cluster, podLogPath(ns, pod), query, { signal: abort.signal });
+  } catch (err) {
+    return reply.code(502).send({ error: { code: 'UPSTREAM_UNREACHABLE', message: `cannot reach the cluster: ${(err as Error).message}` } });
+  }
+  const status = res.statusCode ?? 0;
+  if (status !== 200) {
+    const body = await readSmallBody(res).catch(() => '');
+    const code = [400, 403, 404].includes(status) ? status : 502;
+    return reply.code(code).send({ error: { code: upstreamErrorCode(status), message: statusMessage(body, `the apiserver answered ${status}`) } });
+  }
+  deps.metrics.open.inc({ kind: 'log-download' });
+  res.on('data', (c: Buffer) => deps.metrics.bytes.inc({ kind: 'log-download', direction: 'to_client' }, c.length));
+  res.once('close', () => deps.metrics.open.dec({ kind: 'log-download' }));
+  const file = `${pod}${req.query.container ? `-${req.query.container}` : ''}${req.query.previous ? '-previous' : ''}.log`;
+  return reply
+    .header('content-type', 'text/plain; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${file}"`)
+    .header('cache-control', 'no-store')
+    .send(res);
+}

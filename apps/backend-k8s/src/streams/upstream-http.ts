@@ -1,0 +1,124 @@
+// Raw requests to a cluster's apiserver for the stream endpoints: log streams must be readable
+// (and pausable) as Node streams, which the typed client-node calls do not offer. Built only from
+// sanitised ClusterCredentials; one keep-alive agent per cluster connection (id + version).
+import http from 'node:http';
+import https from 'node:https';
+import type { ClusterConnection, ClusterCredentials } from '../clusters/credentials.js';
+
+export class UpstreamUnsupportedError extends Error {}
+
+const agents = new Map<string, { version: number; agent: http.Agent }>();
+
+/** TLS options for https.request and the ws client (the same fields for both). */
+export function tlsOptions(creds: ClusterCredentials): https.AgentOptions {
+  const opts: https.AgentOptions = {};
+  if (creds.caPem) opts.ca = creds.caPem;
+  if (creds.clientCertPem) opts.cert = creds.clientCertPem;
+  if (creds.clientKeyPem) opts.key = creds.clientKeyPem;
+  if (creds.tlsServerName) opts.servername = creds.tlsServerName;
+  if (creds.insecureSkipTlsVerify) opts.rejectUnauthorized = false;
+  return opts;
+}
+
+/** Authorization headers for the apiserver; exec plugins are not run by the stream endpoints. */
+export function authHeaders(creds: ClusterCredentials): Record<string, string> {
+  if (creds.token) return { authorization: `Bearer ${creds.token}` };
+  if (creds.username !== undefined && creds.password !== undefined) {
+    return { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` };
+  }
+  if (creds.exec && !creds.clientCertPem) {
+    throw new UpstreamUnsupportedError(
+      'this cluster authenticates with an exec plugin, which log and exec streams do not support yet; use a token or client certificate',
+    );
+  }
+  return {};
+}
+
+export function agentFor(conn: ClusterConnection): http.Agent {
+  const cached = agents.get(conn.id);
+  if (cached && cached.version === conn.version) return cached.agent;
+  cached?.agent.destroy();
+  const isHttps = conn.credentials.server.startsWith('https:');
+  const agent = isHttps
+    ? new https.Agent({ keepAlive: true, maxSockets: Infinity, ...tlsOptions(conn.credentials) })
+    : new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  agents.set(conn.id, { version: conn.version, agent });
+  return agent;
+}
+
+/** The apiserver URL for a path and query (the server may carry a path prefix, as behind Rancher). */
+export function upstreamUrl(creds: ClusterCredentials, path: string, query?: URLSearchParams): URL {
+  const base = new URL(creds.server);
+  const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
+  if (query) url.search = query.toString();
+  return url;
+}
+
+export interface UpstreamRequestOptions {
+  method?: string;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+/** Starts a request and resolves with the response head; the body is left unread for the caller. */
+export function upstreamGet(
+  conn: ClusterConnection,
+  path: string,
+  query: URLSearchParams | undefined,
+  opts: UpstreamRequestOptions = {},
+): Promise<http.IncomingMessage> {
+  const url = upstreamUrl(conn.credentials, path, query);
+  const lib = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = lib.request(url, {
+      method: opts.method ?? 'GET',
+      agent: agentFor(conn),
+      headers: { accept: 'application/json, */*', ...authHeaders(conn.credentials), ...opts.headers },
+      signal: opts.signal,
+    });
+    req.once('response', resolve);
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** Reads a small response body (a Status on error), at most `limit` bytes. */
+export async function readSmallBody(res: http.IncomingMessage, limit = 64 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      res.destroy();
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function readJson<T>(res: http.IncomingMessage, limit = 32 * 1024 * 1024): Promise<T> {
+  return JSON.parse(await readSmallBody(res, limit)) as T;
+}
+
+/** The message of a Kubernetes Status body, or the raw text when it is not one. */
+export function statusMessage(body: string, fallback: string): string {
+  try {
+    const parsed = JSON.parse(body) as { kind?: string; message?: string };
+    if (parsed.message) return parsed.message;
+  } catch {
+    // not JSON
+  }
+  const text = body.trim().slice(0, 500);
+  return text || fallback;
+}
+
+/** Our error code for an apiserver status code. */
+export function upstreamErrorCode(status: number): string {
+  if (status === 400) return 'BAD_REQUEST';
+  if (status === 401) return 'CLUSTER_UNAUTHORIZED';
+  if (status === 403) return 'CLUSTER_FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 429) return 'CLUSTER_THROTTLED';
+  return 'UPSTREAM_ERROR';
+}
