@@ -1,0 +1,50 @@
+// Builds the console's backend: a list of plugin registrations, one per domain folder, each
+// declaring its name and dependencies. Tests call buildApp(config) and use app.inject.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppConfig } from './config/app-config.js';
+import { configPlugin } from './config/config-plugin.js';
+import { errorHandlerPlugin } from './errors/error-handler.js';
+import { loggerOptions } from './observability/logger-options.js';
+import { metricsPlugin } from './observability/metrics-plugin.js';
+import { healthPlugin } from './observability/health-plugin.js';
+import { dbPlugin } from './db/db-plugin.js';
+import { cryptoPlugin } from './crypto/crypto-plugin.js';
+import { authPlugin } from './auth/auth-plugin.js';
+import { clustersPlugin } from './clusters/clusters-plugin.js';
+import { webPlugin } from './web/web-plugin.js';
+
+export interface BuildOptions {
+  /** override the logger (tests pass a stream to capture lines, or false) */
+  logger?: FastifyServerOptions['logger'];
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
+}
+
+export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? loggerOptions(config.logLevel) }),
+    bodyLimit: config.bodyLimitBytes,
+    // Extra fields are an error naming the field, not silently dropped; types are not coerced in bodies.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  // Cross-cutting: config, errors, observability.
+  await app.register(configPlugin, { config });
+  await app.register(errorHandlerPlugin);
+  await app.register(metricsPlugin);
+
+  // State: database (migrated), sealing keys.
+  await app.register(dbPlugin);
+  await app.register(cryptoPlugin);
+
+  // Domains.
+  await app.register(authPlugin);
+  await app.register(clustersPlugin);
+  await app.register(healthPlugin);
+
+  // The built web console, last so every API route is matched before the SPA fallback.
+  await app.register(webPlugin);
+
+  return app;
+}

@@ -1,0 +1,47 @@
+// The users table: local accounts with a password hash and groups.
+import { randomUUID } from 'node:crypto';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database, UsersTable } from '../db/schema.js';
+
+export type UserRow = Selectable<UsersTable>;
+
+export interface User {
+  id: string;
+  username: string;
+  groups: string[];
+  disabled: boolean;
+  createdAt: string;
+}
+
+export function toUser(row: UserRow): User {
+  return { id: row.id, username: row.username, groups: JSON.parse(row.groups) as string[], disabled: row.disabled !== 0, createdAt: row.created_at };
+}
+
+export class UserStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  findByUsername(username: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  }
+
+  findById(id: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async count(): Promise<number> {
+    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async create(input: { username: string; passwordHash: string; groups: string[] }): Promise<UserRow> {
+    const row: Insertable<UsersTable> = {
+      id: randomUUID(),
+      username: input.username,
+      password_hash: input.passwordHash,
+      groups: JSON.stringify(input.groups),
+      created_at: new Date().toISOString(),
+    };
+    await this.db.insertInto('users').values(row).execute();
+    return (await this.findById(row.id))!;
+  }
+}

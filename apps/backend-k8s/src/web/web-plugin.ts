@@ -1,0 +1,58 @@
+// Serves the built console (WEB_DIST) from the backend, at the root, with:
+// - GET /config.json telling the app its API base (same origin: /api), so one build works
+//   behind nginx (/k8s-api) or here without a rebuild;
+// - index.html for client-side routes (SPA fallback), never for /api, /health or /metrics;
+// - frame-ancestors limited to EMBED_ALLOWED_ORIGINS, so only allowed hosts can iframe it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fp from 'fastify-plugin';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+const NOT_SPA = /^\/(api|health|metrics)(\/|$)/;
+
+export const webPlugin = fp(
+  async (app: FastifyInstance) => {
+    const dist = app.config.webDist;
+    if (!dist) return;
+    if (!existsSync(join(dist, 'index.html'))) {
+      app.log.warn({ webDist: dist }, 'WEB_DIST has no index.html: build the console (pnpm --filter @k8s-console/web-k8s build); serving the API only');
+      return;
+    }
+    const frameAncestors = ["'self'", ...app.config.embedAllowedOrigins].join(' ');
+    const htmlHeaders = (reply: FastifyReply) =>
+      reply.header('Cache-Control', 'no-cache').header('Content-Security-Policy', `frame-ancestors ${frameAncestors}`);
+
+    await app.register(fastifyStatic, {
+      root: dist,
+      prefix: '/',
+      wildcard: true,
+      index: false,
+      setHeaders(res, path) {
+        if (path.endsWith('.html')) {
+          res.setHeader('Cache-Control', 'no-cache');
+          res.setHeader('Content-Security-Policy', `frame-ancestors ${frameAncestors}`);
+        } else if (/[/\\]assets[/\\]/.test(path)) {
+          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        }
+      },
+    });
+
+    app.get('/config.json', async (_request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      return { apiBase: '/api' };
+    });
+    app.get('/', async (_request, reply) => htmlHeaders(reply).sendFile('index.html'));
+
+    app.notFoundFallback = (request, reply) => {
+      const path = request.url.split('?')[0]!;
+      if ((request.method !== 'GET' && request.method !== 'HEAD') || NOT_SPA.test(path)) return false;
+      const lastSegment = path.slice(path.lastIndexOf('/') + 1);
+      const wantsPage = !lastSegment.includes('.') || (request.headers.accept ?? '').includes('text/html');
+      if (!wantsPage) return false;
+      void htmlHeaders(reply).sendFile('index.html');
+      return true;
+    };
+  },
+  { name: 'web', dependencies: ['config', 'error-handler'] },
+);
