@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshPostgresDatabase } from '@k8s-console/test-support';
+import { openStore, type Store } from '../../db/database.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { RefreshTokenStore } from './refresh-token-store.js';
+
+const pgDb = await freshPostgresDatabase();
+
+describe.each([
+  { name: 'sqlite', available: true },
+  { name: 'postgres', available: pgDb.available },
+])('refresh tokens on $name', ({ name, available }) => {
+  let store: Store;
+  let dir: string;
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  let tokens: RefreshTokenStore;
+
+  async function addUser(): Promise<string> {
+    const id = randomUUID();
+    await store.db
+      .insertInto('users')
+      .values({ id, username: `u-${id.slice(0, 8)}`, password_hash: 'x', groups: '[]', created_at: new Date(now).toISOString() })
+      .execute();
+    return id;
+  }
+
+  beforeAll(async () => {
+    if (!available) return;
+    dir = mkdtempSync(join(tmpdir(), 'refresh-'));
+    store = openStore(name === 'postgres' ? { databaseUrl: pgDb.url, dataDir: dir } : { dataDir: dir });
+    await migrateToLatest(store.db);
+    tokens = new RefreshTokenStore(store.db, { ttlSeconds: 3600, familyTtlSeconds: 3 * 3600, now: () => now });
+  });
+  afterAll(async () => {
+    if (!available) return;
+    await store.db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    if (name === 'postgres') await pgDb.drop();
+  });
+
+  it.runIf(available)('stores only a hash and rotates on use', async () => {
+    const userId = await addUser();
+    const first = await tokens.issue(userId);
+    const rows = await store.db.selectFrom('refresh_tokens').selectAll().where('user_id', '=', userId).execute();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(first.token.split('.')[1]);
+    const r = await tokens.rotate(first.token);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.userId).toBe(userId);
+    expect(r.next.familyId).toBe(first.familyId);
+    expect(r.next.token).not.toBe(first.token);
+  });
+
+  it.runIf(available)('a reused token revokes the whole family', async () => {
+    const userId = await addUser();
+    const t1 = await tokens.issue(userId);
+    const r2 = await tokens.rotate(t1.token);
+    if (!r2.ok) throw new Error('rotation failed');
+    // the thief replays t1: refused, and the legitimate holder's t2 dies with it
+    expect(await tokens.rotate(t1.token)).toMatchObject({ ok: false, reason: 'reused', userId });
+    expect(await tokens.rotate(r2.next.token)).toMatchObject({ ok: false, reason: 'revoked' });
+    // another sign-in of the same user is untouched
+    const other = await tokens.issue(userId);
+    expect((await tokens.rotate(other.token)).ok).toBe(true);
+  });
+
+  it.runIf(available)('concurrent use of one token lets at most one through', async () => {
+    const userId = await addUser();
+    const t = await tokens.issue(userId);
+    const results = await Promise.all([tokens.rotate(t.token), tokens.rotate(t.token), tokens.rotate(t.token)]);
+    expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(1);
+    const survivors = results.filter((r) => r.ok);
+    for (const s of survivors) if (s.ok) expect((await tokens.rotate(s.next.token)).ok).toBe(false);
+  });
+
+  it.runIf(available)('refuses expired, forged and malformed tokens; a family ends at its deadline', async () => {
+    const userId = await addUser();
+    const t = await tokens.issue(userId);
+    const [id] = t.token.split('.');
+    expect(await tokens.rotate(`${id}.${'A'.repeat(43)}`)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await tokens.rotate('nonsense')).toEqual({ ok: false, reason: 'malformed' });
+    let current = t.token;
+    for (let i = 0; i < 2; i++) {
+      now += 3000 * 1000; // under the token ttl (1 h) each time
+      const r = await tokens.rotate(current);
+      if (!r.ok) throw new Error(`rotation ${i} failed: ${r.reason}`);
+      current = r.next.token;
+    }
+    now += 3 * 3600 * 1000; // past the family deadline
+    expect(await tokens.rotate(current)).toMatchObject({ ok: false, reason: 'expired' });
+    expect(await tokens.deleteExpired()).toBeGreaterThan(0);
+  });
+
+  it.runIf(available)('logout and password change revoke', async () => {
+    const userId = await addUser();
+    const a = await tokens.issue(userId);
+    const b = await tokens.issue(userId);
+    expect(await tokens.revokeByToken(a.token)).toEqual({ userId });
+    expect((await tokens.rotate(a.token)).ok).toBe(false);
+    expect(await tokens.revokeByToken('nonsense')).toBeNull();
+    await tokens.revokeUser(userId, 'password-change');
+    expect(await tokens.rotate(b.token)).toMatchObject({ ok: false, reason: 'revoked' });
+  });
+});
