@@ -29,12 +29,12 @@ function str(o: Obj, key: string, where: string): string | undefined {
 }
 
 function loadDocument(text: string): Obj {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
-    const line = error.linePos?.[0]?.line;
-    const firstLine = error.message.split('\n')[0];
-    throw invalid(`the kubeconfig is not valid YAML or JSON${line ? ` (line ${line})` : ''}: ${firstLine}`);
+    const pos = error.linePos?.[0];
+    const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw invalid(`the kubeconfig is not valid YAML or JSON${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${what}`);
   }
   const value: unknown = doc.toJS();
   if (!isObj(value)) throw invalid('the kubeconfig must be a YAML or JSON object with clusters, users and contexts');

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORBIDDEN_TOKEN, GOOD_TOKEN, startFakeApiserver, type FakeApiserver } from '../../test/fake-apiserver.js';
+import { testConnection } from './connection-test.js';
+
+describe('testConnection', () => {
+  let plain: FakeApiserver;
+  let tls: FakeApiserver;
+  beforeAll(async () => {
+    plain = await startFakeApiserver();
+    tls = await startFakeApiserver({ tls: true });
+  });
+  afterAll(async () => {
+    await plain.close();
+    await tls.close();
+  });
+
+  it('returns the gitVersion when the cluster answers', async () => {
+    const r = await testConnection({ server: plain.url, token: GOOD_TOKEN }, 2000);
+    expect(r).toMatchObject({ ok: true, version: 'v1.31.2-fake', server: plain.url });
+  });
+
+  it('says 401 in words', async () => {
+    const r = await testConnection({ server: plain.url, token: 'wrong' }, 2000);
+    expect(r.error).toEqual({ code: 'UNAUTHORIZED', message: expect.stringContaining('rejected the credentials (401)') });
+  });
+
+  it('says 403 in words', async () => {
+    const r = await testConnection({ server: plain.url, token: FORBIDDEN_TOKEN }, 2000);
+    expect(r.error?.code).toBe('FORBIDDEN');
+    expect(r.error?.message).toContain('may not read /version (403)');
+  });
+
+  it('says DNS when the host does not resolve', async () => {
+    const r = await testConnection({ server: 'https://no-such-host.invalid:6443', token: GOOD_TOKEN }, 2000);
+    expect(r.error?.code).toBe('DNS');
+    expect(r.error?.message).toContain('"no-such-host.invalid" does not resolve');
+  });
+
+  it('says REFUSED when nothing listens', async () => {
+    const r = await testConnection({ server: 'http://127.0.0.1:1', token: GOOD_TOKEN }, 2000);
+    expect(r.error?.code).toBe('REFUSED');
+  });
+
+  it('says TIMEOUT when the answer takes too long', async () => {
+    plain.delayMs = 1000;
+    try {
+      const r = await testConnection({ server: plain.url, token: GOOD_TOKEN }, 200);
+      expect(r.error?.code).toBe('TIMEOUT');
+      expect(r.error?.message).toContain('within 0.2 s');
+    } finally {
+      plain.delayMs = 0;
+    }
+  });
+
+  it('says TLS when the certificate is not trusted, and succeeds with its CA', async () => {
+    const untrusted = await testConnection({ server: tls.url, token: GOOD_TOKEN }, 2000);
+    expect(untrusted.error?.code).toBe('TLS');
+    expect(untrusted.error?.message).toContain('certificate-authority-data');
+    const trusted = await testConnection({ server: tls.url, token: GOOD_TOKEN, caPem: tls.caPem }, 2000);
+    expect(trusted.ok).toBe(true);
+  });
+
+  it('says TLS on a host name mismatch and honours tls-server-name', async () => {
+    const viaLocalhostName = tls.url.replace('127.0.0.1', 'localhost');
+    const ok = await testConnection({ server: viaLocalhostName, token: GOOD_TOKEN, caPem: tls.caPem }, 2000);
+    expect(ok.ok).toBe(true);
+    const mismatch = await testConnection({ server: tls.url, token: GOOD_TOKEN, caPem: tls.caPem, tlsServerName: 'other.example' }, 2000);
+    expect(mismatch.error?.code).toBe('TLS');
+  });
+});
