@@ -132,6 +132,8 @@ export interface ExecSessionRecord {
   startedAt: string;
   endedAt: string;
   exitCode: number | null;
-  /** why the session ended: exit, client-closed, idle-timeout, upstream-error, shutdown */
+  /** why the session ended: exit, client-closed, idle-timeout, upstream-error, start-failed, protocol-error, shutdown */
   endReason: string;
+  /** the browser's address as the backend saw it */
+  address?: string | null;
 }

@@ -24,6 +24,7 @@ export interface ExecSessionOptions {
   socket: WebSocket;
   cluster: ClusterConnection;
   subject: Subject;
+  address?: string;
   namespace: string;
   pod: string;
   query: ExecQuery;
@@ -84,6 +85,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
       endedAt: new Date().toISOString(),
       exitCode: exitStatus?.exitCode ?? null,
       endReason,
+      address: o.address ?? null,
     };
     Promise.resolve()
       .then(() => o.recorder.record(record))

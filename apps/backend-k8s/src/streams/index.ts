@@ -1,10 +1,12 @@
 // The streams domain: pod logs (WebSocket, download, aggregated per workload) and exec.
 // Register `streamsPlugin` inside the API; it takes what it needs from options or, when absent,
 // from the app's decorators (authenticate, authorizer, clusterConnections, audit).
-import type { ExecSessionRecord } from '@k8s-console/contracts';
+import websocket from '@fastify/websocket';
+import { STREAM_PROTOCOLS, type ExecSessionRecord } from '@k8s-console/contracts';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ClusterConnection } from '../clusters/credentials.js';
+import { protocolChooser } from '../auth/websocket-token.js';
 import type { Authorizer, Subject } from '../rbac/authorizer.js';
 import { logExecRecorder, type ExecSessionRecorder } from './exec-session-recorder.js';
 import { streamLimitsFromEnv, type StreamLimits } from './stream-config.js';
@@ -32,6 +34,7 @@ interface AppDecorators {
   authorizer?: Authorizer;
   clusterConnections?: { get(id: string): Promise<ClusterConnection | null | undefined> };
   audit?: { record(entry: Record<string, unknown>): unknown };
+  metricsRegistry?: Registry;
 }
 
 function required<T>(value: T | undefined, what: string): T {
@@ -41,18 +44,26 @@ function required<T>(value: T | undefined, what: string): T {
 
 export const streamsPlugin: FastifyPluginAsync<StreamsPluginOptions> = async (app: FastifyInstance, opts) => {
   const decorated = app as unknown as AppDecorators;
-  const audit = decorated.audit;
-  const recorder: ExecSessionRecorder =
-    opts.recorder ??
-    (audit
-      ? { record: (e: ExecSessionRecord) => void audit.record({ action: 'pods/exec', ...e }) }
-      : logExecRecorder(app.log));
+  const fallback = logExecRecorder(app.log);
+  // app.audit is looked up per session: the audit domain may register after this plugin
+  const recorder: ExecSessionRecorder = opts.recorder ?? {
+    record: (e: ExecSessionRecord) => (decorated.audit ? decorated.audit.record({ action: 'pods/exec', ...e }) : fallback.record(e)),
+  };
+  if (!app.hasDecorator('websocketServer')) {
+    // normally registered once by the kube plugin with the protocol chooser of every endpoint
+    await app.register(websocket, { options: { handleProtocols: protocolChooser(STREAM_PROTOCOLS) } });
+  }
+  required(opts.authorizer ?? decorated.authorizer, 'authorizer');
   await registerStreamRoutes(app, {
     authenticate: required(opts.authenticate ?? decorated.authenticate?.bind(app), 'authenticate'),
-    authorizer: required(opts.authorizer ?? decorated.authorizer, 'authorizer'),
+    // read on every check: the RBAC domain may replace app.authorizer after this plugin registered
+    authorizer: opts.authorizer ?? {
+      authorizeResource: (s, a) => (app as unknown as Required<AppDecorators>).authorizer.authorizeResource(s, a),
+      authorizeNonResource: (s, a) => (app as unknown as Required<AppDecorators>).authorizer.authorizeNonResource(s, a),
+    },
     clusters: required(opts.clusters ?? decorated.clusterConnections, 'clusterConnections'),
     recorder,
     limits: { ...streamLimitsFromEnv(), ...opts.limits },
-    metrics: streamMetrics(opts.metricsRegistry),
+    metrics: streamMetrics(opts.metricsRegistry ?? decorated.metricsRegistry),
   });
 };

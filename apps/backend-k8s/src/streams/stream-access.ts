@@ -42,15 +42,19 @@ function deny(reply: FastifyReply, status: number, code: string, message: string
 
 export function streamAccessHook(deps: StreamAccessDeps, attributesFor: AttributesFor) {
   return async function checkStreamAccess(req: FastifyRequest, reply: FastifyReply) {
-    const token = bearerToken(req);
-    if (!token) {
+    // the auth plugin's onRequest hook may already have established the user
+    const known = (req as { subject?: Subject | null }).subject;
+    const token = known ? null : bearerToken(req);
+    if (!known && !token) {
       return deny(reply, 401, 'UNAUTHENTICATED', 'sign in first: send the token as Authorization: Bearer or as the base64url.bearer.authorization.k8s.io subprotocol');
     }
-    let subject: Subject | null | undefined;
-    try {
-      subject = await deps.authenticate(token);
-    } catch {
-      subject = null;
+    let subject: Subject | null | undefined = known;
+    if (!subject && token) {
+      try {
+        subject = await deps.authenticate(token);
+      } catch {
+        subject = null;
+      }
     }
     if (!subject) return deny(reply, 401, 'UNAUTHENTICATED', 'the token is invalid or expired: sign in again');
 

@@ -174,6 +174,7 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
           socket,
           cluster,
           subject,
+          address: req.ip,
           namespace: req.params.ns,
           pod: req.params.pod,
           query: req.query,
