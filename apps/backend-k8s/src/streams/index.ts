@@ -47,7 +47,10 @@ export const streamsPlugin: FastifyPluginAsync<StreamsPluginOptions> = async (ap
   const fallback = logExecRecorder(app.log);
   // app.audit is looked up per session: the audit domain may register after this plugin
   const recorder: ExecSessionRecorder = opts.recorder ?? {
-    record: (e: ExecSessionRecord) => (decorated.audit ? decorated.audit.record({ action: 'pods/exec', ...e }) : fallback.record(e)),
+    record: async (e: ExecSessionRecord) => {
+      if (decorated.audit) await decorated.audit.record({ action: 'pods/exec', ...e });
+      else fallback.record(e);
+    },
   };
   if (!app.hasDecorator('websocketServer')) {
     // normally registered once by the kube plugin with the protocol chooser of every endpoint
