@@ -69,7 +69,7 @@ export function splitSafePath(rawPath: string): string[] {
     }
     // After decoding, a "%" can only come from "%25"; no Kubernetes name may contain it.
     if (decoded.includes('%')) throw new RequestPathError('path segment must not contain "%"');
-    if (/[\u0000-\u001f\u007f]/.test(decoded)) throw new RequestPathError('path must not contain control characters');
+    if ([...decoded].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw new RequestPathError('path must not contain control characters');
     return decoded;
   });
 }

@@ -1,0 +1,64 @@
+// What every action runs with: the cluster, the console user, and an authorize step that throws
+// a 403 naming the missing permission. Errors from the cluster become console errors here.
+import type { Authorizer, ResourceAttributes, Subject } from '../../rbac/authorizer.js';
+import { ApiError } from '../../errors/api-error.js';
+import { KubeApiError, type JsonRequest, type KubeAccess } from '../kube-access.js';
+import { UpstreamError } from '../upstream-request.js';
+
+export interface ResourceRef {
+  group: string;
+  version: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+export function resourcePath(ref: ResourceRef): string {
+  const base = ref.group ? `/apis/${encodeURIComponent(ref.group)}/${encodeURIComponent(ref.version)}` : `/api/${encodeURIComponent(ref.version)}`;
+  let path = base;
+  if (ref.namespace) path += `/namespaces/${encodeURIComponent(ref.namespace)}`;
+  path += `/${encodeURIComponent(ref.resource)}`;
+  if (ref.name) path += `/${encodeURIComponent(ref.name)}`;
+  if (ref.subresource) path += `/${encodeURIComponent(ref.subresource)}`;
+  return path;
+}
+
+export function describeAttrs(a: Omit<ResourceAttributes, 'clusterId'>): string {
+  const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const group = a.apiGroup ? `.${a.apiGroup}` : '';
+  return `${a.verb} ${res}${group}${a.name ? ` "${a.name}"` : ''}${a.namespace ? ` in namespace "${a.namespace}"` : ''}`;
+}
+
+/** A cluster error as the console's error: the apiserver's status and reason, or a 502/504. */
+export function toConsoleError(err: unknown): unknown {
+  if (err instanceof KubeApiError) {
+    const status = err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 502;
+    return new ApiError(status, err.reason ?? 'KUBERNETES_ERROR', err.message);
+  }
+  if (err instanceof UpstreamError) return new ApiError(err.statusCode, err.code, err.message);
+  return err;
+}
+
+export class ActionContext {
+  constructor(
+    readonly kube: KubeAccess,
+    readonly clusterId: string,
+    readonly subject: Subject,
+    private readonly authorizer: Authorizer,
+  ) {}
+
+  async allowed(attrs: Omit<ResourceAttributes, 'clusterId'>): Promise<{ allowed: true } | { allowed: false; reason: string }> {
+    return this.authorizer.authorizeResource(this.subject, { clusterId: this.clusterId, ...attrs });
+  }
+
+  async authorize(attrs: Omit<ResourceAttributes, 'clusterId'>): Promise<void> {
+    const decision = await this.allowed(attrs);
+    if (!decision.allowed) throw new ApiError(403, 'FORBIDDEN', `not allowed to ${describeAttrs(attrs)}: ${decision.reason}`);
+  }
+
+  /** A JSON call to the cluster as this user (impersonated when the cluster is set up for it). */
+  json<T = unknown>(path: string, req: JsonRequest = {}): Promise<T> {
+    return this.kube.json<T>(this.clusterId, path, { ...req, subject: this.subject });
+  }
+}

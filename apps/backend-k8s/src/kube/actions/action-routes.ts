@@ -1,0 +1,65 @@
+// Routes of the typed actions and of apply. Bodies are validated by the contracts' schemas; the
+// cluster's errors come back as `{error:{code,message}}` with the apiserver's status code.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  ApplyRequestSchema,
+  DeleteRequestSchema,
+  DrainRequestSchema,
+  NodeRequestSchema,
+  RestartRequestSchema,
+  ScaleRequestSchema,
+  type ApplyRequest,
+  type DeleteRequest,
+  type DrainRequest,
+  type NodeRequest,
+  type RestartRequest,
+  type ScaleRequest,
+} from '@k8s-console/contracts';
+import type { TSchema } from '@sinclair/typebox';
+import type { Authorizer } from '../../rbac/authorizer.js';
+import { ApiError } from '../../errors/api-error.js';
+import type { KubeAccess } from '../kube-access.js';
+import { ActionContext, toConsoleError } from './action-context.js';
+import { applyManifests } from './apply-manifests.js';
+import { deleteObject } from './delete-object.js';
+import { drainNode, setUnschedulable } from './node-actions.js';
+import { restartWorkload, scaleWorkload } from './workload-actions.js';
+
+export interface ActionRouteOptions {
+  kube: KubeAccess;
+  authorizer: () => Authorizer;
+}
+
+const params = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
+  required: ['id'],
+} as const;
+
+export async function actionRoutes(app: FastifyInstance, opts: ActionRouteOptions): Promise<void> {
+  async function context(request: FastifyRequest<{ Params: { id: string } }>): Promise<ActionContext> {
+    if (!request.subject) throw ApiError.unauthorized();
+    await opts.kube.connection(request.params.id); // 404 for an unknown cluster
+    return new ActionContext(opts.kube, request.params.id, request.subject, opts.authorizer());
+  }
+
+  function action<B>(path: string, schema: TSchema, run: (ctx: ActionContext, body: B) => Promise<unknown>) {
+    app.post<{ Params: { id: string }; Body: B }>(`/api/v1/clusters/:id${path}`, { schema: { params, body: schema } }, async (request) => {
+      const ctx = await context(request);
+      try {
+        return await run(ctx, request.body as B);
+      } catch (err) {
+        throw toConsoleError(err);
+      }
+    });
+  }
+
+  const ok = (object: unknown) => ({ ok: true, object });
+  action<ScaleRequest>('/actions/scale', ScaleRequestSchema, async (ctx, body) => ok(await scaleWorkload(ctx, body)));
+  action<RestartRequest>('/actions/restart', RestartRequestSchema, async (ctx, body) => ok(await restartWorkload(ctx, body)));
+  action<NodeRequest>('/actions/cordon', NodeRequestSchema, async (ctx, body) => ok(await setUnschedulable(ctx, body.node, true)));
+  action<NodeRequest>('/actions/uncordon', NodeRequestSchema, async (ctx, body) => ok(await setUnschedulable(ctx, body.node, false)));
+  action<DrainRequest>('/actions/drain', DrainRequestSchema, (ctx, body) => drainNode(ctx, body));
+  action<DeleteRequest>('/actions/delete', DeleteRequestSchema, async (ctx, body) => ok(await deleteObject(ctx, body)));
+  action<ApplyRequest>('/apply', ApplyRequestSchema, (ctx, body) => applyManifests(ctx, body));
+}

@@ -1,0 +1,133 @@
+// The backend's way into a cluster: resolves a cluster id to its pooled endpoint (rebuilt when
+// the cluster's version changes), adds optional impersonation headers, and offers a small JSON
+// client for the watch hub and actions. Decorated on the app as `app.kube`.
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { ClusterConnection } from '../clusters/credentials.js';
+import type { Subject } from '../rbac/authorizer.js';
+import { ClusterConnectionPool, type ClusterEndpoint } from './connection-pool.js';
+import { readBody, requestUpstream, type UpstreamRequest } from './upstream-request.js';
+
+export interface ConnectionSource {
+  get(clusterId: string): Promise<ClusterConnection>;
+}
+
+/**
+ * Headers that make the cluster act as the console user (Impersonate-User, Impersonate-Group),
+ * or undefined to use the cluster's own credentials. Set by the RBAC plugin per cluster.
+ */
+export type ImpersonationHook = (
+  connection: ClusterConnection,
+  subject: Subject,
+) => Record<string, string | string[]> | undefined | Promise<Record<string, string | string[]> | undefined>;
+
+/** A Kubernetes Status object, as the apiserver returns on errors. */
+export interface KubeStatus {
+  kind: 'Status';
+  apiVersion?: string;
+  status?: string;
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[] };
+}
+
+/** The apiserver answered with an error status (404, 409, 422, ...). */
+export class KubeApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly status: KubeStatus,
+  ) {
+    super(status.message ?? `apiserver answered ${statusCode}`);
+    this.name = 'KubeApiError';
+  }
+
+  get reason(): string | undefined {
+    return this.status.reason;
+  }
+}
+
+export interface JsonRequest {
+  method?: string;
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** the console user, for impersonation when the cluster is set up for it */
+  subject?: Subject;
+}
+
+export class KubeAccess {
+  readonly pool: ClusterConnectionPool;
+  private impersonationHook: ImpersonationHook | undefined;
+
+  constructor(
+    private readonly connections: ConnectionSource,
+    options: { maxSocketsPerCluster?: number } = {},
+  ) {
+    this.pool = new ClusterConnectionPool({ maxSockets: options.maxSocketsPerCluster ?? 64 });
+  }
+
+  setImpersonationHook(hook: ImpersonationHook | undefined): void {
+    this.impersonationHook = hook;
+  }
+
+  async connection(clusterId: string): Promise<ClusterConnection> {
+    return this.connections.get(clusterId);
+  }
+
+  endpointFor(connection: ClusterConnection): ClusterEndpoint {
+    return this.pool.endpoint(connection);
+  }
+
+  async endpoint(clusterId: string): Promise<ClusterEndpoint> {
+    return this.pool.endpoint(await this.connections.get(clusterId));
+  }
+
+  async impersonationHeaders(connection: ClusterConnection, subject: Subject | undefined): Promise<OutgoingHttpHeaders> {
+    if (!subject || !this.impersonationHook) return {};
+    return (await this.impersonationHook(connection, subject)) ?? {};
+  }
+
+  /** A raw streaming request to the cluster, for callers that read the body themselves. */
+  async request(clusterId: string, req: UpstreamRequest & { subject?: Subject }): Promise<IncomingMessage> {
+    const connection = await this.connections.get(clusterId);
+    const endpoint = this.pool.endpoint(connection);
+    const headers = { ...req.headers, ...(await this.impersonationHeaders(connection, req.subject)) };
+    return requestUpstream(endpoint, { ...req, headers });
+  }
+
+  /** A JSON request; a non-2xx answer throws KubeApiError carrying the apiserver's Status. */
+  async json<T = unknown>(clusterId: string, path: string, req: JsonRequest = {}): Promise<T> {
+    const headers: OutgoingHttpHeaders = { accept: req.accept ?? 'application/json' };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] = req.contentType ?? 'application/json';
+    }
+    const upstream: UpstreamRequest & { subject?: Subject } = { method: req.method ?? 'GET', path, headers };
+    if (body !== undefined) upstream.body = body;
+    if (req.signal) upstream.signal = req.signal;
+    if (req.timeoutMs) upstream.timeoutMs = req.timeoutMs;
+    if (req.subject) upstream.subject = req.subject;
+    const res = await this.request(clusterId, upstream);
+    const text = (await readBody(res)).toString('utf8');
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status > 299) throw new KubeApiError(status, parseStatus(text, status));
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  close(): void {
+    this.pool.close();
+  }
+}
+
+export function parseStatus(text: string, code: number): KubeStatus {
+  try {
+    const parsed = JSON.parse(text) as KubeStatus;
+    if (parsed && parsed.kind === 'Status') return parsed;
+  } catch {
+    // not JSON: fall through
+  }
+  return { kind: 'Status', status: 'Failure', code, message: text.slice(0, 500) || `apiserver answered ${code}` };
+}

@@ -1,0 +1,79 @@
+// The kube domain: the generic apiserver proxy, the watch hub WebSocket and typed actions, all
+// over one keep-alive connection pool per cluster (`app.kube`). Every request, subscription and
+// action passes `app.authorizer` with Kubernetes-style attributes first.
+import fp from 'fastify-plugin';
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { STREAM_PROTOCOLS, WATCH_PROTOCOL } from '@k8s-console/contracts';
+import { TOKEN_PROTOCOL_PREFIX } from '../auth/websocket-token.js';
+import { KubeAccess } from './kube-access.js';
+import { proxyRoutes } from './proxy-route.js';
+import { watchRoute } from './watch/watch-route.js';
+import { WatchHub, type WatchHubOptions } from './watch/watch-hub.js';
+import { actionRoutes } from './actions/action-routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** pooled access to clusters: request/json/endpoint, setImpersonationHook */
+    kube: KubeAccess;
+    watchHub: WatchHub;
+  }
+}
+
+export interface KubePluginOptions {
+  /** ms to wait for an apiserver's response headers on proxied requests; default 60 s */
+  upstreamTimeoutMs?: number;
+  watch?: WatchHubOptions;
+  /** per watch socket: bytes queued beyond which the client is dropped as too slow */
+  maxBufferedBytes?: number;
+  metricsRegistry?: Registry;
+}
+
+/** Subprotocols the backend's WebSocket endpoints speak; the bearer-token carrier is never chosen. */
+const spokenProtocols: readonly string[] = [WATCH_PROTOCOL, ...STREAM_PROTOCOLS];
+
+export const kubePlugin = fp(
+  async (app: FastifyInstance, opts: KubePluginOptions) => {
+    const kube = new KubeAccess(app.clusterConnections);
+    const hub = new WatchHub(kube, { ...opts.watch, ...(opts.metricsRegistry ? { metricsRegistry: opts.metricsRegistry } : {}) });
+    app.decorate('kube', kube);
+    app.decorate('watchHub', hub);
+
+    // A cluster whose kubeconfig changed or that was removed: close its sockets and watches.
+    // Reconciles fire 'reloaded' on a timer: only a different version (or none) means a change.
+    const forget = ({ id, version }: { id: string; version: number | null }) => {
+      const known = kube.pool.versionOf(id);
+      if (version !== null && (known === undefined || known === version)) return;
+      kube.pool.evict(id);
+      hub.dropCluster(id);
+    };
+    const onChanged = (e: { id: string; action: string; version: number }) => forget({ id: e.id, version: e.action === 'deleted' ? null : e.version });
+    app.clusterEvents.on('changed', onChanged);
+    app.clusterEvents.on('reloaded', forget);
+
+    app.addHook('onClose', async () => {
+      app.clusterEvents.off('changed', onChanged);
+      app.clusterEvents.off('reloaded', forget);
+      hub.close();
+      kube.close();
+    });
+
+    if (!app.hasDecorator('websocketServer')) {
+      await app.register(websocket, {
+        options: {
+          handleProtocols: (offered: Set<string>) => {
+            for (const p of offered) if (!p.startsWith(TOKEN_PROTOCOL_PREFIX) && spokenProtocols.includes(p)) return p;
+            return false;
+          },
+        },
+      });
+    }
+
+    const authorizer = () => app.authorizer;
+    await app.register(proxyRoutes, { kube, authorizer, ...(opts.upstreamTimeoutMs ? { upstreamTimeoutMs: opts.upstreamTimeoutMs } : {}) });
+    await app.register(watchRoute, { hub, kube, authorizer, ...(opts.maxBufferedBytes ? { maxBufferedBytes: opts.maxBufferedBytes } : {}) });
+    await app.register(actionRoutes, { kube, authorizer });
+  },
+  { name: 'kube', dependencies: ['auth', 'clusters'] },
+);

@@ -1,0 +1,176 @@
+// `/api/v1/clusters/:id/k8s/*`: the one generic way to any apiserver path. The request is parsed
+// like the apiserver would parse it, authorized by console RBAC before any byte goes upstream,
+// then streamed both ways: bodies are never buffered, so watches and big lists flow through.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Authorizer, Subject } from '../rbac/authorizer.js';
+import type { KubeAccess } from './kube-access.js';
+import { parseRequestInfo, RequestPathError, type RequestInfo } from './request-info.js';
+import { requestUpstream, UpstreamError } from './upstream-request.js';
+
+export interface ProxyRouteOptions {
+  kube: KubeAccess;
+  authorizer: () => Authorizer;
+  /** ms to wait for the apiserver's response headers (watches flush theirs at once); default 60 s */
+  upstreamTimeoutMs?: number;
+}
+
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Request headers never forwarded: the console's own credentials and anything claiming identity. */
+function isStrippedRequestHeader(name: string): boolean {
+  return (
+    hopByHop.has(name) ||
+    name === 'host' ||
+    name === 'authorization' ||
+    name === 'cookie' ||
+    name.startsWith('impersonate-') ||
+    name.startsWith('x-remote-') ||
+    name.startsWith('x-forwarded-') ||
+    name === 'forwarded' ||
+    name.startsWith('sec-websocket-')
+  );
+}
+
+function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+  const listed = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  return new Set(listed);
+}
+
+export function forwardedRequestHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const listed = connectionListed(headers);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || isStrippedRequestHeader(name) || listed.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export function forwardedResponseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const listed = connectionListed(headers);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || hopByHop.has(name) || listed.has(name) || name === 'set-cookie') continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The apiserver path and query after `/api/v1/clusters/<id>/k8s`, still percent-encoded. */
+export function splitProxiedUrl(rawUrl: string): { path: string; query: string } {
+  const q = rawUrl.indexOf('?');
+  const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  const query = q === -1 ? '' : rawUrl.slice(q + 1);
+  const m = /^\/api\/v1\/clusters\/[^/]+\/k8s(\/.*)?$/.exec(pathname);
+  return { path: m?.[1] ?? '/', query };
+}
+
+function sendError(reply: FastifyReply, statusCode: number, code: string, message: string): void {
+  void reply.code(statusCode).type('application/json').send({ error: { code, message } });
+}
+
+async function authorize(authorizer: Authorizer, subject: Subject, clusterId: string, info: RequestInfo) {
+  if (!info.isResourceRequest) return authorizer.authorizeNonResource(subject, { clusterId, verb: info.verb, path: info.path });
+  const attrs: Parameters<Authorizer['authorizeResource']>[1] = {
+    clusterId,
+    verb: info.verb,
+    apiGroup: info.apiGroup,
+    apiVersion: info.apiVersion,
+    resource: info.resource,
+  };
+  if (info.subresource) attrs.subresource = info.subresource;
+  if (info.namespace) attrs.namespace = info.namespace;
+  if (info.name) attrs.name = info.name;
+  return authorizer.authorizeResource(subject, attrs);
+}
+
+export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions): Promise<void> {
+  // Leave every body unread: it is streamed to the apiserver as it arrives.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+  const handler = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+    const subject = (request as FastifyRequest & { subject?: Subject }).subject;
+    if (!subject) return sendError(reply, 401, 'UNAUTHORIZED', 'sign in first: send Authorization: Bearer <token>');
+    const clusterId = request.params.id;
+    const { path, query } = splitProxiedUrl(request.raw.url ?? '/');
+
+    let info: RequestInfo;
+    try {
+      info = parseRequestInfo(request.method, path, new URLSearchParams(query));
+    } catch (err) {
+      if (err instanceof RequestPathError) return sendError(reply, 400, err.code, err.message);
+      throw err;
+    }
+    const decision = await authorize(opts.authorizer(), subject, clusterId, info);
+    if (!decision.allowed) return sendError(reply, 403, 'FORBIDDEN', decision.reason);
+
+    // Resolves the cluster (404 ApiError for an unknown id) before anything is sent upstream.
+    const connection = await opts.kube.connection(clusterId);
+    const endpoint = opts.kube.endpointFor(connection);
+    const headers = {
+      ...forwardedRequestHeaders(request.headers),
+      ...(await opts.kube.impersonationHeaders(connection, subject)),
+    };
+
+    const abort = new AbortController();
+    const onClientGone = () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    };
+    reply.raw.on('close', onClientGone);
+
+    const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
+    let upstream;
+    try {
+      upstream = await requestUpstream(endpoint, {
+        method: request.method,
+        path: query ? `${path}?${query}` : path,
+        headers,
+        ...(hasBody && request.method !== 'GET' && request.method !== 'HEAD' ? { body: request.raw } : {}),
+        signal: abort.signal,
+        timeoutMs: opts.upstreamTimeoutMs ?? 60_000,
+      });
+    } catch (err) {
+      reply.raw.off('close', onClientGone);
+      if (abort.signal.aborted) return; // the client left; nobody to answer
+      if (err instanceof UpstreamError) {
+        request.log.warn({ cluster: clusterId, code: err.code, cause: err.message }, 'cluster request failed');
+        return sendError(reply, err.statusCode, err.code, err.message);
+      }
+      throw err;
+    }
+
+    // Hijack so the response headers go out at once: a watch sends its first event much later.
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(upstream.statusCode ?? 502, { ...(reply.getHeaders() as OutgoingHttpHeaders), ...forwardedResponseHeaders(upstream.headers) });
+    res.flushHeaders();
+    try {
+      await pipeline(upstream, res);
+    } catch (err) {
+      if (!abort.signal.aborted) request.log.debug({ cluster: clusterId, err: (err as Error).message }, 'proxied stream ended early');
+      upstream.destroy();
+      res.destroy();
+    } finally {
+      reply.raw.off('close', onClientGone);
+    }
+  };
+
+  app.all('/api/v1/clusters/:id/k8s', handler);
+  app.all('/api/v1/clusters/:id/k8s/*', handler);
+}

@@ -1,0 +1,133 @@
+// Raw HTTP requests to a cluster's apiserver over its pooled keep-alive agent. Everything that
+// talks to a cluster (proxy, watch hub, actions) goes through here, so network, TLS and timeout
+// failures become the same 502/504 errors naming the cluster and the cause.
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { ClusterEndpoint } from './connection-pool.js';
+
+export interface UpstreamRequest {
+  method: string;
+  /** apiserver path and query, e.g. /api/v1/namespaces/default/pods?limit=500 (already encoded) */
+  path: string;
+  headers?: OutgoingHttpHeaders;
+  body?: Readable | Buffer | string;
+  signal?: AbortSignal;
+  /** how long to wait for the response headers; default 30 s */
+  timeoutMs?: number;
+}
+
+/** A failure to get any answer from the apiserver (not an error Status from it). */
+export class UpstreamError extends Error {
+  constructor(
+    readonly statusCode: 502 | 504,
+    readonly code: 'CLUSTER_UNREACHABLE' | 'CLUSTER_TLS_ERROR' | 'CLUSTER_TIMEOUT',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+
+  toBody(): { error: { code: string; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+const tlsCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'EPROTO',
+]);
+
+function isTlsError(code: string | undefined): boolean {
+  return !!code && (tlsCodes.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.startsWith('ERR_OSSL'));
+}
+
+class HeaderTimeout extends Error {}
+
+/** Maps a socket/TLS/timeout failure to the error the console reports. */
+export function classifyUpstreamFailure(endpoint: ClusterEndpoint, err: unknown, timeoutMs: number): UpstreamError {
+  const where = `cluster "${endpoint.clusterName}" (${endpoint.baseUrl.host})`;
+  if (err instanceof HeaderTimeout) {
+    return new UpstreamError(504, 'CLUSTER_TIMEOUT', `${where} did not answer within ${timeoutMs} ms; check that the apiserver is healthy`);
+  }
+  const e = err as NodeJS.ErrnoException;
+  const code = e?.code;
+  if (isTlsError(code)) {
+    return new UpstreamError(
+      502,
+      'CLUSTER_TLS_ERROR',
+      `TLS handshake with ${where} failed (${code}: ${e.message}); check the kubeconfig's certificate-authority-data and server name`,
+    );
+  }
+  if (code === 'ETIMEDOUT') {
+    return new UpstreamError(504, 'CLUSTER_TIMEOUT', `connecting to ${where} timed out; check the address and the network path`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new UpstreamError(502, 'CLUSTER_UNREACHABLE', `${where}: the host name does not resolve (${code})`);
+  }
+  const cause = code ? `${code}: ${e.message}` : (e?.message ?? String(err));
+  return new UpstreamError(502, 'CLUSTER_UNREACHABLE', `${where} is unreachable (${cause})`);
+}
+
+/**
+ * Sends one request and resolves with the response as soon as its headers arrive; the body is
+ * left unread for the caller to stream. An abort through `signal` rejects with an AbortError
+ * (before headers) or destroys the response (after).
+ */
+export function requestUpstream(endpoint: ClusterEndpoint, req: UpstreamRequest): Promise<IncomingMessage> {
+  const timeoutMs = req.timeoutMs ?? 30_000;
+  const url = new URL(endpoint.baseUrl.pathname + req.path, endpoint.baseUrl);
+  const headers: OutgoingHttpHeaders = { ...req.headers };
+  if (endpoint.authorization) headers.authorization = endpoint.authorization;
+  const transport = url.protocol === 'https:' ? https : http;
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const outgoing = transport.request(url, { method: req.method, headers, agent: endpoint.agent, signal: req.signal });
+    const timer = setTimeout(() => outgoing.destroy(new HeaderTimeout()), timeoutMs);
+    outgoing.on('response', (res) => {
+      settled = true;
+      clearTimeout(timer);
+      resolve(res);
+    });
+    outgoing.on('error', (err) => {
+      clearTimeout(timer);
+      if (settled) return;
+      settled = true;
+      if ((err as Error).name === 'AbortError') reject(err);
+      else reject(classifyUpstreamFailure(endpoint, err, timeoutMs));
+    });
+    const body = req.body;
+    if (body === undefined) outgoing.end();
+    else if (typeof body === 'string' || Buffer.isBuffer(body)) outgoing.end(body);
+    else {
+      body.on('error', (err) => outgoing.destroy(err));
+      body.pipe(outgoing);
+    }
+  });
+}
+
+/** Reads a whole (small) response body, e.g. a Status or a single object. */
+export async function readBody(res: IncomingMessage, limitBytes = 64 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes) {
+      res.destroy();
+      throw new Error(`response larger than ${limitBytes} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,110 @@
+// Shares one UpstreamWatch per distinct key among all subscribers, across every socket, and
+// closes it a grace period after its last subscriber leaves (a page reload re-subscribes within
+// it and finds the cache warm).
+import type { KubeAccess } from '../kube-access.js';
+import { watchMetrics, type WatchMetrics } from './watch-metrics.js';
+import { UpstreamWatch, watchTargetKey, type UpstreamListener, type UpstreamWatchOptions, type WatchTarget } from './upstream-watch.js';
+import type { Registry } from 'prom-client';
+
+export interface WatchHubOptions extends UpstreamWatchOptions {
+  /** how long an upstream stays open without subscribers; default 30 s */
+  gracePeriodMs?: number;
+  metricsRegistry?: Registry;
+}
+
+export interface HubSubscription {
+  upstream: UpstreamWatch;
+  close(): void;
+}
+
+interface Shared {
+  upstream: UpstreamWatch;
+  subscribers: number;
+  graceTimer?: NodeJS.Timeout;
+}
+
+export class WatchHub {
+  private readonly shared = new Map<string, Shared>();
+  readonly metrics: WatchMetrics;
+  private closed = false;
+
+  constructor(
+    private readonly kube: KubeAccess,
+    private readonly options: WatchHubOptions = {},
+  ) {
+    this.metrics = watchMetrics(options.metricsRegistry);
+  }
+
+  /** Upstream watches currently open. */
+  get upstreamCount(): number {
+    return this.shared.size;
+  }
+
+  upstreamFor(target: WatchTarget): UpstreamWatch | undefined {
+    return this.shared.get(watchTargetKey(target))?.upstream;
+  }
+
+  /** Attaches a listener to the shared upstream for this target, starting it if needed. */
+  subscribe(target: WatchTarget, listener: UpstreamListener): HubSubscription {
+    if (this.closed) throw new Error('the watch hub is shut down');
+    const key = watchTargetKey(target);
+    let entry = this.shared.get(key);
+    if (!entry) {
+      const upstream = new UpstreamWatch(this.kube, target, this.options);
+      entry = { upstream, subscribers: 0 };
+      this.shared.set(key, entry);
+      // A fatal error ends the upstream; forget it so a later subscribe starts afresh.
+      upstream.addListener({
+        synced() {},
+        event() {},
+        error: (_code, _message, fatal) => {
+          if (fatal) this.drop(key, upstream);
+        },
+      });
+      upstream.start();
+      this.metrics.upstreams.inc();
+    }
+    if (entry.graceTimer) {
+      clearTimeout(entry.graceTimer);
+      delete entry.graceTimer;
+    }
+    entry.subscribers++;
+    this.metrics.subscribers.inc();
+    entry.upstream.addListener(listener);
+    const shared = entry;
+    let open = true;
+    return {
+      upstream: shared.upstream,
+      close: () => {
+        if (!open) return;
+        open = false;
+        shared.upstream.removeListener(listener);
+        shared.subscribers--;
+        this.metrics.subscribers.dec();
+        if (shared.subscribers === 0 && this.shared.get(key) === shared) {
+          shared.graceTimer = setTimeout(() => this.drop(key, shared.upstream), this.options.gracePeriodMs ?? 30_000);
+          shared.graceTimer.unref();
+        }
+      },
+    };
+  }
+
+  private drop(key: string, upstream: UpstreamWatch): void {
+    const entry = this.shared.get(key);
+    if (!entry || entry.upstream !== upstream) return;
+    if (entry.graceTimer) clearTimeout(entry.graceTimer);
+    this.shared.delete(key);
+    upstream.stop();
+    this.metrics.upstreams.dec();
+  }
+
+  /** Stops upstreams of a cluster (removed, or its credentials changed). */
+  dropCluster(clusterId: string): void {
+    for (const [key, entry] of this.shared) if (entry.upstream.target.cluster === clusterId) this.drop(key, entry.upstream);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const [key, entry] of this.shared) this.drop(key, entry.upstream);
+  }
+}

@@ -1,0 +1,244 @@
+// One browser socket of the watch hub: many subscriptions multiplexed by id. Each subscription
+// is authorized (list and watch), gets its snapshot in chunks paced by the socket's buffer, then
+// live events. A client that cannot keep up is disconnected instead of growing server memory.
+import type { WebSocket } from 'ws';
+import { Value } from '@sinclair/typebox/value';
+import {
+  WatchClientMessageSchema,
+  WatchCloseCode,
+  type WatchClientMessage,
+  type WatchError,
+  type WatchEventType,
+  type WatchSubscribe,
+} from '@k8s-console/contracts';
+import type { Authorizer, Subject } from '../../rbac/authorizer.js';
+import type { HubSubscription, WatchHub } from './watch-hub.js';
+import type { UpstreamWatch } from './upstream-watch.js';
+
+export interface WatchSessionOptions {
+  hub: WatchHub;
+  authorizer: () => Authorizer;
+  /** checks the cluster exists (throws the console's 404 otherwise) */
+  resolveCluster: (clusterId: string) => Promise<unknown>;
+  /** bytes queued on the socket beyond which the client counts as too slow; default 16 MiB */
+  maxBufferedBytes?: number;
+  /** events queued for one subscription while its snapshot is sent; default 100 000 */
+  maxPendingEvents?: number;
+  /** target size of one snapshot frame; default 256 KiB */
+  snapshotChunkBytes?: number;
+  maxSubscriptions?: number;
+}
+
+interface SessionSubscription {
+  id: string;
+  msg: WatchSubscribe;
+  hub?: HubSubscription;
+  state: 'waiting' | 'snapshot' | 'live' | 'closed';
+  pending: string[];
+  /** `{"type":"event","id":"<id>","event":"` — the frame prefix, built once */
+  prefix: string;
+}
+
+const LOW_WATER = 1024 * 1024;
+
+export class WatchSession {
+  private readonly subs = new Map<string, SessionSubscription>();
+  private closed = false;
+  private readonly maxBuffered: number;
+  private readonly pingTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly subject: Subject,
+    private readonly opts: WatchSessionOptions,
+  ) {
+    this.maxBuffered = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
+    socket.on('message', (data, isBinary) => this.onMessage(isBinary ? null : data.toString()));
+    socket.on('close', () => this.shutdown());
+    socket.on('error', () => this.shutdown());
+    // Keeps idle sockets alive through proxies (nginx closes after 60 s of silence by default).
+    this.pingTimer = setInterval(() => socket.ping(), 25_000);
+    this.pingTimer.unref();
+  }
+
+  get subscriptionCount(): number {
+    return this.subs.size;
+  }
+
+  private sendRaw(frame: string): boolean {
+    if (this.closed) return false;
+    if (this.socket.bufferedAmount > this.maxBuffered) {
+      this.tooSlow();
+      return false;
+    }
+    this.socket.send(frame);
+    return true;
+  }
+
+  private sendError(error: Omit<WatchError, 'type'>): void {
+    this.sendRaw(JSON.stringify({ type: 'error', ...error }));
+  }
+
+  private tooSlow(): void {
+    if (this.closed) return;
+    this.opts.hub.metrics.slowClientsDropped.inc();
+    this.socket.close(WatchCloseCode.TooSlow, 'client too slow: reconnect and subscribe again');
+    // The close frame queues behind the backlog; do not wait for a client that is not reading.
+    setTimeout(() => this.socket.terminate(), 1000).unref();
+    this.shutdown();
+  }
+
+  private onMessage(text: string | null): void {
+    let msg: unknown;
+    try {
+      msg = text === null ? undefined : JSON.parse(text);
+    } catch {
+      msg = undefined;
+    }
+    if (!Value.Check(WatchClientMessageSchema, msg)) {
+      const first = msg === undefined ? undefined : [...Value.Errors(WatchClientMessageSchema, msg)][0];
+      this.sendError({
+        code: 'INVALID_MESSAGE',
+        message: first ? `invalid message at ${first.path || '/'}: ${first.message}` : 'frames must be JSON text messages',
+        fatal: false,
+      });
+      return;
+    }
+    const m = msg as WatchClientMessage;
+    if (m.type === 'unsubscribe') this.unsubscribe(m.id);
+    else void this.subscribe(m);
+  }
+
+  private unsubscribe(id: string): void {
+    const sub = this.subs.get(id);
+    if (!sub) return;
+    sub.state = 'closed';
+    sub.hub?.close();
+    this.subs.delete(id);
+  }
+
+  private async subscribe(msg: WatchSubscribe): Promise<void> {
+    if (this.subs.has(msg.id)) {
+      this.sendError({ id: msg.id, code: 'DUPLICATE_ID', message: `subscription ${msg.id} already exists on this socket`, fatal: true });
+      return;
+    }
+    if (this.subs.size >= (this.opts.maxSubscriptions ?? 200)) {
+      this.sendError({ id: msg.id, code: 'TOO_MANY_SUBSCRIPTIONS', message: 'unsubscribe from lists no longer shown first', fatal: true });
+      return;
+    }
+    const sub: SessionSubscription = {
+      id: msg.id,
+      msg,
+      state: 'waiting',
+      pending: [],
+      prefix: `{"type":"event","id":${JSON.stringify(msg.id)},"event":"`,
+    };
+    this.subs.set(msg.id, sub);
+
+    try {
+      await this.opts.resolveCluster(msg.cluster);
+      const authorizer = this.opts.authorizer();
+      for (const verb of ['list', 'watch']) {
+        const attrs: Parameters<Authorizer['authorizeResource']>[1] = {
+          clusterId: msg.cluster,
+          verb,
+          apiGroup: msg.group,
+          apiVersion: msg.version,
+          resource: msg.resource,
+        };
+        if (msg.namespace) attrs.namespace = msg.namespace;
+        const decision = await authorizer.authorizeResource(this.subject, attrs);
+        if (!decision.allowed) {
+          this.failSubscription(sub, 'FORBIDDEN', decision.reason);
+          return;
+        }
+      }
+    } catch (err) {
+      const e = err as { code?: unknown; message: string };
+      this.failSubscription(sub, typeof e.code === 'string' ? e.code : 'SUBSCRIBE_FAILED', e.message);
+      return;
+    }
+    if (sub.state === 'closed' || this.closed) return;
+
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listener's own methods need the session
+    const session = this;
+    const key = msg.mode === 'rows' ? 'row' : 'object';
+    sub.hub = this.opts.hub.subscribe(
+      { cluster: msg.cluster, group: msg.group, version: msg.version, resource: msg.resource, namespace: msg.namespace, labelSelector: msg.labelSelector, fieldSelector: msg.fieldSelector, mode: msg.mode },
+      {
+        synced() {
+          if (sub.state === 'waiting') void session.sendSnapshot(sub);
+        },
+        event(type: WatchEventType, json: string) {
+          if (sub.state === 'waiting' || sub.state === 'closed') return;
+          const frame = `${sub.prefix}${type}","${key}":${json}}`;
+          if (sub.state === 'snapshot') {
+            sub.pending.push(frame);
+            if (sub.pending.length > (session.opts.maxPendingEvents ?? 100_000)) session.tooSlow();
+            return;
+          }
+          if (session.sendRaw(frame)) session.opts.hub.metrics.eventsSent.inc();
+        },
+        error(code: string, message: string, fatal: boolean) {
+          if (sub.state === 'closed') return;
+          if (fatal) session.failSubscription(sub, code, message);
+          else session.sendError({ id: sub.id, code, message, fatal: false });
+        },
+      },
+    );
+    if (sub.hub.upstream.synced && sub.state === 'waiting') void this.sendSnapshot(sub);
+  }
+
+  private failSubscription(sub: SessionSubscription, code: string, message: string): void {
+    this.sendError({ id: sub.id, code, message, fatal: true });
+    sub.state = 'closed';
+    sub.hub?.close();
+    if (this.subs.get(sub.id) === sub) this.subs.delete(sub.id);
+  }
+
+  private async waitForDrain(): Promise<void> {
+    while (!this.closed && this.socket.bufferedAmount > LOW_WATER) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Sends the cache as it is now in frames of about snapshotChunkBytes, then queued events. */
+  private async sendSnapshot(sub: SessionSubscription): Promise<void> {
+    const upstream = sub.hub!.upstream as UpstreamWatch;
+    sub.state = 'snapshot';
+    const items = upstream.snapshot();
+    const rv = upstream.lastResourceVersion ?? '';
+    const columns = upstream.columns;
+    const field = sub.msg.mode === 'rows' ? 'rows' : 'items';
+    const head = `{"type":"snapshot","id":${JSON.stringify(sub.id)},"resourceVersion":${JSON.stringify(rv)}${
+      columns ? `,"columns":${JSON.stringify(columns)}` : ''
+    },"${field}":[`;
+    const chunkBytes = this.opts.snapshotChunkBytes ?? 256 * 1024;
+    let i = 0;
+    do {
+      let size = 0;
+      const start = i;
+      while (i < items.length && (i === start || size < chunkBytes)) size += items[i++]!.length + 1;
+      const complete = i >= items.length;
+      const frame = `${head}${items.slice(start, i).join(',')}],"complete":${complete}}`;
+      if (sub.state !== 'snapshot' || !this.sendRaw(frame)) return;
+      if (!complete) await this.waitForDrain();
+    } while (i < items.length);
+    if (sub.state !== 'snapshot') return;
+    sub.state = 'live';
+    const pending = sub.pending;
+    sub.pending = [];
+    for (const frame of pending) if (this.sendRaw(frame)) this.opts.hub.metrics.eventsSent.inc();
+  }
+
+  shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pingTimer);
+    for (const sub of this.subs.values()) {
+      sub.state = 'closed';
+      sub.hub?.close();
+    }
+    this.subs.clear();
+  }
+}
