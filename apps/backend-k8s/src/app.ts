@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppConfig } from './config/app-config.js';
 import { configPlugin } from './config/config-plugin.js';
 import { errorHandlerPlugin } from './errors/error-handler.js';
+import { schemaValidatorCompiler } from './validation/schema-validator.js';
 import { loggerOptions } from './observability/logger-options.js';
 import { metricsPlugin } from './observability/metrics-plugin.js';
 import { healthPlugin } from './observability/health-plugin.js';
@@ -23,11 +24,12 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const app = Fastify({
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? loggerOptions(config.logLevel) }),
     bodyLimit: config.bodyLimitBytes,
-    // Extra fields are an error naming the field, not silently dropped; types are not coerced in bodies.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
+
+  // Extra fields are an error naming the field, not silently dropped; types are not coerced in bodies.
+  app.setValidatorCompiler(schemaValidatorCompiler());
 
   // Cross-cutting: config, errors, observability.
   await app.register(configPlugin, { config });
