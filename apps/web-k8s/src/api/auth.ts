@@ -1,0 +1,14 @@
+// Endpoints of the auth domain: login, refresh, logout and the signed-in identity.
+import type { LoginRequest, LoginResponse, Me } from '@k8s-console/contracts';
+import type { ApiClient } from './client';
+
+export function authApi(client: ApiClient) {
+  return {
+    login: (input: LoginRequest) => client.post<LoginResponse>('/v1/auth/login', input, { skipAuth: true }),
+    refresh: (refreshToken: string) =>
+      client.post<LoginResponse>('/v1/auth/refresh', { refreshToken }, { skipAuth: true }),
+    logout: (refreshToken?: string) =>
+      client.post<void>('/v1/auth/logout', refreshToken ? { refreshToken } : {}),
+    me: () => client.get<Me>('/v1/me'),
+  };
+}
