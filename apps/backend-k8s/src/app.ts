@@ -12,6 +12,8 @@ import { dbPlugin } from './db/db-plugin.js';
 import { cryptoPlugin } from './crypto/crypto-plugin.js';
 import { authPlugin } from './auth/auth-plugin.js';
 import { clustersPlugin } from './clusters/clusters-plugin.js';
+import { kubePlugin } from './kube/kube-plugin.js';
+import { replicationPlugin } from './replication/index.js';
 import { webPlugin } from './web/web-plugin.js';
 
 export interface BuildOptions {
@@ -43,6 +45,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   // Domains.
   await app.register(authPlugin);
   await app.register(clustersPlugin);
+  await app.register(kubePlugin);
+  await app.register(replicationPlugin);
   await app.register(healthPlugin);
 
   // The built web console, last so every API route is matched before the SPA fallback.

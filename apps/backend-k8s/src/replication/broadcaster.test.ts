@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Broadcaster, type ClusterChange } from './broadcaster';
-import { replicationMetrics } from './metrics';
-import { parseAddress, type Peer } from './peer-discovery';
-import { RequestVerifier } from './signing';
+import { Broadcaster, type ClusterChange } from './broadcaster.js';
+import { replicationMetrics } from './metrics.js';
+import { parseAddress, type Peer } from './peer-discovery.js';
+import { RequestVerifier } from './signing.js';
 
 const secret = 'broadcast-test-secret-0123456789abcdef';
 const servers: Server[] = [];

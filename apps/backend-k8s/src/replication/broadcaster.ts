@@ -2,9 +2,9 @@
 // endpoint. It is the fast path only (LISTEN/NOTIFY and the reconciler heal what it misses), so it
 // never blocks the user's request, bounds how many sends run at once, and gives up after a few
 // retries instead of queueing forever behind a dead peer.
-import type { Peer, PeerDiscoveryResult } from './peer-discovery';
-import type { ReplicationMetrics } from './metrics';
-import { signRequest } from './signing';
+import type { Peer, PeerDiscoveryResult } from './peer-discovery.js';
+import type { ReplicationMetrics } from './metrics.js';
+import { signRequest } from './signing.js';
 
 export type ClusterChangeAction = 'created' | 'updated' | 'deleted';
 
@@ -150,7 +150,7 @@ export class Broadcaster {
       if (this.closing.signal.aborted) return { url: peer.url, outcome: 'cancelled', attempts: attempt };
       this.options.metrics.broadcastsFailed.inc();
       this.options.logger.warn(
-        { ...log, attempts: attempt, err: last.kind === 'ok' ? undefined : last.detail },
+        { ...log, attempts: attempt, err: 'detail' in last ? last.detail : undefined },
         'sibling did not reload the cluster; it will catch up by notification or reconcile',
       );
       return { url: peer.url, outcome: 'failed', attempts: attempt };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeerDiscovery, parseAddress, type AddressResolver, type PeerDiscoveryConfig } from './peer-discovery';
+import { PeerDiscovery, parseAddress, type AddressResolver, type PeerDiscoveryConfig } from './peer-discovery.js';
 
 function recordingLogger() {
   const lines: { level: string; obj: object; msg: string }[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NONCE_HEADER, RequestVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, signRequest } from './signing';
+import { NONCE_HEADER, RequestVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, signRequest } from './signing.js';
 
 const secret = 'a-shared-internal-secret-of-enough-length';
 const path = '/api/v1/internal/clusters/c1/reload';

@@ -1,0 +1,207 @@
+// The replication plugin inside real apps: the signed reload endpoint, the reconciler, and two
+// apps on one PostgreSQL database that converge by broadcast alone and by NOTIFY alone.
+import { createServer } from 'node:net';
+import { freshPostgresDatabase } from '@k8s-console/test-support';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../test/test-app.js';
+import { parseKeyRingSpec } from '../config/key-ring-spec.js';
+import { reloadPath } from './broadcaster.js';
+import { signRequest } from './signing.js';
+import { kubeconfigFor } from './test-kubeconfig.js';
+
+const apps: TestApp[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.close()));
+});
+
+async function createCluster(t: TestApp, name: string): Promise<string> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/clusters?skipTest=true',
+    headers: t.auth,
+    payload: { name, kubeconfig: kubeconfigFor('https://127.0.0.1:9') },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return (res.json() as { id: string }).id;
+}
+
+/** A sibling's change: the row moves on without this app's registry (so without its events). */
+async function changeBehindItsBack(t: TestApp, id: string): Promise<number> {
+  const row = await t.app.clusterRegistry.store.update(id, { description: `changed ${Date.now()}` });
+  return row.version;
+}
+
+function cachedVersion(t: TestApp, id: string): number | undefined {
+  return t.app.clusterConnections.cached().find((c) => c.id === id)?.version;
+}
+
+function signedReload(t: TestApp, id: string, body: object, secret = t.config.internalSecret, now?: number) {
+  const payload = JSON.stringify(body);
+  const path = reloadPath(id);
+  return { method: 'POST' as const, url: path, payload, headers: { 'content-type': 'application/json', ...signRequest(secret, 'POST', path, payload, now) } };
+}
+
+async function metricValue(t: TestApp, name: string, labels: Record<string, string>): Promise<number> {
+  const metric = await t.app.metricsRegistry.getSingleMetric(name)!.get();
+  return metric.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value ?? 0;
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+describe('internal reload endpoint', () => {
+  it('reloads the cluster for a signed request, without a user token', async () => {
+    const t = await buildTestApp();
+    apps.push(t);
+    const id = await createCluster(t, 'alpha');
+    await t.app.clusterConnections.get(id);
+    const newVersion = await changeBehindItsBack(t, id);
+    expect(cachedVersion(t, id)).toBe(newVersion - 1);
+
+    const res = await t.app.inject(signedReload(t, id, { action: 'updated', version: newVersion, origin: 'sibling-1' }));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ id, version: newVersion });
+    expect(cachedVersion(t, id)).toBe(newVersion);
+    expect(await metricValue(t, 'k8s_console_reloads_received_total', { source: 'broadcast' })).toBe(1);
+    expect(t.logs.some((l) => l.includes("reloaded a cluster on a sibling's request") && l.includes('sibling-1'))).toBe(true);
+  });
+
+  it('answers version null and drops the cache for a cluster that is gone', async () => {
+    const t = await buildTestApp();
+    apps.push(t);
+    const id = await createCluster(t, 'beta');
+    await t.app.clusterConnections.get(id);
+    await t.app.clusterRegistry.store.remove(id);
+    const res = await t.app.inject(signedReload(t, id, { action: 'deleted' }));
+    expect(res.json()).toEqual({ id, version: null });
+    expect(cachedVersion(t, id)).toBeUndefined();
+  });
+
+  it('refuses unsigned, wrongly signed, stale and replayed requests', async () => {
+    const t = await buildTestApp();
+    apps.push(t);
+    const id = await createCluster(t, 'gamma');
+    const body = { action: 'updated' };
+
+    const unsigned = await t.app.inject({ method: 'POST', url: reloadPath(id), payload: body });
+    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.json()).toMatchObject({ error: { code: 'SIGNATURE_REQUIRED' } });
+
+    // a user's valid JWT is no substitute for the signature
+    const withJwt = await t.app.inject({ method: 'POST', url: reloadPath(id), payload: body, headers: t.auth });
+    expect(withJwt.statusCode).toBe(401);
+
+    const wrongSecret = await t.app.inject(signedReload(t, id, body, 'x'.repeat(64)));
+    expect(wrongSecret.statusCode).toBe(403);
+    expect(wrongSecret.json()).toMatchObject({ error: { code: 'SIGNATURE_INVALID' } });
+
+    const stale = await t.app.inject(signedReload(t, id, body, t.config.internalSecret, Date.now() - 60_000));
+    expect(stale.json()).toMatchObject({ error: { code: 'SIGNATURE_STALE' } });
+
+    const request = signedReload(t, id, body);
+    expect((await t.app.inject(request)).statusCode).toBe(200);
+    const replay = await t.app.inject(request);
+    expect(replay.statusCode).toBe(403);
+    expect(replay.json()).toMatchObject({ error: { code: 'SIGNATURE_REPLAYED' } });
+
+    // a tampered body no longer matches the signature
+    const tampered = { ...signedReload(t, id, body), payload: JSON.stringify({ action: 'deleted' }) };
+    expect((await t.app.inject(tampered)).json()).toMatchObject({ error: { code: 'SIGNATURE_INVALID' } });
+
+    // a signed but invalid body is a 400 naming the field
+    const invalid = await t.app.inject(signedReload(t, id, { action: 'exploded' }));
+    expect(invalid.statusCode).toBe(400);
+    expect(await metricValue(t, 'k8s_console_reloads_received_total', { source: 'broadcast' })).toBe(1);
+    expect(t.logs.filter((l) => l.includes('refused an internal request'))).toHaveLength(6);
+  });
+});
+
+describe('reconciler', () => {
+  it('reloads cached clusters whose row moved on or disappeared', async () => {
+    const t = await buildTestApp();
+    apps.push(t);
+    const changed = await createCluster(t, 'changed');
+    const removed = await createCluster(t, 'removed');
+    const same = await createCluster(t, 'same');
+    for (const id of [changed, removed, same]) await t.app.clusterConnections.get(id);
+    const v = await changeBehindItsBack(t, changed);
+    await t.app.clusterRegistry.store.remove(removed);
+
+    const result = await t.app.replication.reconciler.reconcile();
+    expect(result.checked).toBe(3);
+    expect(result.reloaded.sort()).toEqual([changed, removed].sort());
+    expect(cachedVersion(t, changed)).toBe(v);
+    expect(cachedVersion(t, removed)).toBeUndefined();
+    expect(await metricValue(t, 'k8s_console_reloads_received_total', { source: 'reconcile' })).toBe(2);
+    expect((await t.app.replication.reconciler.reconcile()).reloaded).toEqual([]);
+  });
+});
+
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const s = createServer();
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      return s;
+    }),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+const pg = await freshPostgresDatabase();
+
+describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
+  afterAll(async () => pg.drop());
+  const secret = 'shared-internal-secret-for-replication-tests';
+  // both replicas must unseal what the other sealed
+  const keys = parseKeyRingSpec(`k1:${Buffer.alloc(32, 7).toString('base64')}`);
+
+  async function pair(settings: { broadcast: boolean; notify: boolean }) {
+    const ports = await freePorts(2);
+    const addresses = ports.map((p) => `127.0.0.1:${p}`);
+    const built: TestApp[] = [];
+    for (const port of ports) {
+      process.env.REPLICATION_BROADCAST = settings.broadcast ? 'on' : 'off';
+      process.env.REPLICATION_NOTIFY = settings.notify ? 'on' : 'off';
+      try {
+        const t = await buildTestApp({ databaseUrl: pg.url, internalSecret: secret, port, instanceAddresses: addresses, kubeconfigKeys: keys });
+        apps.push(t);
+        await t.app.listen({ host: '127.0.0.1', port });
+        built.push(t);
+      } finally {
+        delete process.env.REPLICATION_BROADCAST;
+        delete process.env.REPLICATION_NOTIFY;
+      }
+    }
+    // the listener connects in the background: wait until both listen before changing anything
+    if (settings.notify) await until('both listen', () => built.every((t) => t.app.replication.listener?.connected));
+    return built as [TestApp, TestApp];
+  }
+
+  for (const mode of [
+    { broadcast: true, notify: false, name: 'broadcast only' },
+    { broadcast: false, notify: true, name: 'NOTIFY only' },
+  ]) {
+    it(`a change on one reaches the other's cache (${mode.name})`, async () => {
+      const [a, b] = await pair(mode);
+      const id = await createCluster(a, `c-${mode.broadcast ? 'b' : 'n'}`);
+      await b.app.clusterConnections.get(id);
+      const res = await a.app.inject({ method: 'PATCH', url: `/api/v1/clusters/${id}?skipTest=true`, headers: a.auth, payload: { description: 'moved' } });
+      expect(res.statusCode).toBe(200);
+      const version = (await a.app.clusterRegistry.store.get(id)).version;
+      await until('b caches the new version', () => cachedVersion(b, id) === version);
+      expect(await metricValue(b, 'k8s_console_reloads_received_total', { source: mode.broadcast ? 'broadcast' : 'notify' })).toBeGreaterThan(0);
+
+      const del = await a.app.inject({ method: 'DELETE', url: `/api/v1/clusters/${id}`, headers: a.auth });
+      expect(del.statusCode).toBe(204);
+      await until('b drops it', () => cachedVersion(b, id) === undefined);
+    });
+  }
+});
