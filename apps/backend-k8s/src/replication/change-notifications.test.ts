@@ -1,0 +1,85 @@
+// The LISTEN side against a real PostgreSQL: notices from others arrive, its own are ignored,
+// a malformed payload is skipped, and a killed connection comes back (asking for a reconcile).
+import pg from 'pg';
+import { freshPostgresDatabase } from '@k8s-console/test-support';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHANGE_CHANNEL, ChangeListener, type ChangeNotice } from './change-notifications.js';
+
+const db = await freshPostgresDatabase();
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+describe.runIf(db.available)('ChangeListener on PostgreSQL', () => {
+  afterAll(async () => db.drop());
+
+  it('hears notices from other replicas, survives a killed connection and asks for a reconcile', async () => {
+    const received: ChangeNotice[] = [];
+    const connected: boolean[] = [];
+    const warnings: string[] = [];
+    const listener = new ChangeListener({
+      connectionString: db.url,
+      origin: 'me',
+      logger: { info: () => {}, warn: (_o, msg) => warnings.push(msg) },
+      onChange: (n) => received.push(n),
+      onConnected: (reconnected) => connected.push(reconnected),
+      backoffMs: 20,
+    });
+    const sender = new pg.Client({ connectionString: db.url });
+    await sender.connect();
+    const notify = (payload: object | string) =>
+      sender.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, typeof payload === 'string' ? payload : JSON.stringify(payload)]);
+    try {
+      listener.start();
+      await until('connected', () => listener.connected);
+      expect(connected).toEqual([false]);
+
+      await notify({ id: 'c1', action: 'updated', version: 2, origin: 'me' });
+      await notify('not json');
+      await notify({ id: 'c1', action: 'updated', version: 2, origin: 'sibling' });
+      await until('the sibling notice arrives', () => received.length === 1);
+      expect(received).toEqual([{ id: 'c1', action: 'updated', version: 2, origin: 'sibling' }]);
+      expect(warnings).toContain('ignored a malformed change notification');
+
+      // the database drops the listening session (failover, restart, idle killer)
+      await sender.query(`select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN ${CHANGE_CHANNEL}' and pid <> pg_backend_pid()`);
+      await until('reconnected', () => connected.length === 2);
+      expect(connected).toEqual([false, true]);
+      expect(warnings).toContain('change notification connection lost; reconnecting');
+
+      await notify({ id: 'c2', action: 'deleted', version: 5, origin: 'sibling' });
+      await until('the notice after the reconnect arrives', () => received.length === 2);
+      expect(received[1]).toMatchObject({ id: 'c2', action: 'deleted' });
+    } finally {
+      await listener.close();
+      await sender.end();
+    }
+    expect(listener.connected).toBe(false);
+  });
+
+  it('keeps retrying while the database is unreachable, and stops on close', async () => {
+    const warnings: string[] = [];
+    const url = new URL(db.url);
+    url.port = '1';
+    const listener = new ChangeListener({
+      connectionString: url.toString(),
+      origin: 'me',
+      logger: { info: () => {}, warn: (_o, msg) => warnings.push(msg) },
+      onChange: () => {},
+      onConnected: () => {},
+      backoffMs: 5,
+      maxBackoffMs: 20,
+    });
+    listener.start();
+    await until('three failed attempts', () => warnings.length >= 3);
+    await listener.close();
+    const after = warnings.length;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(warnings.length).toBe(after);
+  });
+});
