@@ -18,6 +18,8 @@ export async function start(env = process.env): Promise<FastifyInstance> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    // Keep-alive sockets whose last request finishes after close() began would hold it open.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100).unref();
     const force = setTimeout(() => {
       app.log.error('shutdown took too long, exiting');
       process.exit(1);
@@ -25,6 +27,7 @@ export async function start(env = process.env): Promise<FastifyInstance> {
     app.close().then(
       () => {
         clearTimeout(force);
+        clearInterval(sweep);
         app.log.info('shut down');
         process.exit(0);
       },
