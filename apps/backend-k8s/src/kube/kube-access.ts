@@ -59,6 +59,8 @@ export interface JsonRequest {
 
 export class KubeAccess {
   readonly pool: ClusterConnectionPool;
+  /** ms the proxy waits for an apiserver's response headers (watches send theirs at once) */
+  upstreamTimeoutMs = 60_000;
   private impersonationHook: ImpersonationHook | undefined;
 
   constructor(

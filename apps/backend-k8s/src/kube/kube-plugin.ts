@@ -25,8 +25,6 @@ export interface KubePluginOptions {
   /** ms to wait for an apiserver's response headers on proxied requests; default 60 s */
   upstreamTimeoutMs?: number;
   watch?: WatchHubOptions;
-  /** per watch socket: bytes queued beyond which the client is dropped as too slow */
-  maxBufferedBytes?: number;
   metricsRegistry?: Registry;
 }
 
@@ -36,6 +34,7 @@ const spokenProtocols: readonly string[] = [WATCH_PROTOCOL, ...STREAM_PROTOCOLS]
 export const kubePlugin = fp(
   async (app: FastifyInstance, opts: KubePluginOptions) => {
     const kube = new KubeAccess(app.clusterConnections);
+    if (opts.upstreamTimeoutMs) kube.upstreamTimeoutMs = opts.upstreamTimeoutMs;
     const hub = new WatchHub(kube, { ...opts.watch, ...(opts.metricsRegistry ? { metricsRegistry: opts.metricsRegistry } : {}) });
     app.decorate('kube', kube);
     app.decorate('watchHub', hub);
@@ -71,8 +70,8 @@ export const kubePlugin = fp(
     }
 
     const authorizer = () => app.authorizer;
-    await app.register(proxyRoutes, { kube, authorizer, ...(opts.upstreamTimeoutMs ? { upstreamTimeoutMs: opts.upstreamTimeoutMs } : {}) });
-    await app.register(watchRoute, { hub, kube, authorizer, ...(opts.maxBufferedBytes ? { maxBufferedBytes: opts.maxBufferedBytes } : {}) });
+    await app.register(proxyRoutes, { kube, authorizer });
+    await app.register(watchRoute, { hub, kube, authorizer });
     await app.register(actionRoutes, { kube, authorizer });
   },
   { name: 'kube', dependencies: ['auth', 'clusters'] },

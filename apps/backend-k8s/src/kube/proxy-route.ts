@@ -12,8 +12,6 @@ import { requestUpstream, UpstreamError } from './upstream-request.js';
 export interface ProxyRouteOptions {
   kube: KubeAccess;
   authorizer: () => Authorizer;
-  /** ms to wait for the apiserver's response headers (watches flush theirs at once); default 60 s */
-  upstreamTimeoutMs?: number;
 }
 
 const hopByHop = new Set([
@@ -143,7 +141,7 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
         headers,
         ...(hasBody && request.method !== 'GET' && request.method !== 'HEAD' ? { body: request.raw } : {}),
         signal: abort.signal,
-        timeoutMs: opts.upstreamTimeoutMs ?? 60_000,
+        timeoutMs: opts.kube.upstreamTimeoutMs,
       });
     } catch (err) {
       reply.raw.off('close', onClientGone);

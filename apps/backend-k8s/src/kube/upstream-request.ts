@@ -86,7 +86,8 @@ export function classifyUpstreamFailure(endpoint: ClusterEndpoint, err: unknown,
  */
 export function requestUpstream(endpoint: ClusterEndpoint, req: UpstreamRequest): Promise<IncomingMessage> {
   const timeoutMs = req.timeoutMs ?? 30_000;
-  const url = new URL(endpoint.baseUrl.pathname + req.path, endpoint.baseUrl);
+  // Join as strings: a path starting with "//" would otherwise be read as a host.
+  const url = new URL(`${endpoint.baseUrl.origin}${endpoint.baseUrl.pathname.replace(/\/+$/, '')}${req.path}`);
   const headers: OutgoingHttpHeaders = { ...req.headers };
   if (endpoint.authorization) headers.authorization = endpoint.authorization;
   const transport = url.protocol === 'https:' ? https : http;

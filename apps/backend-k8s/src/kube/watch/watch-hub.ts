@@ -9,6 +9,8 @@ import type { Registry } from 'prom-client';
 export interface WatchHubOptions extends UpstreamWatchOptions {
   /** how long an upstream stays open without subscribers; default 30 s */
   gracePeriodMs?: number;
+  /** per socket: bytes queued beyond which the browser is dropped as too slow; default 16 MiB */
+  maxBufferedBytes?: number;
   metricsRegistry?: Registry;
 }
 
@@ -30,7 +32,8 @@ export class WatchHub {
 
   constructor(
     private readonly kube: KubeAccess,
-    private readonly options: WatchHubOptions = {},
+    /** read on each use, so tests and operators can tune a running hub */
+    readonly options: WatchHubOptions = {},
   ) {
     this.metrics = watchMetrics(options.metricsRegistry);
   }

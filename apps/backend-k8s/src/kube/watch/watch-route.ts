@@ -12,7 +12,6 @@ export interface WatchRouteOptions {
   hub: WatchHub;
   kube: KubeAccess;
   authorizer: () => Authorizer;
-  maxBufferedBytes?: number;
 }
 
 export async function watchRoute(app: FastifyInstance, opts: WatchRouteOptions): Promise<void> {
@@ -35,7 +34,6 @@ export async function watchRoute(app: FastifyInstance, opts: WatchRouteOptions):
         hub: opts.hub,
         authorizer: opts.authorizer,
         resolveCluster: (id) => opts.kube.connection(id),
-        ...(opts.maxBufferedBytes ? { maxBufferedBytes: opts.maxBufferedBytes } : {}),
       });
     },
   );

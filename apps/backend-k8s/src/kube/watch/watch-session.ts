@@ -20,8 +20,6 @@ export interface WatchSessionOptions {
   authorizer: () => Authorizer;
   /** checks the cluster exists (throws the console's 404 otherwise) */
   resolveCluster: (clusterId: string) => Promise<unknown>;
-  /** bytes queued on the socket beyond which the client counts as too slow; default 16 MiB */
-  maxBufferedBytes?: number;
   /** events queued for one subscription while its snapshot is sent; default 100 000 */
   maxPendingEvents?: number;
   /** target size of one snapshot frame; default 256 KiB */
@@ -44,7 +42,6 @@ const LOW_WATER = 1024 * 1024;
 export class WatchSession {
   private readonly subs = new Map<string, SessionSubscription>();
   private closed = false;
-  private readonly maxBuffered: number;
   private readonly pingTimer: NodeJS.Timeout;
 
   constructor(
@@ -52,7 +49,6 @@ export class WatchSession {
     private readonly subject: Subject,
     private readonly opts: WatchSessionOptions,
   ) {
-    this.maxBuffered = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
     socket.on('message', (data, isBinary) => this.onMessage(isBinary ? null : data.toString()));
     socket.on('close', () => this.shutdown());
     socket.on('error', () => this.shutdown());
@@ -67,7 +63,7 @@ export class WatchSession {
 
   private sendRaw(frame: string): boolean {
     if (this.closed) return false;
-    if (this.socket.bufferedAmount > this.maxBuffered) {
+    if (this.socket.bufferedAmount > (this.opts.hub.options.maxBufferedBytes ?? 16 * 1024 * 1024)) {
       this.tooSlow();
       return false;
     }

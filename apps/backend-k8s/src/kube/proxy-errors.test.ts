@@ -1,0 +1,197 @@
+// The proxy's failure classes that need no simulator: TLS, unreachable, timeout, client abort,
+// and what is refused before anything goes upstream (bad paths, no token, RBAC denial).
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../test/test-app.js';
+import { GOOD_TOKEN, kubeconfigFor, startFakeApiserver, type FakeApiserver } from '../../test/fake-apiserver.js';
+import { allowAuthenticated } from '../rbac/authorizer.js';
+
+/** A TCP server that accepts connections and never answers; counts the sockets it saw close. */
+async function startSilentServer() {
+  const state = { open: 0, closed: 0 };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    state.open++;
+    sockets.add(socket);
+    socket.on('close', () => {
+      state.closed++;
+      sockets.delete(socket);
+    });
+    socket.on('error', () => {});
+    socket.resume(); // read (and drop) the request, so the client's FIN is seen
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function closedPortUrl(): Promise<string> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `https://127.0.0.1:${port}`;
+}
+
+describe('proxy failures', () => {
+  let t: TestApp;
+  let tlsServer: FakeApiserver;
+  let silent: Awaited<ReturnType<typeof startSilentServer>>;
+  const ids: Record<string, string> = {};
+
+  async function addCluster(name: string, kubeconfig: string): Promise<string> {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/clusters?skipTest=true', headers: t.auth, payload: { name, kubeconfig } });
+    expect(res.statusCode, res.body).toBe(201);
+    return (res.json() as { id: string }).id;
+  }
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    tlsServer = await startFakeApiserver({ tls: true });
+    silent = await startSilentServer();
+    ids.good = await addCluster('good', kubeconfigFor(tlsServer.url, { caPem: tlsServer.caPem }));
+    // no CA: the self-signed certificate is not trusted
+    ids.untrusted = await addCluster('untrusted', kubeconfigFor(tlsServer.url, {}));
+    ids.down = await addCluster('down', kubeconfigFor(await closedPortUrl(), {}));
+    ids.silent = await addCluster('silent', kubeconfigFor(silent.url, {}));
+  });
+  afterAll(async () => {
+    await t.close();
+    await tlsServer.close();
+    await silent.close();
+    expect(t.logs.join('\n')).not.toContain(GOOD_TOKEN);
+  });
+
+  async function listening(): Promise<number> {
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    return (t.app.server.address() as AddressInfo).port;
+  }
+
+  const get = (id: string, path: string, headers: Record<string, string> = t.auth) =>
+    t.app.inject({ method: 'GET', url: `/api/v1/clusters/${id}/k8s${path}`, headers });
+
+  it('forwards with the cluster credentials, not the console token', async () => {
+    const res = await get(ids.good!, '/version');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ gitVersion: 'v1.31.2-fake' });
+  });
+
+  it('passes the apiserver status code through', async () => {
+    const res = await get(ids.good!, '/api/v1/namespaces/default/pods/nope');
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('reports an untrusted certificate as a TLS error naming the cluster', async () => {
+    const res = await get(ids.untrusted!, '/version');
+    expect(res.statusCode).toBe(502);
+    expect(res.json().error.code).toBe('CLUSTER_TLS_ERROR');
+    expect(res.json().error.message).toContain('"untrusted"');
+  });
+
+  it('reports a refused connection as unreachable', async () => {
+    const res = await get(ids.down!, '/version');
+    expect(res.statusCode).toBe(502);
+    expect(res.json().error).toMatchObject({ code: 'CLUSTER_UNREACHABLE' });
+    expect(res.json().error.message).toContain('ECONNREFUSED');
+  });
+
+  it('reports a silent apiserver as a timeout', async () => {
+    t.app.kube.upstreamTimeoutMs = 300;
+    try {
+      const res = await get(ids.silent!, '/version');
+      expect(res.statusCode).toBe(504);
+      expect(res.json().error).toMatchObject({ code: 'CLUSTER_TIMEOUT' });
+      expect(res.json().error.message).toContain('"silent"');
+    } finally {
+      t.app.kube.upstreamTimeoutMs = 60_000;
+    }
+  });
+
+  it('aborts the upstream request when the client goes away', async () => {
+    const port = await listening();
+    const before = silent.state.closed;
+    const openedBefore = silent.state.open;
+    const controller = new AbortController();
+    const pending = fetch(`http://127.0.0.1:${port}/api/v1/clusters/${ids.silent}/k8s/version`, { headers: t.auth, signal: controller.signal }).catch(
+      (e: Error) => e,
+    );
+    await expect.poll(() => silent.state.open, { timeout: 3000 }).toBeGreaterThan(openedBefore);
+    controller.abort();
+    await pending;
+    await expect.poll(() => silent.state.closed, { timeout: 3000 }).toBeGreaterThan(before);
+  });
+
+  it('refuses paths that normalise differently, before going upstream', async () => {
+    const before = tlsServer.requests;
+    const port = await listening();
+    for (const path of ['/api/v1/namespaces/a/pods/../secrets', '/api/v1/namespaces/a/./pods', '/api/v1/namespaces/a%2Fb/pods', '/api//v1/pods', '/api/v1/namespaces/%2e%2e/pods']) {
+      // a raw request line: URL parsers (fetch, inject) would resolve the dot segments first
+      const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: `/api/v1/clusters/${ids.good}/k8s${path}`, headers: t.auth }, (r) => {
+          let body = '';
+          r.on('data', (c: Buffer) => (body += c.toString()));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+      });
+      expect(res.status, path).toBe(400);
+      expect(JSON.parse(res.body).error.code).toBe('INVALID_KUBERNETES_PATH');
+    }
+    expect(tlsServer.requests).toBe(before);
+  });
+
+  it('requires a signed-in user', async () => {
+    const res = await get(ids.good!, '/version', {});
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('asks the authorizer with the parsed attributes and honours a denial', async () => {
+    const seen: unknown[] = [];
+    t.app.authorizer = {
+      async authorizeResource(_s, attrs) {
+        seen.push(attrs);
+        return { allowed: false, reason: 'no rule allows it' };
+      },
+      async authorizeNonResource(_s, attrs) {
+        seen.push(attrs);
+        return { allowed: true };
+      },
+    };
+    try {
+      const before = tlsServer.requests;
+      const res = await get(ids.good!, '/apis/apps/v1/namespaces/web/deployments/front/scale');
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error).toMatchObject({ code: 'FORBIDDEN', message: 'no rule allows it' });
+      expect(tlsServer.requests).toBe(before);
+      expect(seen[0]).toEqual({
+        clusterId: ids.good,
+        verb: 'get',
+        apiGroup: 'apps',
+        apiVersion: 'v1',
+        resource: 'deployments',
+        subresource: 'scale',
+        namespace: 'web',
+        name: 'front',
+      });
+      expect((await get(ids.good!, '/version')).statusCode).toBe(200);
+      expect(seen[1]).toEqual({ clusterId: ids.good, verb: 'get', path: '/version' });
+    } finally {
+      t.app.authorizer = allowAuthenticated;
+    }
+  });
+
+  it('answers 404 for an unknown cluster', async () => {
+    const res = await get('00000000-0000-4000-8000-000000000000', '/version');
+    expect(res.statusCode).toBe(404);
+  });
+});
