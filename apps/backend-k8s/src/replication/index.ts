@@ -3,6 +3,7 @@
 // every replica reconciles its cache with the clusters table at start and on a timer (heals any
 // message lost on the way). Also serves the signed internal reload endpoint siblings call.
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +18,8 @@ import { RequestVerifier } from './signing.js';
 
 export { signRequest, RequestVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, NONCE_HEADER } from './signing.js';
 export { reloadPath } from './broadcaster.js';
+
+const INTERNAL_PREFIX = '/api/v1/internal';
 
 export interface Replication {
   /** this replica's id in broadcasts and notifications */
@@ -55,9 +58,10 @@ export const replicationPlugin = fp(
         instanceAddresses: config.instanceAddresses,
         serviceName: config.serviceName,
         podNamespace: config.podNamespace,
-        podPort: config.podPort,
+        // with an internal port, that is where every replica takes its siblings' requests
+        podPort: settings.internalPort ?? config.podPort,
         podIp: config.podIp,
-        ownPort: () => (app.server.address() as AddressInfo | null)?.port ?? config.port,
+        ownPort: () => settings.internalPort ?? (app.server.address() as AddressInfo | null)?.port ?? config.port,
       },
       log,
     );
@@ -119,7 +123,25 @@ export const replicationPlugin = fp(
 
     app.decorate('replication', { instanceId, settings, broadcaster, discovery, reconciler, listener });
 
+    // The internal port answers the internal routes and nothing else; requests go through the
+    // same Fastify routing (hooks, schemas, error handler) as on the main port.
+    let internalServer: Server | null = null;
+    async function listenInternal(port: number): Promise<void> {
+      const server = createServer((req, res) => {
+        if (req.url?.startsWith(INTERNAL_PREFIX + '/')) return app.routing(req, res);
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'this port serves only the internal replica API' } }));
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, config.host, () => resolve());
+      });
+      internalServer = server;
+      log.info({ port }, 'internal replica API listening on its own port');
+    }
+
     app.addHook('onReady', async () => {
+      if (settings.internalPort !== undefined) await listenInternal(settings.internalPort);
       listener?.start();
       reconciler.start(settings.reconcileIntervalMs);
       const { method, peers } = await discovery.discover();
@@ -132,9 +154,19 @@ export const replicationPlugin = fp(
       app.clusterEvents.off('changed', onChanged);
       reconciler.stop();
       await Promise.all([broadcaster.close(), listener?.close(), reconciler.idle()]);
+      const server = internalServer as Server | null;
+      if (server) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
-    await app.register(reloadRoute, { prefix: '/api/v1/internal', verifier: new RequestVerifier(config.internalSecret), metrics });
+    await app.register(reloadRoute, {
+      prefix: INTERNAL_PREFIX,
+      verifier: new RequestVerifier(config.internalSecret),
+      metrics,
+      internalPort: settings.internalPort,
+    });
   },
   { name: 'replication', dependencies: ['config', 'db', 'metrics', 'clusters'] },
 );

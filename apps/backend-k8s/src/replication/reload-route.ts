@@ -27,6 +27,8 @@ const ReloadResultSchema = Type.Object({
 export interface ReloadRouteOptions {
   verifier: RequestVerifier;
   metrics: ReplicationMetrics;
+  /** when set, the route exists only for requests that arrived on this port */
+  internalPort?: number | undefined;
 }
 
 const REFUSALS: Record<VerifyFailure, { status: number; code: string; message: string }> = {
@@ -59,6 +61,12 @@ export async function reloadRoute(app: FastifyInstance, options: ReloadRouteOpti
         params: IdParamsSchema,
         body: ReloadBodySchema,
         response: { 200: ReloadResultSchema, 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema },
+      },
+      // on the public port, when there is an internal one, the route does not exist at all
+      onRequest: async (request) => {
+        if (options.internalPort !== undefined && request.socket.localPort !== options.internalPort) {
+          throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+        }
       },
       // before schema validation: an unsigned caller learns nothing about the body it should send
       preValidation: async (request) => {

@@ -121,6 +121,36 @@ describe('internal reload endpoint', () => {
   });
 });
 
+describe('INTERNAL_PORT', () => {
+  it('serves the internal API only on its own port, and only that there', async () => {
+    const [internalPort] = await freePorts(1);
+    process.env.INTERNAL_PORT = String(internalPort);
+    let t: TestApp;
+    try {
+      t = await buildTestApp();
+    } finally {
+      delete process.env.INTERNAL_PORT;
+    }
+    apps.push(t);
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const mainPort = (t.app.server.address() as { port: number }).port;
+    const id = await createCluster(t, 'delta');
+
+    const send = (port: number, r: ReturnType<typeof signedReload>) =>
+      fetch(`http://127.0.0.1:${port}${r.url}`, { method: 'POST', headers: r.headers, body: r.payload });
+    const onMain = await send(mainPort, signedReload(t, id, { action: 'updated' }));
+    expect(onMain.status).toBe(404);
+    const onInternal = await send(internalPort!, signedReload(t, id, { action: 'updated' }));
+    expect(onInternal.status).toBe(200);
+    expect(await onInternal.json()).toMatchObject({ id });
+
+    for (const path of ['/api/v1/clusters', '/health/live', '/metrics', '/api/v1/internalx']) {
+      expect((await fetch(`http://127.0.0.1:${internalPort}${path}`, { headers: t.auth })).status, path).toBe(404);
+    }
+    expect((await fetch(`http://127.0.0.1:${mainPort}/api/v1/clusters`, { headers: t.auth })).status).toBe(200);
+  });
+});
+
 describe('reconciler', () => {
   it('reloads cached clusters whose row moved on or disappeared', async () => {
     const t = await buildTestApp();

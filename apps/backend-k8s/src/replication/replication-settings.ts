@@ -9,6 +9,11 @@ export interface ReplicationSettings {
   notify: boolean;
   /** how often cached connections are compared with the clusters table (RECONCILE_INTERVAL_MS) */
   reconcileIntervalMs: number;
+  /**
+   * INTERNAL_PORT: serve /api/v1/internal on this port only (and nothing else there), so a
+   * NetworkPolicy can let only sibling pods reach it. Unset: served on PORT like every route.
+   */
+  internalPort?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -30,7 +35,16 @@ export function parseReplicationSettings(env: Env = process.env): ReplicationSet
     }
     reconcileIntervalMs = Number(rawInterval);
   }
+  const rawPort = env.INTERNAL_PORT?.trim();
+  let internalPort: number | undefined;
+  if (rawPort) {
+    if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) {
+      throw new ConfigError('INTERNAL_PORT', `expected a port from 1 to 65535, got "${rawPort}"`);
+    }
+    internalPort = Number(rawPort);
+  }
   return {
+    internalPort,
     broadcast: onOff(env, 'REPLICATION_BROADCAST', true),
     notify: onOff(env, 'REPLICATION_NOTIFY', true),
     reconcileIntervalMs,
