@@ -1,0 +1,40 @@
+// Copies the parts of a real v1.28 apiserver's answers that kube-sim serves (from /work/shared/k8s-reference)
+// into src/reference/, trimmed to the resources kube-sim implements. Run by hand when the reference changes.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const from = process.argv[2] ?? '/work/shared/k8s-reference';
+const to = new URL('../src/reference/', import.meta.url);
+const served = {
+  '': ['namespaces', 'nodes', 'pods', 'services', 'endpoints', 'configmaps', 'secrets', 'serviceaccounts', 'events',
+    'persistentvolumes', 'persistentvolumeclaims', 'limitranges', 'resourcequotas', 'podtemplates', 'replicationcontrollers'],
+  apps: ['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'controllerrevisions'],
+  batch: ['jobs', 'cronjobs'],
+  autoscaling: ['horizontalpodautoscalers'],
+  policy: ['poddisruptionbudgets'],
+  'discovery.k8s.io': ['endpointslices'],
+  'networking.k8s.io': ['ingresses', 'ingressclasses', 'networkpolicies'],
+  'rbac.authorization.k8s.io': ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'],
+  'storage.k8s.io': ['storageclasses'],
+  'apiextensions.k8s.io': ['customresourcedefinitions'],
+  'coordination.k8s.io': ['leases'],
+  'scheduling.k8s.io': ['priorityclasses'],
+};
+const read = (f) => JSON.parse(readFileSync(`${from}/${f}`, 'utf8')).body;
+const groups = [...read('discovery-aggregated-api.json').items, ...read('discovery-aggregated-apis.json').items];
+const out = [];
+for (const g of groups) {
+  const name = g.metadata.name ?? '';
+  const keep = served[name];
+  if (!keep) continue;
+  // autoscaling: serve v2 only (the issue asks for autoscaling/v2)
+  const versions = g.versions
+    .filter((v) => !(name === 'autoscaling' && v.version !== 'v2'))
+    .map((v) => ({ ...v, resources: v.resources.filter((r) => keep.includes(r.resource)) }))
+    .filter((v) => v.resources.length > 0);
+  if (versions.length) out.push({ group: name, versions });
+}
+writeFileSync(new URL('builtin-discovery.json', to), JSON.stringify(out, null, 1) + '\n');
+const columns = JSON.parse(readFileSync(`${from}/table-columns.json`, 'utf8'));
+
+writeFileSync(new URL('table-columns.json', to), JSON.stringify(columns, null, 1) + '\n');
+writeFileSync(new URL('version.json', to), JSON.stringify(read('discovery-version.json'), null, 1) + '\n');

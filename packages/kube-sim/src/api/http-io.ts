@@ -1,0 +1,72 @@
+// Reading request bodies and writing JSON and Status responses.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { badRequest, StatusError, type Status } from '../errors/status-error.js';
+
+const MAX_BODY = 16 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new StatusError(413, 'RequestEntityTooLarge', 'the request body is too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** JSON, or YAML for apply patches and application/yaml bodies. */
+export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') throw badRequest('the request body is empty');
+  const yamlBody = /yaml/.test(contentType ?? '');
+  try {
+    return yamlBody ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    if (yamlBody) throw badRequest(`error decoding YAML: ${(err as Error).message}`);
+    // apply bodies are YAML, a superset of JSON; anything else must be JSON
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+export function sendStatus(res: ServerResponse, err: StatusError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, err.code, err.toStatus());
+}
+
+export function successStatus(details?: Status['details']): Omit<Status, 'reason' | 'message'> & { details?: Status['details'] } {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200, ...(details ? { details } : {}) };
+}
+
+/** Writes a large JSON list without building one huge string: items are serialised in batches. */
+export async function sendList(res: ServerResponse, head: Record<string, unknown>, items: unknown[], contentType = 'application/json'): Promise<void> {
+  res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
+  const headText = JSON.stringify(head);
+  res.write(`${headText.slice(0, -1)}${headText.length > 2 ? ',' : ''}"items":[`);
+  const batch = 500;
+  for (let i = 0; i < items.length; i += batch) {
+    const part = items.slice(i, i + batch).map((o) => JSON.stringify(o)).join(',');
+    const ok = res.write(i === 0 ? part : `,${part}`);
+    if (!ok && !res.destroyed) await new Promise<void>((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.once('drain', done);
+      res.once('close', done);
+    });
+    if (res.destroyed) return;
+  }
+  res.end(']}');
+}

@@ -1,0 +1,269 @@
+// The REST verbs on a resource: get, list, create, update, patch, delete, deletecollection, and
+// the status and scale subresources, with Table output and dryRun.
+import type { ServerResponse } from 'node:http';
+import { stringify as toYaml } from 'yaml';
+import { badRequest, methodNotAllowed, notAcceptable, notFound, unsupportedMediaType, StatusError } from '../errors/status-error.js';
+import { apiVersionOf, hasSubresource, type ResourceDef } from '../resources/resource-def.js';
+import type { K8sObject } from '../store/k8s-object.js';
+import type { DeleteOptions, PatchType } from '../store/object-store.js';
+import { cloneJson, readPath } from '../store/json-values.js';
+import { formatLabelSelector, type LabelSelectorSpec } from '../store/selectors.js';
+import { toTable, type IncludeObject } from '../table/table-printer.js';
+import { negotiate, type Representation } from './content-negotiation.js';
+import { parseBody, readBody, sendJson, sendList } from './http-io.js';
+import { fieldManagerOf, isDryRun, present, type ResourceContext } from './request-context.js';
+import { applyMergePatch } from '../patch/merge-patch.js';
+import { applyJsonPatch } from '../patch/json-patch.js';
+
+function representation(ctx: ResourceContext): Representation {
+  const rep = negotiate(ctx.req.headers.accept, { table: true });
+  if (!rep) throw notAcceptable();
+  return rep;
+}
+
+function sendObject(ctx: ResourceContext, res: ServerResponse, code: number, obj: K8sObject): void {
+  const rep = representation(ctx);
+  const shown = present(ctx, obj);
+  if (rep.kind === 'table' && ctx.req.method === 'GET') {
+    const include = (ctx.query.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+    sendJson(res, code, toTable(ctx.def, ctx.version, [shown], { resourceVersion: shown.metadata?.resourceVersion }, include));
+  } else if (rep.kind === 'partial-metadata' && ctx.req.method === 'GET') {
+    sendJson(res, code, { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rep.version}`, metadata: shown.metadata });
+  } else if (rep.kind === 'yaml') {
+    const text = toYaml(shown);
+    res.writeHead(code, { 'Content-Type': 'application/yaml', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  } else sendJson(res, code, shown);
+}
+
+async function readObject(ctx: ResourceContext): Promise<K8sObject> {
+  const body = parseBody(await readBody(ctx.req), ctx.req.headers['content-type']);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the request body must be a JSON object');
+  return body as K8sObject;
+}
+
+function checkTypeMeta(ctx: ResourceContext, obj: K8sObject): void {
+  const expected = apiVersionOf(ctx.def.group, ctx.version);
+  if (obj.apiVersion && obj.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
+  }
+  if (obj.kind && obj.kind !== ctx.def.kind) throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${ctx.def.kind})`);
+  const ns = obj.metadata?.namespace;
+  if (ctx.namespace && ns && ns !== ctx.namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+}
+
+/** A client's create starts with the status the apiserver's strategy gives (kubelets and controllers fill the rest). */
+function resetStatusForCreate(def: ResourceDef, obj: K8sObject): void {
+  if (!hasSubresource(def, 'status') || (def.group === '' && def.resource === 'nodes')) return;
+  delete obj.status;
+  if (def.group === '' && def.resource === 'pods') obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
+}
+
+function qosClass(pod: K8sObject): string {
+  const containers = (pod.spec?.containers ?? []) as K8sObject[];
+  const res = containers.map((c) => c.resources ?? {});
+  if (res.every((r) => !r.requests && !r.limits)) return 'BestEffort';
+  const guaranteed = res.every((r) => r.limits?.cpu && r.limits?.memory && (!r.requests || (r.requests.cpu === r.limits.cpu && r.requests.memory === r.limits.memory)));
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+export async function handleList(ctx: ResourceContext, res: ServerResponse): Promise<void> {
+  const rep = representation(ctx);
+  const q = ctx.query;
+  const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`invalid limit: ${q.get('limit')}`);
+  const result = ctx.store.list(ctx.def, {
+    namespace: ctx.namespace,
+    labelSelector: q.get('labelSelector') ?? undefined,
+    fieldSelector: q.get('fieldSelector') ?? undefined,
+    limit,
+    continue: q.get('continue') ?? undefined,
+  });
+  const listMeta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
+  if (result.continue) listMeta.continue = result.continue;
+  if (result.remainingItemCount !== undefined) listMeta.remainingItemCount = result.remainingItemCount;
+  const items = ctx.version === ctx.def.version ? result.items : result.items.map((o) => present(ctx, o));
+  if (rep.kind === 'table') {
+    const include = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+    sendJson(res, 200, toTable(ctx.def, ctx.version, items, listMeta, include));
+    return;
+  }
+  if (rep.kind === 'partial-metadata') {
+    const v = `meta.k8s.io/${rep.version}`;
+    await sendList(res, { kind: 'PartialObjectMetadataList', apiVersion: v, metadata: listMeta }, items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: v, metadata: o.metadata })));
+    return;
+  }
+  const head = { kind: ctx.def.listKind, apiVersion: apiVersionOf(ctx.def.group, ctx.version), metadata: listMeta };
+  if (rep.kind === 'yaml') {
+    const text = toYaml({ ...head, items });
+    res.writeHead(200, { 'Content-Type': 'application/yaml' });
+    res.end(text);
+    return;
+  }
+  await sendList(res, head, items);
+}
+
+export function handleGet(ctx: ResourceContext, res: ServerResponse): void {
+  sendObject(ctx, res, 200, ctx.store.mustGet(ctx.def, ctx.namespace, ctx.name ?? ''));
+}
+
+export async function handleCreate(ctx: ResourceContext, res: ServerResponse): Promise<void> {
+  const obj = await readObject(ctx);
+  checkTypeMeta(ctx, obj);
+  obj.metadata = { ...obj.metadata };
+  if (ctx.def.namespaced) obj.metadata.namespace = ctx.namespace ?? obj.metadata.namespace;
+  resetStatusForCreate(ctx.def, obj);
+  const created = ctx.store.create(ctx.def, obj, { dryRun: isDryRun(ctx.query), fieldManager: fieldManagerOf(ctx) });
+  sendObject(ctx, res, 201, created);
+}
+
+export async function handleUpdate(ctx: ResourceContext, res: ServerResponse, subresource?: 'status'): Promise<void> {
+  const obj = await readObject(ctx);
+  checkTypeMeta(ctx, obj);
+  if (obj.metadata?.name && obj.metadata.name !== ctx.name) {
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.name})`);
+  }
+  obj.metadata = { ...obj.metadata, name: ctx.name, ...(ctx.def.namespaced ? { namespace: ctx.namespace } : {}) };
+  const updated = ctx.store.update(ctx.def, obj, {
+    dryRun: isDryRun(ctx.query),
+    fieldManager: fieldManagerOf(ctx),
+    preserveStatus: subresource !== 'status',
+    ...(subresource ? { subresource } : {}),
+  });
+  sendObject(ctx, res, 200, updated);
+}
+
+const patchTypes: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+};
+
+function patchTypeOf(ctx: ResourceContext): PatchType {
+  const contentType = (ctx.req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  const type = patchTypes[contentType];
+  if (!type) throw unsupportedMediaType(contentType || '<none>');
+  return type;
+}
+
+export async function handlePatch(ctx: ResourceContext, res: ServerResponse, subresource?: 'status'): Promise<void> {
+  const type = patchTypeOf(ctx);
+  const body = parseBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
+  if (type === 'apply') checkTypeMeta(ctx, body as K8sObject);
+  const existed = ctx.store.get(ctx.def, ctx.namespace, ctx.name ?? '') !== undefined;
+  const force = ctx.query.get('force') === 'true';
+  if (force && type !== 'apply') throw badRequest('force is only valid for apply patches');
+  const result = ctx.store.patch(ctx.def, ctx.namespace, ctx.name ?? '', type, body, {
+    dryRun: isDryRun(ctx.query),
+    fieldManager: type === 'apply' ? (ctx.query.get('fieldManager') ?? undefined) : fieldManagerOf(ctx),
+    force,
+    preserveStatus: subresource !== 'status',
+    ...(subresource ? { subresource } : {}),
+  });
+  sendObject(ctx, res, existed ? 200 : 201, result);
+}
+
+async function readDeleteOptions(ctx: ResourceContext): Promise<DeleteOptions & { dryRunAll: boolean }> {
+  const raw = await readBody(ctx.req);
+  let body: { propagationPolicy?: string; orphanDependents?: boolean; dryRun?: string[]; preconditions?: DeleteOptions['preconditions'] } = {};
+  if (raw.length > 0 && raw.toString('utf8').trim() !== '') body = parseBody(raw, 'application/json') as typeof body;
+  let policy = ctx.query.get('propagationPolicy') ?? body.propagationPolicy;
+  if (policy === undefined && (ctx.query.get('orphanDependents') === 'true' || body.orphanDependents === true)) policy = 'Orphan';
+  if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
+    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  return {
+    propagationPolicy: policy as DeleteOptions['propagationPolicy'],
+    preconditions: body.preconditions,
+    dryRunAll: isDryRun(ctx.query, body),
+  };
+}
+
+export async function handleDelete(ctx: ResourceContext, res: ServerResponse): Promise<void> {
+  const opts = await readDeleteOptions(ctx);
+  const deleted = ctx.store.delete(ctx.def, ctx.namespace, ctx.name ?? '', { ...opts, dryRun: opts.dryRunAll });
+  sendObject(ctx, res, 200, deleted);
+}
+
+export async function handleDeleteCollection(ctx: ResourceContext, res: ServerResponse): Promise<void> {
+  const opts = await readDeleteOptions(ctx);
+  const deleted = ctx.store.deleteCollection(
+    ctx.def,
+    { namespace: ctx.namespace, labelSelector: ctx.query.get('labelSelector') ?? undefined, fieldSelector: ctx.query.get('fieldSelector') ?? undefined },
+    { ...opts, dryRun: opts.dryRunAll },
+  );
+  sendJson(res, 200, {
+    kind: ctx.def.listKind,
+    apiVersion: apiVersionOf(ctx.def.group, ctx.version),
+    metadata: { resourceVersion: ctx.store.resourceVersion },
+    items: deleted.map((o) => present(ctx, o)),
+  });
+}
+
+/** Paths of spec.replicas, status.replicas and the selector for a resource's scale subresource. */
+function scalePaths(def: ResourceDef): { spec: string; status: string; selector?: string } | undefined {
+  if (def.custom?.scale) {
+    const strip = (p: string): string => p.replace(/^\./, '');
+    return { spec: strip(def.custom.scale.specReplicasPath), status: strip(def.custom.scale.statusReplicasPath), selector: def.custom.scale.labelSelectorPath ? strip(def.custom.scale.labelSelectorPath) : undefined };
+  }
+  if (hasSubresource(def, 'scale')) return { spec: 'spec.replicas', status: 'status.replicas', selector: 'spec.selector' };
+  return undefined;
+}
+
+function toScale(def: ResourceDef, obj: K8sObject): K8sObject {
+  const paths = scalePaths(def)!;
+  const m = obj.metadata ?? {};
+  const selector = paths.selector ? readPath(obj, paths.selector) : undefined;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: Number(readPath(obj, paths.spec) ?? 0) },
+    status: {
+      replicas: Number(readPath(obj, paths.status) ?? 0),
+      ...(selector ? { selector: typeof selector === 'string' ? selector : formatLabelSelector(selector as LabelSelectorSpec) } : {}),
+    },
+  };
+}
+
+function setPath(obj: K8sObject, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur: K8sObject = obj;
+  for (const p of parts.slice(0, -1)) cur = (cur[p] ??= {}) as K8sObject;
+  cur[parts[parts.length - 1] ?? ''] = value;
+}
+
+export async function handleScale(ctx: ResourceContext, res: ServerResponse): Promise<void> {
+  const paths = scalePaths(ctx.def);
+  if (!paths) throw notFound({ group: ctx.def.group, resource: `${ctx.def.resource}/scale` }, ctx.name ?? '');
+  const current = ctx.store.mustGet(ctx.def, ctx.namespace, ctx.name ?? '');
+  const method = ctx.req.method;
+  if (method === 'GET') {
+    sendJson(res, 200, toScale(ctx.def, current));
+    return;
+  }
+  let scale: K8sObject;
+  if (method === 'PUT') scale = await readObject(ctx);
+  else if (method === 'PATCH') {
+    const type = patchTypeOf(ctx);
+    const body = parseBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
+    const before = toScale(ctx.def, current);
+    scale = type === 'json' ? applyJsonPatch(before, body) : (applyMergePatch(before, body) as K8sObject);
+  } else throw methodNotAllowed();
+  const replicas = scale.spec?.replicas;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+    throw new StatusError(422, 'Invalid', `Scale.autoscaling "${ctx.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
+      name: ctx.name, group: 'autoscaling', kind: 'Scale',
+      causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
+    });
+  }
+  const next = cloneJson(current);
+  setPath(next, paths.spec, replicas);
+  const rv = scale.metadata?.resourceVersion;
+  next.metadata = { ...next.metadata, resourceVersion: rv || current.metadata?.resourceVersion };
+  const updated = ctx.store.update(ctx.def, next, { dryRun: isDryRun(ctx.query), fieldManager: fieldManagerOf(ctx), preserveStatus: true });
+  sendJson(res, 200, toScale(ctx.def, updated));
+}

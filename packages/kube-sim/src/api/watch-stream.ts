@@ -1,0 +1,106 @@
+// A watch response: newline-delimited JSON events, headers flushed at once, optional periodic
+// BOOKMARKs, timeoutSeconds, and 410 Gone as an ERROR event for a too-old resourceVersion.
+import type { ServerResponse } from 'node:http';
+import { StatusError } from '../errors/status-error.js';
+import { apiVersionOf } from '../resources/resource-def.js';
+import type { StoreEvent } from '../store/object-store.js';
+import { toTable, type IncludeObject } from '../table/table-printer.js';
+import type { Representation } from './content-negotiation.js';
+import { present, type ResourceContext } from './request-context.js';
+
+/** Open watch responses, so faults can drop them all. */
+export class WatchRegistry {
+  private readonly open = new Set<{ close: (reset: boolean) => void }>();
+
+  add(w: { close: (reset: boolean) => void }): () => void {
+    this.open.add(w);
+    return () => this.open.delete(w);
+  }
+
+  /** Ends every open watch: cleanly (like an apiserver timeout) or by resetting the connection. */
+  dropAll(reset = false): number {
+    const all = [...this.open];
+    for (const w of all) w.close(reset);
+    return all.length;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+}
+
+export interface WatchStreamOptions {
+  bookmarkIntervalMs: number;
+  /** a watcher whose unsent output grows beyond this is cut off, as the apiserver drops slow watchers */
+  maxBufferedBytes?: number;
+}
+
+export function serveWatch(ctx: ResourceContext, res: ServerResponse, rep: Representation, registry: WatchRegistry, opts: WatchStreamOptions): void {
+  const q = ctx.query;
+  let fieldSelector = q.get('fieldSelector') ?? undefined;
+  if (ctx.name) fieldSelector = [fieldSelector, `metadata.name=${ctx.name}`].filter(Boolean).join(',');
+  const include = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let firstTable = true;
+  const maxBuffered = opts.maxBufferedBytes ?? 64 * 1024 * 1024;
+  const write = (type: string, object: unknown): void => {
+    if (res.destroyed || res.writableEnded) return;
+    res.write(`${JSON.stringify({ type, object })}\n`);
+    if (res.writableLength > maxBuffered) close(true);
+  };
+  const send = (ev: StoreEvent): void => {
+    const obj = present(ctx, ev.object);
+    if (rep.kind === 'table') {
+      write(ev.type, toTable(ctx.def, ctx.version, [obj], { resourceVersion: obj.metadata?.resourceVersion }, include, firstTable));
+      firstTable = false;
+    } else if (rep.kind === 'partial-metadata') {
+      write(ev.type, { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rep.version}`, metadata: obj.metadata });
+    } else write(ev.type, obj);
+  };
+  const timers: NodeJS.Timeout[] = [];
+  let handle: { stop: () => void } | undefined;
+  let unregister: () => void = () => undefined;
+  const close = (reset: boolean): void => {
+    handle?.stop();
+    for (const t of timers) clearTimeout(t);
+    unregister();
+    if (reset) res.destroy();
+    else if (!res.writableEnded) res.end();
+  };
+  res.on('close', () => close(false));
+  try {
+    handle = ctx.store.watch(ctx.def, {
+      namespace: ctx.namespace,
+      resourceVersion: q.get('resourceVersion') ?? undefined,
+      labelSelector: q.get('labelSelector') ?? undefined,
+      fieldSelector,
+    }, send);
+  } catch (err) {
+    if (err instanceof StatusError) {
+      write('ERROR', err.toStatus());
+      res.end();
+      return;
+    }
+    throw err;
+  }
+  unregister = registry.add({ close });
+  const bookmarks = q.get('allowWatchBookmarks') === 'true';
+  if (bookmarks) {
+    const tick = setInterval(() => {
+      write('BOOKMARK', {
+        kind: ctx.def.kind,
+        apiVersion: apiVersionOf(ctx.def.group, ctx.version),
+        metadata: { resourceVersion: ctx.store.resourceVersion },
+      });
+    }, opts.bookmarkIntervalMs);
+    tick.unref();
+    timers.push(tick);
+  }
+  const timeout = Number(q.get('timeoutSeconds') ?? '0');
+  if (timeout > 0) {
+    const t = setTimeout(() => close(false), timeout * 1000);
+    t.unref();
+    timers.push(t);
+  }
+}
