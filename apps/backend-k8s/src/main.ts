@@ -7,8 +7,16 @@ import type { FastifyInstance } from 'fastify';
 
 const SHUTDOWN_GRACE_MS = 25_000;
 
-export async function start(env = process.env): Promise<FastifyInstance> {
-  const { config, warnings } = loadConfig(env);
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  /** what relative DATA_DIR and WEB_DIST resolve against */
+  cwd?: string;
+  /** runs after the app closed on SIGTERM/SIGINT, before exit (e.g. the quickstart's kube-sim) */
+  afterClose?: () => Promise<void>;
+}
+
+export async function start(options: StartOptions = {}): Promise<FastifyInstance> {
+  const { config, warnings } = loadConfig(options.env ?? process.env, options.cwd ?? process.cwd());
   const app = await buildApp(config);
   for (const warning of warnings) app.log.warn(warning);
   await app.listen({ host: config.host, port: config.port });
@@ -24,7 +32,10 @@ export async function start(env = process.env): Promise<FastifyInstance> {
       app.log.error('shutdown took too long, exiting');
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
-    app.close().then(
+    app
+      .close()
+      .then(() => options.afterClose?.())
+      .then(
       () => {
         clearTimeout(force);
         clearInterval(sweep);

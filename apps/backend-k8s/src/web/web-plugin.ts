@@ -28,12 +28,16 @@ export const webPlugin = fp(
       prefix: '/',
       wildcard: true,
       index: false,
+      // Cache headers are ours: hashed assets forever, everything else revalidated.
+      cacheControl: false,
       setHeaders(res, path) {
         if (path.endsWith('.html')) {
           res.setHeader('Cache-Control', 'no-cache');
           res.setHeader('Content-Security-Policy', `frame-ancestors ${frameAncestors}`);
         } else if (/[/\\]assets[/\\]/.test(path)) {
           res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        } else {
+          res.setHeader('Cache-Control', 'no-cache');
         }
       },
     });
