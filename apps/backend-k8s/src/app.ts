@@ -11,6 +11,10 @@ import { healthPlugin } from './observability/health-plugin.js';
 import { dbPlugin } from './db/db-plugin.js';
 import { cryptoPlugin } from './crypto/crypto-plugin.js';
 import { authPlugin } from './auth/auth-plugin.js';
+import { auditPlugin } from './audit/audit-plugin.js';
+import { tokensPlugin } from './auth/tokens/tokens-plugin.js';
+import { rbacPlugin } from './rbac/rbac-plugin.js';
+import { ssoPlugin } from './auth/sso/sso-plugin.js';
 import { clustersPlugin } from './clusters/clusters-plugin.js';
 import { kubePlugin } from './kube/kube-plugin.js';
 import { replicationPlugin } from './replication/index.js';
@@ -44,6 +48,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
 
   // Domains.
   await app.register(authPlugin);
+  // Console RBAC replaces app.authorizer here, before any domain that captures it.
+  await app.register(auditPlugin);
+  await app.register(tokensPlugin);
+  await app.register(rbacPlugin);
+  await app.register(ssoPlugin);
   await app.register(clustersPlugin);
   await app.register(kubePlugin);
   await app.register(replicationPlugin);

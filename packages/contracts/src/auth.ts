@@ -36,3 +36,21 @@ export const LoginResponseSchema = Type.Object(
   { $id: 'LoginResponse' },
 );
 export type LoginResponse = Static<typeof LoginResponseSchema>;
+
+/** POST /api/v1/auth/refresh: a refresh token is good for one use; the response carries its successor. */
+export const RefreshRequestSchema = Type.Object(
+  { refreshToken: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false, $id: 'RefreshRequest' },
+);
+export type RefreshRequest = Static<typeof RefreshRequestSchema>;
+
+/** POST /api/v1/auth/logout: ends the sign-in the refresh token belongs to. */
+export const LogoutRequestSchema = RefreshRequestSchema;
+export type LogoutRequest = RefreshRequest;
+
+/** POST /api/v1/auth/sso: exchanges a JWT issued by the host application for console tokens. */
+export const SsoExchangeRequestSchema = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 16384 }) },
+  { additionalProperties: false, $id: 'SsoExchangeRequest' },
+);
+export type SsoExchangeRequest = Static<typeof SsoExchangeRequestSchema>;

@@ -13,25 +13,26 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     '/auth/login',
     {
       config: { public: true },
-      schema: { body: LoginRequestSchema, response: { 200: LoginResponseSchema, 400: ApiErrorSchema, 401: ApiErrorSchema } },
+      schema: { body: LoginRequestSchema, response: { 200: LoginResponseSchema, 400: ApiErrorSchema, 401: ApiErrorSchema, 429: ApiErrorSchema } },
     },
     async (request) => {
       const { username, password } = request.body;
+      // Throttling, refresh tokens and the audit record come from the sessions plugin (auth/tokens).
+      app.sessions.checkThrottle(username, request.ip);
       const row = await app.users.findByUsername(username);
       const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash));
       if (!row || !ok) {
         request.log.info({ username }, 'login failed');
+        await app.sessions.loginFailed(username, request.ip, row ? 'wrong password' : 'unknown user');
         throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
       }
       const user = toUser(row);
-      if (user.disabled) throw new ApiError(401, 'USER_DISABLED', `user "${user.username}" is disabled`);
+      if (user.disabled) {
+        await app.sessions.loginFailed(username, request.ip, 'user disabled');
+        throw new ApiError(401, 'USER_DISABLED', `user "${user.username}" is disabled`);
+      }
       request.log.info({ username }, 'login');
-      return {
-        accessToken: app.accessTokens.issue(user),
-        tokenType: 'Bearer' as const,
-        expiresIn: app.accessTokens.ttlSeconds,
-        user: { id: user.id, username: user.username, groups: user.groups },
-      };
+      return app.sessions.start(user, request.ip, 'login');
     },
   );
 

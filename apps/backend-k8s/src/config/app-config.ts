@@ -36,6 +36,19 @@ export interface AppConfig {
   healthCheckIntervalMs: number;
   connectionTestTimeoutMs: number;
   bodyLimitBytes: number;
+  // Console RBAC, tokens, SSO and audit (optional so tests can leave them out; defaults in parseConfig).
+  /** AUDIT_RETENTION_DAYS: audit records older than this are deleted (default 90) */
+  auditRetentionDays?: number;
+  /** REFRESH_TOKEN_TTL_SECONDS: lifetime of one refresh token (default 7 days) */
+  refreshTokenTtlSeconds?: number;
+  /** REFRESH_TOKEN_MAX_AGE_SECONDS: a sign-in ends after this however often refreshed (default 30 days) */
+  refreshTokenMaxAgeSeconds?: number;
+  /** SSO_USERNAME_CLAIM: claim of the host's JWT holding the user name (default sub) */
+  ssoUsernameClaim?: string;
+  /** SSO_GROUPS_CLAIM: claim holding the groups (default groups) */
+  ssoGroupsClaim?: string;
+  /** SSO_DEFAULT_ROLE: role bound to a user created by their first sign-on; 'none' for no role (default viewer) */
+  ssoDefaultRole?: string;
 }
 
 /** The config before secrets are known: those may be generated into DATA_DIR in development. */
@@ -163,5 +176,11 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): RawCon
     healthCheckIntervalMs: integer(env, 'HEALTH_CHECK_INTERVAL_MS', 60000, 0, 86400000),
     connectionTestTimeoutMs: integer(env, 'CONNECTION_TEST_TIMEOUT_MS', 5000, 100, 120000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
+    auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 3650),
+    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 7 * 86400, 300, 365 * 86400),
+    refreshTokenMaxAgeSeconds: integer(env, 'REFRESH_TOKEN_MAX_AGE_SECONDS', 30 * 86400, 300, 365 * 86400),
+    ssoUsernameClaim: read(env, 'SSO_USERNAME_CLAIM') ?? 'sub',
+    ssoGroupsClaim: read(env, 'SSO_GROUPS_CLAIM') ?? 'groups',
+    ssoDefaultRole: read(env, 'SSO_DEFAULT_ROLE') ?? 'viewer',
   };
 }

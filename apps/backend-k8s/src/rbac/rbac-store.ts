@@ -51,6 +51,11 @@ export class RbacStore {
     private readonly onChange: () => void = () => {},
   ) {}
 
+  /** Tells the authorizer that something it depends on changed elsewhere (a user's groups or state). */
+  touch(): void {
+    this.onChange();
+  }
+
   /** Inserts the built-in roles, or brings their rules up to date with the code. Safe to run on every replica at once. */
   async ensureBuiltInRoles(): Promise<void> {
     const now = new Date().toISOString();

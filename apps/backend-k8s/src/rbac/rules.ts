@@ -175,3 +175,54 @@ export function ruleProblem(rule: PolicyRule): { field: string; message: string 
   }
   return null;
 }
+
+function listCovers(holder: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean {
+  // Absent clusters/namespaces mean '*'.
+  if (holder === undefined || holder.includes(WILDCARD)) return true;
+  if (wanted === undefined || wanted.includes(WILDCARD)) return false;
+  return wanted.every((w) => holder.includes(w));
+}
+
+function splitResource(pattern: string): [string, string | undefined] {
+  const i = pattern.indexOf('/');
+  return i < 0 ? [pattern, undefined] : [pattern.slice(0, i), pattern.slice(i + 1)];
+}
+
+function resourceCovered(held: PolicyRule, wanted: PolicyRule, pattern: string): boolean {
+  const hasWildcard = pattern.includes(WILDCARD);
+  const [res, sub] = splitResource(pattern);
+  const included = (held.resources ?? []).some((h) => h === WILDCARD || h === pattern || (!hasWildcard && resourcePatternMatches(h, res, sub)));
+  if (!included) return false;
+  // Whatever the held rule carves out must be carved out of the wanted one too.
+  return (held.exceptResources ?? []).every(
+    (e) => (wanted.exceptResources ?? []).includes(e) || (!hasWildcard && !resourcePatternMatches(e, res, sub)),
+  );
+}
+
+/**
+ * Whether one of `held` grants everything `wanted` grants (conservative: a rule only covered by
+ * several held rules together counts as not covered). Used to stop privilege escalation: nobody
+ * writes a role or binding that gives more than they have, unless allowed to escalate or bind.
+ */
+export function ruleCoveredBy(wanted: PolicyRule, held: readonly PolicyRule[]): boolean {
+  return held.some((h) => {
+    if (!(h.verbs.includes(WILDCARD) || (!wanted.verbs.includes(WILDCARD) && wanted.verbs.every((v) => h.verbs.includes(v))))) return false;
+    if (!listCovers(h.clusters, wanted.clusters)) return false;
+    const wantedUrls = wanted.nonResourceURLs ?? [];
+    if (wantedUrls.length > 0) {
+      return wantedUrls.every((u) =>
+        (h.nonResourceURLs ?? []).some((p) => p === WILDCARD || p === u || (p.endsWith(WILDCARD) && u.startsWith(p.slice(0, -1)))),
+      );
+    }
+    if (!listCovers(h.namespaces, wanted.namespaces)) return false;
+    const heldNames = h.resourceNames ?? [];
+    const wantedNames = wanted.resourceNames ?? [];
+    if (heldNames.length > 0 && (wantedNames.length === 0 || !wantedNames.every((n) => heldNames.includes(n)))) return false;
+    const groupsOk = (wanted.apiGroups ?? []).every((g) => {
+      const held = h.apiGroups ?? [];
+      if (g === CONSOLE_API_GROUP) return held.includes(CONSOLE_API_GROUP);
+      return held.includes(WILDCARD) || (g !== WILDCARD && held.includes(g));
+    });
+    return groupsOk && (wanted.resources ?? []).every((r) => resourceCovered(h, wanted, r));
+  });
+}

@@ -1,0 +1,130 @@
+// The audit domain: `app.audit.record(entry)` for every other domain, a hook that records each
+// mutating API request and each denial (any 403 under /api, whoever sent it), retention, and
+// GET /api/v1/audit for administrators.
+//
+// A route tells the hook what it acted on through `request.auditContext` (the proxy sets the
+// parsed Kubernetes attributes); otherwise the hook records the route and its :id.
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiErrorSchema, AuditPageSchema, AuditQuerySchema, CONSOLE_API_GROUP, type AuditQuery } from '@k8s-console/contracts';
+import { ApiError } from '../errors/api-error.js';
+import { AuditLog, type AuditRecordInput } from './audit-log.js';
+
+/** What a route may say about the object it acted on; merged into the request's audit record. */
+export type AuditContext = Partial<Pick<AuditRecordInput, 'clusterId' | 'namespace' | 'apiGroup' | 'resource' | 'name' | 'verb' | 'detail'>> & {
+  /** true when the route writes its own audit record (sign-in, exec sessions) */
+  skip?: boolean;
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    audit: AuditLog;
+  }
+  interface FastifyRequest {
+    auditContext: AuditContext | null;
+    /** the message of a 403 this request answered with, for the denial record */
+    deniedReason: string | null;
+  }
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const RETENTION_INTERVAL_MS = 60 * 60_000;
+// Routes that record themselves (sign-in, refresh, logout, password change) or are not user requests.
+const SELF_AUDITED = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me\/password$/, /^\/api\/v1\/internal\//];
+
+const METHOD_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete', GET: 'get', HEAD: 'get' };
+
+/** The record a request gets when its route said nothing: `/api/v1/clusters/:id` → console `clusters` named :id. */
+function fromRoute(request: FastifyRequest): AuditContext {
+  const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+  const params = (request.params ?? {}) as Record<string, string | undefined>;
+  const segments = route.replace(/^\/api\/v1\//, '').split('/').filter((s) => s && !s.startsWith(':'));
+  const clusterRoute = route.startsWith('/api/v1/clusters/:id');
+  return {
+    apiGroup: CONSOLE_API_GROUP,
+    resource: segments.join('/') || route,
+    name: params.id ?? null,
+    clusterId: clusterRoute ? (params.id ?? null) : null,
+    verb: METHOD_VERBS[request.method] ?? request.method.toLowerCase(),
+  };
+}
+
+function reasonFrom(payload: unknown): string | null {
+  if (typeof payload !== 'string') return null;
+  try {
+    // The console's `{ error: { message } }`, or a Kubernetes Status from the apiserver.
+    const body = JSON.parse(payload) as { error?: { message?: unknown }; message?: unknown };
+    if (typeof body.error?.message === 'string') return body.error.message;
+    return typeof body.message === 'string' ? body.message : null;
+  } catch {
+    return null;
+  }
+}
+
+export const auditPlugin = fp(
+  async (app: FastifyInstance) => {
+    const log = new AuditLog(app.db, {
+      onError: (err, entry) => app.log.error({ err, action: entry.action, username: entry.username }, 'could not write an audit record'),
+    });
+    app.decorate('audit', log);
+    app.decorateRequest('auditContext', null);
+    app.decorateRequest('deniedReason', null);
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode === 403) request.deniedReason = reasonFrom(payload);
+      return payload;
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      if (!path.startsWith('/api/')) return;
+      const denied = reply.statusCode === 403;
+      if (!denied && !MUTATING.has(request.method)) return;
+      if (request.auditContext?.skip) return;
+      if (!denied && SELF_AUDITED.some((p) => p.test(path))) return;
+      const context = { ...fromRoute(request), ...(request.auditContext ?? {}) };
+      const subject = request.subject;
+      await log.record({
+        action: denied ? 'denial' : 'request',
+        outcome: denied ? 'denied' : reply.statusCode < 400 ? 'success' : 'failure',
+        userId: subject?.userId ?? null,
+        username: subject?.username ?? null,
+        address: request.ip,
+        ...context,
+        status: reply.statusCode,
+        detail: denied ? (request.deniedReason ?? context.detail ?? null) : (context.detail ?? null),
+      });
+    });
+
+    const retentionDays = app.config.auditRetentionDays ?? 90;
+    const sweep = () =>
+      log
+        .deleteOlderThan(retentionDays)
+        .then((n) => n > 0 && app.log.info({ deleted: n, retentionDays }, 'old audit records deleted'))
+        .catch((err: unknown) => app.log.warn({ err }, 'deleting old audit records failed'));
+    const timer = setInterval(sweep, RETENTION_INTERVAL_MS);
+    timer.unref();
+    app.addHook('onReady', async () => void sweep());
+    app.addHook('onClose', async () => clearInterval(timer));
+
+    await app.register(auditRoutes, { prefix: '/api/v1' });
+  },
+  { name: 'audit', dependencies: ['config', 'db', 'auth'] },
+);
+
+async function auditRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: AuditQuery }>(
+    '/audit',
+    { schema: { querystring: AuditQuerySchema, response: { 200: AuditPageSchema, 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema } } },
+    async (request) => {
+      const decision = await app.authorizer.authorizeResource(request.subject!, {
+        clusterId: request.query.cluster ?? '',
+        verb: 'list',
+        apiGroup: CONSOLE_API_GROUP,
+        resource: 'audit',
+      });
+      if (!decision.allowed) throw new ApiError(403, 'FORBIDDEN', decision.reason);
+      return app.audit.query(request.query);
+    },
+  );
+}
