@@ -7,6 +7,8 @@ import type { Router } from 'vue-router';
 import App from './App.vue';
 import { createApiClient, type ApiClient } from '#/api/client';
 import { API_CLIENT } from '#/api/context';
+import { createWatchHub, webSocketUrl } from '#/api/watch-hub';
+import { WATCH_HUB } from '#/api/watch-hub-context';
 import { loadRuntimeConfig, parseRuntimeConfig } from '#/config/runtime-config';
 import { installAntd } from '#/modules/antd';
 import { createConsoleI18n } from '#/modules/i18n';
@@ -30,6 +32,8 @@ export interface ConsoleAppOptions {
   /** An access token handed over by a host application. */
   token?: string;
   fetch?: typeof fetch;
+  /** Live lists through the watch hub WebSocket (default true); false lists by plain requests. */
+  liveUpdates?: boolean;
 }
 
 export interface ConsoleApp {
@@ -70,6 +74,16 @@ export async function createConsoleApp(options: ConsoleAppOptions = {}): Promise
     },
   });
   app.provide(API_CLIENT, api);
+  const hub =
+    options.liveUpdates === false
+      ? null
+      : createWatchHub({
+          url: webSocketUrl(`${runtime.apiBase}/v1/ws`),
+          getToken: () => useSessionStore(pinia).accessToken,
+          // one cheap call that renews an expired token through the client's refresh flow
+          beforeReconnect: () => api.get('/v1/me').then(() => undefined),
+        });
+  if (hub) app.provide(WATCH_HUB, hub);
   app.use(pinia);
 
   const preferences = usePreferencesStore(pinia);
@@ -100,6 +114,7 @@ export async function createConsoleApp(options: ConsoleAppOptions = {}): Promise
     unmount() {
       if (mounted) app.unmount();
       mounted = false;
+      hub?.close();
       // Stores hold watchers and timers; dispose them so nothing outlives the instance.
       for (const id of Object.keys(pinia.state.value)) {
         (pinia as unknown as { _s: Map<string, { $dispose(): void }> })._s.get(id)?.$dispose();

@@ -107,6 +107,8 @@ export default {
     nodesReady: 'ready',
     recentWarnings: 'Recent warning events',
     noWarnings: 'No warning events',
+    live: 'Live',
+    reconnecting: 'Reconnecting…',
     customResources: 'Custom resources',
     groups: {
       cluster: 'Cluster',

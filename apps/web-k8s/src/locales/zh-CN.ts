@@ -109,6 +109,8 @@ const zhCN: MessageSchema = {
     nodesReady: '就绪',
     recentWarnings: '最近的告警事件',
     noWarnings: '没有告警事件',
+    live: '实时',
+    reconnecting: '正在重新连接…',
     customResources: '自定义资源',
     groups: {
       cluster: '集群',

@@ -1,15 +1,18 @@
-// Fills a ResourceListState from the proxy's Table API, page by page so the first rows show at
-// once on big clusters. This is the list half of list+watch; the watch hub will take over the
-// deltas (state.applyEvents) once it exists, keeping the same state and the same views.
+// Feeds a ResourceListState. Live through the watch hub when the console has one (a snapshot in
+// chunks, then deltas batched into one render every EVENT_BATCH_MS); otherwise (or when the hub is
+// unavailable) by a paged Table API list, so the first rows show at once on big clusters.
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
+import type { WatchColumn, WatchRow } from '@k8s-console/contracts';
 import { useApiClient } from '#/api/context';
-import { kubeApi } from '#/api/kube';
-import type { ApiError } from '#/api/client';
-import { createResourceListState } from './resource-list-state';
+import { useWatchHub } from '#/api/watch-hub-context';
+import { kubeApi, type TableColumnDefinition, type TableRow } from '#/api/kube';
+import { ApiError } from '#/api/client';
+import { createResourceListState, type RowEvent } from './resource-list-state';
 import type { ResourceType } from './resource-catalogue';
 
 const FIRST_PAGE = 200;
 const NEXT_PAGES = 2000;
+const EVENT_BATCH_MS = 50;
 
 export interface ResourceListQuery {
   cluster: string;
@@ -18,48 +21,155 @@ export interface ResourceListQuery {
   labelSelector?: string;
 }
 
+export function watchRowToTableRow(row: WatchRow): TableRow {
+  return {
+    cells: row.cells,
+    object: {
+      metadata: {
+        name: row.name,
+        uid: row.uid,
+        resourceVersion: row.resourceVersion,
+        ...(row.namespace ? { namespace: row.namespace } : {}),
+        ...(row.creationTimestamp ? { creationTimestamp: row.creationTimestamp } : {}),
+      },
+    },
+  };
+}
+
+function toColumns(columns: WatchColumn[] | undefined): TableColumnDefinition[] {
+  return (columns ?? []).map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', priority: c.priority, description: c.description }));
+}
+
 export function useResourceListFeed(query: Ref<ResourceListQuery>) {
   const client = useApiClient();
+  const hub = useWatchHub();
   const state = createResourceListState();
   const loading = ref(false);
   const complete = ref(false);
+  /** true while the live connection is down and the list may be stale */
+  const stale = ref(false);
+  const live = ref(false);
   const error = shallowRef<ApiError | null>(null);
-  let controller: AbortController | null = null;
+  let stop: () => void = () => {};
 
-  async function load(q: ResourceListQuery) {
-    controller?.abort();
+  function loadByList(q: ResourceListQuery) {
     const ctrl = new AbortController();
-    controller = ctrl;
-    loading.value = true;
-    complete.value = false;
-    error.value = null;
+    stop = () => ctrl.abort();
     const api = kubeApi(client, q.cluster);
     const base = {
       namespace: q.type.namespaced ? q.namespace || undefined : undefined,
       labelSelector: q.labelSelector || undefined,
       signal: ctrl.signal,
     };
-    try {
-      let page = await api.listTable(q.type, { ...base, limit: FIRST_PAGE });
-      if (ctrl.signal.aborted) return;
-      state.applySnapshot(page);
-      while (page.metadata.continue) {
-        page = await api.listTable(q.type, { ...base, limit: NEXT_PAGES, continueToken: page.metadata.continue });
+    void (async () => {
+      try {
+        let page = await api.listTable(q.type, { ...base, limit: FIRST_PAGE });
         if (ctrl.signal.aborted) return;
-        state.appendPage(page);
+        state.applySnapshot(page);
+        while (page.metadata.continue) {
+          page = await api.listTable(q.type, { ...base, limit: NEXT_PAGES, continueToken: page.metadata.continue });
+          if (ctrl.signal.aborted) return;
+          state.appendPage(page);
+        }
+        complete.value = true;
+      } catch (err) {
+        if (ctrl.signal.aborted) return;
+        error.value = err as ApiError;
+        state.clear();
+      } finally {
+        if (!ctrl.signal.aborted) loading.value = false;
       }
-      complete.value = true;
-    } catch (err) {
-      if (ctrl.signal.aborted) return;
-      error.value = err as ApiError;
-      state.clear();
-    } finally {
-      if (controller === ctrl) loading.value = false;
-    }
+    })();
   }
 
-  watch(query, (q) => void load(q), { immediate: true, deep: true });
-  onBeforeUnmount(() => controller?.abort());
+  function loadLive(q: ResourceListQuery) {
+    live.value = true;
+    let pending: RowEvent[] = [];
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    // The first snapshot shows chunk by chunk; a re-snapshot after a drop replaces the list at once.
+    let receiving = false;
+    let everComplete = false;
+    let buffered: { columns: TableColumnDefinition[]; rows: TableRow[] } | null = null;
+    const flush = () => {
+      flushTimer = null;
+      const batch = pending;
+      pending = [];
+      state.applyEvents(batch);
+    };
+    const unsubscribe = hub!.subscribe(
+      {
+        cluster: q.cluster,
+        group: q.type.group,
+        version: q.type.version,
+        resource: q.type.resource,
+        ...(q.type.namespaced && q.namespace ? { namespace: q.namespace } : {}),
+        ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}),
+        mode: 'rows',
+      },
+      {
+        snapshot(message) {
+          const rows = (message.rows ?? []).map(watchRowToTableRow);
+          const metadata = { resourceVersion: message.resourceVersion };
+          if (!everComplete) {
+            if (receiving) state.appendPage({ rows, metadata });
+            else state.applySnapshot({ columnDefinitions: toColumns(message.columns), rows, metadata });
+            receiving = !message.complete;
+            if (message.complete) {
+              everComplete = true;
+              complete.value = true;
+              loading.value = false;
+            }
+            return;
+          }
+          if (!receiving || !buffered) buffered = { columns: toColumns(message.columns), rows: [] };
+          buffered.rows.push(...rows);
+          receiving = !message.complete;
+          if (message.complete) {
+            state.applySnapshot({ columnDefinitions: buffered.columns, rows: buffered.rows, metadata });
+            buffered = null;
+            stale.value = false;
+          }
+        },
+        event(message) {
+          if (!message.row) return;
+          pending.push({ type: message.event, row: watchRowToTableRow(message.row) });
+          flushTimer ??= setTimeout(flush, EVENT_BATCH_MS);
+        },
+        error(message) {
+          if (message.fatal) {
+            error.value = new ApiError(0, message.code, message.message);
+            loading.value = false;
+          } else {
+            stale.value = true;
+          }
+        },
+        disconnected() {
+          stale.value = true;
+          receiving = false;
+          buffered = null;
+        },
+      },
+    );
+    stop = () => {
+      unsubscribe();
+      if (flushTimer) clearTimeout(flushTimer);
+    };
+  }
 
-  return { state, loading, complete, error, reload: () => load(query.value) };
+  function load(q: ResourceListQuery) {
+    stop();
+    loading.value = true;
+    complete.value = false;
+    stale.value = false;
+    error.value = null;
+    live.value = false;
+    state.clear();
+    if (hub) loadLive(q);
+    else loadByList(q);
+  }
+
+  watch(query, (q) => load(q), { immediate: true, deep: true });
+  onBeforeUnmount(() => stop());
+
+  return { state, loading, complete, stale, live, error, reload: () => load(query.value) };
 }

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { WATCH_PROTOCOL, type WatchServerMessage } from '@k8s-console/contracts';
+import { createWatchHub, tokenProtocol, webSocketUrl, type WatchHandlers } from './watch-hub';
+
+/** A WebSocket stand-in the test drives: it records frames and lets the test open, answer and drop it. */
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  sent: unknown[] = [];
+  closed = false;
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  constructor(
+    public url: string,
+    public protocols: string[],
+  ) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.closed = true;
+  }
+  serverOpen() {
+    this.onopen?.();
+  }
+  serverSend(message: WatchServerMessage) {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+  serverDrop() {
+    this.onclose?.();
+  }
+}
+
+function manualTimers() {
+  const timers = new Map<number, () => void>();
+  let next = 1;
+  return {
+    setTimer: (fn: () => void) => {
+      const id = next++;
+      timers.set(id, fn);
+      return id;
+    },
+    clearTimer: (id: unknown) => void timers.delete(id as number),
+    runAll: async () => {
+      const fns = [...timers.values()];
+      timers.clear();
+      for (const fn of fns) fn();
+      await new Promise((r) => setTimeout(r, 0));
+    },
+    count: () => timers.size,
+  };
+}
+
+function recorder() {
+  const log: string[] = [];
+  const handlers: WatchHandlers = {
+    snapshot: (m) => log.push(`snapshot:${m.rows?.map((r) => r.name).join(',')}:${m.complete}`),
+    event: (m) => log.push(`${m.event}:${m.row?.name}`),
+    error: (m) => log.push(`error:${m.code}:${m.fatal}`),
+    disconnected: () => log.push('disconnected'),
+  };
+  return { log, handlers };
+}
+
+const target = { cluster: 'c1', group: '', version: 'v1', resource: 'pods', mode: 'rows' as const };
+const row = (name: string) => ({ uid: name, name, resourceVersion: '1', cells: [name] });
+
+describe('watch hub client', () => {
+  it('offers the token as a subprotocol, never in the URL', () => {
+    expect(tokenProtocol('a.b/c+d')).toBe('base64url.bearer.authorization.k8s.io.YS5iL2MrZA');
+    expect(webSocketUrl('/k8s-api/v1/ws', 'https://host.example/k8s/clusters')).toBe('wss://host.example/k8s-api/v1/ws');
+  });
+
+  it('multiplexes subscriptions on one socket and routes messages by id', () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => 'tok',
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    const a = recorder();
+    const b = recorder();
+    hub.subscribe(target, a.handlers);
+    hub.subscribe({ ...target, resource: 'services', namespace: 'web' }, b.handlers);
+    expect(FakeSocket.all).toHaveLength(1);
+    const ws = FakeSocket.all[0]!;
+    expect(ws.url).toBe('ws://x/api/v1/ws');
+    expect(ws.protocols).toEqual([WATCH_PROTOCOL, tokenProtocol('tok')]);
+    ws.serverOpen();
+    expect(ws.sent).toEqual([
+      { type: 'subscribe', id: 's1', ...target },
+      { type: 'subscribe', id: 's2', ...target, resource: 'services', namespace: 'web' },
+    ]);
+    ws.serverSend({ type: 'snapshot', id: 's1', resourceVersion: '5', rows: [row('p1')], complete: false });
+    ws.serverSend({ type: 'snapshot', id: 's1', resourceVersion: '5', rows: [row('p2')], complete: true });
+    ws.serverSend({ type: 'event', id: 's2', event: 'ADDED', row: row('svc') });
+    ws.serverSend({ type: 'error', id: 's2', code: 'FORBIDDEN', message: 'no', fatal: true });
+    expect(a.log).toEqual(['snapshot:p1:false', 'snapshot:p2:true']);
+    expect(b.log).toEqual(['ADDED:svc', 'error:FORBIDDEN:true']);
+  });
+
+  it('reconnects after a drop, renewing the token first, and subscribes again', async () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    let token = 'old';
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => token,
+      beforeReconnect: async () => {
+        token = 'new';
+      },
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    const a = recorder();
+    hub.subscribe(target, a.handlers);
+    FakeSocket.all[0]!.serverOpen();
+    FakeSocket.all[0]!.serverDrop();
+    expect(a.log).toEqual(['disconnected']);
+    await timers.runAll();
+    expect(FakeSocket.all).toHaveLength(2);
+    const second = FakeSocket.all[1]!;
+    expect(second.protocols).toEqual([WATCH_PROTOCOL, tokenProtocol('new')]);
+    second.serverOpen();
+    expect(second.sent).toEqual([{ type: 'subscribe', id: 's1', ...target }]);
+  });
+
+  it('unsubscribes and closes the socket a while after the last subscription ends', async () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => null,
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    const stop = hub.subscribe(target, recorder().handlers);
+    const ws = FakeSocket.all[0]!;
+    expect(ws.protocols).toEqual([WATCH_PROTOCOL]);
+    ws.serverOpen();
+    stop();
+    expect(ws.sent.at(-1)).toEqual({ type: 'unsubscribe', id: 's1' });
+    expect(ws.closed).toBe(false);
+    await timers.runAll();
+    expect(ws.closed).toBe(true);
+    // a dropped idle socket does not come back
+    ws.serverDrop();
+    expect(timers.count()).toBe(0);
+    hub.close();
+  });
+});
