@@ -12,7 +12,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { negotiate } from './content-negotiation.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { sendJson, sendStatus } from './http-io.js';
-import { openApiV3Document, openApiV3Index } from './openapi.js';
+import { openApiV2Json, openApiV2Protobuf, openApiV2ProtobufType, openApiV3Document, openApiV3Index } from './openapi.js';
 import { parseRequestPath, type ResourceRequest } from './request-info.js';
 import type { ResourceContext } from './request-context.js';
 import {
@@ -112,6 +112,15 @@ export class ApiRouter {
       return;
     }
     if (path === '/version') return sendJson(res, 200, version);
+    if (path === '/openapi/v2') {
+      if ((req.headers.accept ?? '').includes('protobuf')) {
+        const body = openApiV2Protobuf();
+        res.writeHead(200, { 'Content-Type': openApiV2ProtobufType, 'Content-Length': body.length });
+        res.end(body);
+        return;
+      }
+      return sendJson(res, 200, openApiV2Json());
+    }
     if (path === '/openapi/v3') return sendJson(res, 200, openApiV3Index(registry));
     if (path.startsWith('/openapi/v3/')) {
       const doc = openApiV3Document(registry, path.slice('/openapi/v3/'.length));

@@ -1,6 +1,7 @@
-// A minimal OpenAPI v3 surface: per group-version documents that list each resource's paths and the
-// query parameters its PATCH accepts. kubectl reads them to learn that the server validates fields
-// itself (fieldValidation), so `kubectl apply`/`create` need no schema download. No type schemas.
+// A minimal OpenAPI surface, without type schemas. kubectl insists on downloading /openapi/v2 (as
+// protobuf) before `apply`/`create` with validation, then reads the v3 per group-version documents
+// to learn that the server validates fields itself (fieldValidation on PATCH) and skips
+// client-side schema checks. Objects of kinds it finds no schema for are not validated client-side.
 import { createHash } from 'node:crypto';
 import type { ResourceRegistry } from '../resources/resource-registry.js';
 
@@ -44,4 +45,22 @@ export function openApiV3Document(registry: ResourceRegistry, gv: string): unkno
     };
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.28.0' }, paths, components: { schemas: {} } };
+}
+
+const protoString = (field: number, value: string | Buffer): Buffer => {
+  const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+  return Buffer.concat([Buffer.from([(field << 3) | 2, bytes.length]), bytes]);
+};
+
+/** An empty swagger 2.0 document in gnostic's protobuf encoding (openapi_v2.Document: swagger=1, info=2{title=1, version=2}). */
+export function openApiV2Protobuf(): Buffer {
+  const info = Buffer.concat([protoString(1, 'Kubernetes'), protoString(2, 'v1.28.0')]);
+  return Buffer.concat([protoString(1, '2.0'), protoString(2, info)]);
+}
+
+// what the apiserver answers with (Go's mime parser refuses the '@' of the requested type)
+export const openApiV2ProtobufType = 'application/octet-stream';
+
+export function openApiV2Json(): unknown {
+  return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.28.0' }, paths: {}, definitions: {} };
 }

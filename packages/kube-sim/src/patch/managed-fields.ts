@@ -134,6 +134,8 @@ export function recordOwnership(
   const entries: ManagedFieldsEntry[] = [];
   let mine: Set<string> = new Set(owned);
   for (const { entry, set } of managerSets(obj)) {
+    // fields that no longer exist have no owner
+    for (const k of set) if (valueAt(obj, keyPath(k)) === undefined) set.delete(k);
     if (entry.manager === manager && entry.operation === operation && (entry.subresource ?? '') === (subresource ?? '')) {
       if (operation === 'Update') mine = new Set([...set, ...owned]);
       continue;

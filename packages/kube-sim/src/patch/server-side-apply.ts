@@ -25,6 +25,8 @@ export function serverSideApply(live: K8sObject, applied: K8sObject, opts: Apply
   const conflicts: { manager: string; field: string }[] = [];
   for (const key of appliedSet) {
     const path = keyPath(key);
+    // a keyed item's own entry only says "this item exists"; its fields carry the values
+    if (path[path.length - 1] === '.') continue;
     if (deepEqual(valueAt(applied, path), valueAt(live, path))) continue;
     for (const o of others) {
       if (o.set.has(key)) {

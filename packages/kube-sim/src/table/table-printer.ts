@@ -4,6 +4,7 @@ import type { K8sObject } from '../store/k8s-object.js';
 import { builtinCells } from './builtin-cells.js';
 import { builtinColumns, defaultColumns } from './builtin-columns.js';
 import { evaluateJsonPath } from './json-path.js';
+import { age } from './human-duration.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -20,19 +21,26 @@ export interface Table {
   rows: TableRow[];
 }
 
+/** A CRD without additionalPrinterColumns prints Name and Age, as apiextensions defaults it. */
+const crdAgeColumn: PrinterColumn = {
+  name: 'Age', type: 'date', format: '', priority: 0, jsonPath: '.metadata.creationTimestamp',
+  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+};
+
 function customColumns(def: ResourceDef, version: string): PrinterColumn[] {
   const extra = def.custom?.printerColumns[version] ?? [];
-  if (extra.length === 0) return defaultColumns();
-  return [defaultColumns()[0] as PrinterColumn, ...extra];
+  return [defaultColumns()[0] as PrinterColumn, ...(extra.length === 0 ? [crdAgeColumn] : extra)];
 }
 
 export function tableColumns(def: ResourceDef, version: string): PrinterColumn[] {
   return def.custom ? customColumns(def, version) : builtinColumns(def.resource);
 }
 
-function customCell(column: PrinterColumn, obj: K8sObject): unknown {
+function customCell(column: PrinterColumn, obj: K8sObject, now: number): unknown {
   const values = evaluateJsonPath(obj, column.jsonPath ?? '');
   if (values.length === 0) return null;
+  // the apiserver prints CRD date columns as ages
+  if (column.type === 'date' && typeof values[0] === 'string') return age(values[0], now);
   const v = values.length === 1 ? values[0] : values.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(',');
   if (column.type === 'integer' || column.type === 'number') return typeof v === 'number' ? v : Number(v);
   if (column.type === 'boolean') return typeof v === 'boolean' ? v : v === 'true';
@@ -44,7 +52,7 @@ function cellsFor(def: ResourceDef, version: string, columns: PrinterColumn[], o
     return columns.map((c, i) => {
       if (i === 0) return obj.metadata?.name ?? '';
       if (!c.jsonPath) return obj.metadata?.creationTimestamp ?? null;
-      return customCell(c, obj);
+      return customCell(c, obj, now);
     });
   }
   return builtinCells(def.resource, obj, now) ?? [obj.metadata?.name ?? '', obj.metadata?.creationTimestamp ?? null];
