@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiErrorSchema, AuditPageSchema, AuditQuerySchema, CONSOLE_API_GROUP, type AuditQuery } from '@k8s-console/contracts';
 import { ApiError } from '../errors/api-error.js';
+import { parseRequestInfo } from '../kube/request-info.js';
 import { AuditLog, type AuditRecordInput } from './audit-log.js';
 
 /** What a route may say about the object it acted on; merged into the request's audit record. */
@@ -34,10 +35,36 @@ const SELF_AUDITED = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me\/password$/, /^\/api
 
 const METHOD_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete', GET: 'get', HEAD: 'get' };
 
+/** A proxied apiserver request is recorded as what it did in the cluster, parsed like the proxy parses it. */
+function fromProxiedPath(request: FastifyRequest, clusterId: string | undefined): AuditContext | null {
+  const raw = request.raw.url ?? '';
+  const at = raw.indexOf('/k8s/');
+  if (at < 0) return null;
+  const [path = '/', query = ''] = raw.slice(at + 4).split('?');
+  try {
+    const info = parseRequestInfo(request.method, path, new URLSearchParams(query));
+    if (!info.isResourceRequest) return { clusterId: clusterId ?? null, verb: info.verb, resource: null, name: info.path };
+    return {
+      clusterId: clusterId ?? null,
+      verb: info.verb,
+      apiGroup: info.apiGroup,
+      resource: info.subresource ? `${info.resource}/${info.subresource}` : info.resource,
+      namespace: info.namespace ?? null,
+      name: info.name ?? null,
+    };
+  } catch {
+    return { clusterId: clusterId ?? null, verb: request.method.toLowerCase(), detail: 'unparseable apiserver path' };
+  }
+}
+
 /** The record a request gets when its route said nothing: `/api/v1/clusters/:id` → console `clusters` named :id. */
 function fromRoute(request: FastifyRequest): AuditContext {
   const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
   const params = (request.params ?? {}) as Record<string, string | undefined>;
+  if (route.includes('/k8s/')) {
+    const proxied = fromProxiedPath(request, params.id);
+    if (proxied) return proxied;
+  }
   const segments = route.replace(/^\/api\/v1\//, '').split('/').filter((s) => s && !s.startsWith(':'));
   const clusterRoute = route.startsWith('/api/v1/clusters/:id');
   return {

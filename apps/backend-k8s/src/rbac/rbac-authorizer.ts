@@ -6,7 +6,14 @@
 // change on a sibling replica is picked up when the entry expires (ttlMs, a few seconds).
 import type { PolicyRule } from '@k8s-console/contracts';
 import type { Authorizer, Decision, NonResourceAttributes, ResourceAttributes, Subject } from './authorizer.js';
-import { describeNonResourceDenial, describeResourceDenial, rulesAllowNonResource, rulesAllowResource } from './rules.js';
+import {
+  CONSOLE_API_GROUP,
+  canSeeCluster,
+  describeNonResourceDenial,
+  describeResourceDenial,
+  rulesAllowNonResource,
+  rulesAllowResource,
+} from './rules.js';
 
 export interface EffectiveRules {
   /** names of the roles the rules come from */
@@ -72,6 +79,10 @@ export class RbacAuthorizer implements Authorizer {
   async authorizeResource(subject: Subject, attrs: ResourceAttributes): Promise<Decision> {
     const { rules } = await this.rulesFor(subject);
     if (rulesAllowResource(rules, attrs)) return { allowed: true };
+    // Seeing a cluster (get console clusters) also follows from any permission inside it.
+    const seesCluster =
+      attrs.apiGroup === CONSOLE_API_GROUP && attrs.resource === 'clusters' && attrs.verb === 'get' && !attrs.subresource && attrs.name === attrs.clusterId;
+    if (seesCluster && attrs.name && canSeeCluster(rules, attrs.name)) return { allowed: true };
     return { allowed: false, reason: describeResourceDenial(subject, attrs) };
   }
 

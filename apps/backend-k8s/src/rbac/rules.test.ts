@@ -8,6 +8,7 @@ import {
   nonResourceUrlMatches,
   resourcePatternMatches,
   ruleAllowsResource,
+  ruleCoveredBy,
   ruleProblem,
   rulesAllowNonResource,
   rulesAllowResource,
@@ -195,5 +196,33 @@ describe('rule problems', () => {
     expect(ruleProblem({ verbs: ['get'], resources: ['pods'], apiGroups: [''], nonResourceURLs: ['/x'] })?.field).toBe('nonResourceURLs');
     expect(ruleProblem({ verbs: ['get'], nonResourceURLs: ['/a*/b'] })?.field).toBe('nonResourceURLs');
     expect(ruleProblem({ verbs: ['get'], nonResourceURLs: ['/apis/*'] })).toBeNull();
+  });
+});
+
+describe('escalation: is a rule covered by what one holds', () => {
+  const viewer = builtInRole('viewer').rules;
+  const admin = builtInRole('admin').rules;
+  it.each([
+    [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }, true],
+    [{ verbs: ['get'], apiGroups: [''], resources: ['pods/log'], namespaces: ['a'] }, true],
+    [{ verbs: ['get'], apiGroups: [''], resources: ['secrets'] }, false],
+    [{ verbs: ['get'], apiGroups: ['*'], resources: ['*'] }, false], // would include secrets
+    [{ verbs: ['get'], apiGroups: ['*'], resources: ['*'], exceptResources: ['secrets', 'pods/exec', 'pods/attach', 'pods/portforward', '*/proxy'] }, true],
+    [{ verbs: ['delete'], apiGroups: [''], resources: ['pods'] }, false],
+    [{ verbs: ['*'], apiGroups: [''], resources: ['pods'] }, false],
+    [{ verbs: ['get'], nonResourceURLs: ['/apis/apps/v1'] }, true],
+    [{ verbs: ['get'], nonResourceURLs: ['/logs'] }, false],
+    [{ verbs: ['list'], apiGroups: [CONSOLE_API_GROUP], resources: ['clusters'] }, true],
+    [{ verbs: ['list'], apiGroups: [CONSOLE_API_GROUP], resources: ['users'] }, false],
+  ] as [PolicyRule, boolean][])('viewer covers %o → %s', (rule, expected) => {
+    expect(ruleCoveredBy(rule, viewer)).toBe(expected);
+  });
+
+  it('admin covers everything; a scoped holder only its own scope', () => {
+    expect(ruleCoveredBy({ verbs: ['*'], apiGroups: ['*', CONSOLE_API_GROUP], resources: ['*'] }, admin)).toBe(true);
+    const scoped: PolicyRule[] = [{ verbs: ['get'], apiGroups: ['apps'], resources: ['deployments'], clusters: ['demo'], namespaces: ['shop'] }];
+    expect(ruleCoveredBy({ verbs: ['get'], apiGroups: ['apps'], resources: ['deployments'], clusters: ['demo'], namespaces: ['shop'] }, scoped)).toBe(true);
+    expect(ruleCoveredBy({ verbs: ['get'], apiGroups: ['apps'], resources: ['deployments'], clusters: ['demo'] }, scoped)).toBe(false);
+    expect(ruleCoveredBy({ verbs: ['get'], apiGroups: ['apps'], resources: ['deployments'], namespaces: ['shop'] }, scoped)).toBe(false);
   });
 });

@@ -200,11 +200,21 @@ function resourceCovered(held: PolicyRule, wanted: PolicyRule, pattern: string):
 }
 
 /**
- * Whether one of `held` grants everything `wanted` grants (conservative: a rule only covered by
- * several held rules together counts as not covered). Used to stop privilege escalation: nobody
- * writes a role or binding that gives more than they have, unless allowed to escalate or bind.
+ * Whether `held` grants everything `wanted` grants. The wanted rule is cut into one slice per API
+ * group and resource (or per URL), and each slice must be covered by a single held rule
+ * (conservative: a slice only covered by several held rules together counts as not covered).
+ * Used to stop privilege escalation: nobody writes a role or binding that gives more than they
+ * have, unless allowed to escalate or bind.
  */
 export function ruleCoveredBy(wanted: PolicyRule, held: readonly PolicyRule[]): boolean {
+  const urls = wanted.nonResourceURLs ?? [];
+  if (urls.length > 0) return urls.every((u) => sliceCoveredBy({ ...wanted, nonResourceURLs: [u] }, held));
+  return (wanted.apiGroups ?? []).every((g) =>
+    (wanted.resources ?? []).every((r) => sliceCoveredBy({ ...wanted, apiGroups: [g], resources: [r] }, held)),
+  );
+}
+
+function sliceCoveredBy(wanted: PolicyRule, held: readonly PolicyRule[]): boolean {
   return held.some((h) => {
     if (!(h.verbs.includes(WILDCARD) || (!wanted.verbs.includes(WILDCARD) && wanted.verbs.every((v) => h.verbs.includes(v))))) return false;
     if (!listCovers(h.clusters, wanted.clusters)) return false;
