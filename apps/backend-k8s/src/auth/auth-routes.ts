@@ -18,7 +18,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { username, password } = request.body;
       // Throttling, refresh tokens and the audit record come from the sessions plugin (auth/tokens).
-      app.sessions.checkThrottle(username, request.ip);
+      await app.sessions.checkThrottle(username, request.ip);
       const row = await app.users.findByUsername(username);
       const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash));
       if (!row || !ok) {

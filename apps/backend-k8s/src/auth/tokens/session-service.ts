@@ -27,10 +27,10 @@ export class SessionService {
   constructor(private readonly deps: SessionDeps) {}
 
   /** Before checking a password: throws 429 while the user name or the address is locked. */
-  checkThrottle(username: string, address: string): void {
+  async checkThrottle(username: string, address: string): Promise<void> {
     const verdict = this.deps.throttle.check(username, address);
     if (verdict.allowed) return;
-    void this.deps.audit.record({
+    await this.deps.audit.record({
       action: 'login',
       outcome: 'denied',
       username,

@@ -82,7 +82,7 @@ async function tokenRoutes(app: FastifyInstance): Promise<void> {
     { schema: { body: PasswordChangeSchema, response: { 200: LoginResponseSchema, ...errors, 403: ApiErrorSchema, 429: ApiErrorSchema } } },
     async (request) => {
       const subject = request.subject!;
-      app.sessions.checkThrottle(subject.username, request.ip);
+      await app.sessions.checkThrottle(subject.username, request.ip);
       const row = await app.users.findById(subject.userId);
       if (!row) throw ApiError.unauthorized('the user of this token no longer exists');
       if (row.source === 'sso') {
