@@ -13,6 +13,7 @@ export interface NginxTemplateVars {
   CONSOLE_ROOT: string;
   FRAME_ANCESTORS: string;
   EMBED_ORIGINS_REGEX: string;
+  CONSOLE_API_BASE: string;
 }
 
 export interface NginxOptions {
@@ -24,6 +25,7 @@ export interface NginxOptions {
   consoleRoot: string;
   frameAncestors?: string;
   embedOriginsRegex?: string;
+  consoleApiBase?: string;
 }
 
 export interface NginxRun {
@@ -99,6 +101,7 @@ export function preparePrefix(options: Omit<NginxOptions, 'binary'>, port: numbe
     CONSOLE_ROOT: options.consoleRoot,
     FRAME_ANCESTORS: options.frameAncestors ?? "'self'",
     EMBED_ORIGINS_REGEX: options.embedOriginsRegex ?? '^$',
+    CONSOLE_API_BASE: options.consoleApiBase ?? '/k8s-api',
   };
   for (const file of readdirSync(join(nginxDir, 'templates'))) {
     const text = readFileSync(join(nginxDir, 'templates', file), 'utf8');

@@ -120,6 +120,14 @@ describe.runIf(gate.available)('nginx configuration (Debian nginx)', () => {
     expect(bare.headers.location).toBe('/k8s/');
   });
 
+  it('answers the runtime config.json with the API base', async () => {
+    const res = await get(nginx.url, '/k8s/config.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(JSON.parse(res.body.toString())).toEqual({ apiBase: '/k8s-api' });
+  });
+
   it('serves hashed assets cached for a year, gzipped, and 404s a missing one', async () => {
     const res = await get(nginx.url, '/k8s/assets/index-abc123.js', { 'accept-encoding': 'gzip' });
     expect(res.status).toBe(200);
