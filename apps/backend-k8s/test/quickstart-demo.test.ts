@@ -43,3 +43,21 @@ describe('quickstart demo cluster', () => {
     expect((await t.app.clusterRegistry.store.list()).map((r) => r.name)).toEqual(['mine']);
   });
 });
+
+describe('quickstart demo cluster with the real kube-sim', () => {
+  it('registers kube-sim and reads its version', async () => {
+    const { startKubeSim } = await import('@k8s-console/kube-sim');
+    const sim = await startKubeSim({ seed: 'empty', port: 0 });
+    const t = await buildTestApp();
+    try {
+      await registerDemoCluster(t.app, sim.kubeconfig('demo'));
+      const [demo] = await t.app.clusterRegistry.store.list();
+      expect(demo).toMatchObject({ name: 'demo', server: sim.url, health_status: 'ok' });
+      expect(demo!.k8s_version).toMatch(/^v1\.\d+/);
+      expect(t.logs.join('\n')).not.toContain(sim.token);
+    } finally {
+      await t.close();
+      await sim.stop();
+    }
+  });
+});
