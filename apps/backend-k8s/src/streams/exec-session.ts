@@ -71,6 +71,8 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     }
     metrics.open.dec({ kind: 'exec' });
     metrics.execSessions.inc({ result: endReason });
+    // a paused socket would never read the browser's answer to our close frame
+    if (browser.isPaused) browser.resume();
     closeSocket(browser, code, reason);
     const record: ExecSessionRecord = {
       userId: o.subject.userId,
@@ -93,9 +95,9 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     o.onDone?.();
   };
 
-  const fail = (code: string, message: string, endReason: EndReason) => {
+  const fail = (code: string, message: string, endReason: EndReason, closeCode: number = StreamCloseCode.UpstreamError) => {
     sendControl(browser, { type: 'error', code, message });
-    finish(StreamCloseCode.UpstreamError, message, endReason);
+    finish(closeCode, message, endReason);
   };
 
   const idle = new IdleTimer(o.idleTimeoutMs, () => {
@@ -110,7 +112,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     idle.touch();
     if (isBinary) {
       if (data[0] !== Channel.Stdin) {
-        fail('PROTOCOL_ERROR', 'binary frames from the browser must start with channel byte 0 (stdin)', 'protocol-error');
+        fail('PROTOCOL_ERROR', 'binary frames from the browser must start with channel byte 0 (stdin)', 'protocol-error', StreamCloseCode.ProtocolError);
         return;
       }
       if (!wantStdin) return;
@@ -126,7 +128,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
       control = undefined;
     }
     if (!Value.Check(ExecClientControlSchema, control)) {
-      fail('PROTOCOL_ERROR', 'text frames must be JSON control messages: {"type":"resize","cols":n,"rows":n} or {"type":"close-stdin"}', 'protocol-error');
+      fail('PROTOCOL_ERROR', 'text frames must be JSON control messages: {"type":"resize","cols":n,"rows":n} or {"type":"close-stdin"}', 'protocol-error', StreamCloseCode.ProtocolError);
       return;
     }
     if (control.type === 'resize') {
