@@ -4,10 +4,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { InputQueue } from './shell/input-queue.js';
-import { Shell, type TerminalSize } from './shell/shell.js';
-import { TtyLineDiscipline } from './shell/tty-line-discipline.js';
-import type { FileTree } from './shell/file-tree.js';
+import type { TerminalSize } from './shell/shell.js';
+import { ExecSession, type ExecOptions, type ExecSessionRecord, type ExecTarget } from './exec-session.js';
+
+export type { ExecOptions, ExecSessionRecord, ExecTarget } from './exec-session.js';
 
 /** In order of preference; channel.k8s.io is v1. */
 export const EXEC_SUBPROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
@@ -18,15 +18,6 @@ const STDERR = 2;
 const STATUS = 3;
 const RESIZE = 4;
 const CLOSE = 255;
-
-export interface ExecOptions {
-  command: string[];
-  container: string;
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
 
 export class ExecRequestError extends Error {}
 
@@ -45,26 +36,6 @@ export function parseExecQuery(q: URLSearchParams): Omit<ExecOptions, 'container
   if (!opts.command.length) throw new ExecRequestError('you must specify at least one command for the container');
   if (!opts.stdin && !opts.stdout && !opts.stderr) throw new ExecRequestError('you must specify at least 1 of stdin, stdout, stderr');
   return opts;
-}
-
-/** What one exec session did, kept so tests (and the console's audit checks) can look. */
-export interface ExecSessionRecord {
-  namespace: string;
-  pod: string;
-  container: string;
-  command: string[];
-  tty: boolean;
-  protocol: string;
-  resizes: TerminalSize[];
-  startedAt: number;
-  exitCode?: number;
-}
-
-export interface ExecTarget {
-  namespace: string;
-  pod: string;
-  tree: FileTree;
-  env: Record<string, string>;
 }
 
 /** Picks the best channel protocol the client offered; false refuses the upgrade's protocol. */
@@ -117,74 +88,44 @@ export class ExecServer {
 
   private async runSession(ws: WebSocket, target: ExecTarget, opts: ExecOptions): Promise<void> {
     const protocol = ws.protocol || 'channel.k8s.io';
-    const record: ExecSessionRecord = {
-      namespace: target.namespace, pod: target.pod, container: opts.container, command: opts.command,
-      tty: opts.tty, protocol, resizes: [], startedAt: Date.now(),
-    };
-    this.sessions.push(record);
-    if (this.sessions.length > 1000) this.sessions.shift();
-
     const send = (channel: number, data: string | Buffer) => {
       if (ws.readyState !== ws.OPEN) return;
       const body = typeof data === 'string' ? Buffer.from(data) : data;
       if (body.length === 0) return;
       ws.send(Buffer.concat([Buffer.from([channel]), body]));
     };
-    const stdin = opts.stdin ? new InputQueue(opts.tty) : null;
-    const shell: Shell = new Shell({
-      tree: target.tree,
-      env: target.env,
-      tty: opts.tty,
-      stdin,
-      stdout: (t) => { if (opts.stdout) send(STDOUT, t); },
-      // a tty has one output stream
-      stderr: (t) => { if (opts.tty ? opts.stdout : opts.stderr) send(opts.tty ? STDOUT : STDERR, t); },
-    });
-    const discipline = opts.tty && stdin
-      ? new TtyLineDiscipline({
-        echo: (t) => { if (opts.stdout) send(STDOUT, t); },
-        deliver: (line) => stdin.push(line),
-        eof: () => stdin.end(),
-        interrupt: () => shell.interrupt(),
-      })
-      : null;
+    const session = new ExecSession(target, opts, protocol, { stdout: (t) => send(STDOUT, t), stderr: (t) => send(STDERR, t) });
+    this.remember(session.record);
 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       const frame = isBinary ? data : Buffer.from(data);
       if (frame.length === 0) return;
       const channel = frame[0];
       const payload = frame.subarray(1);
-      if (channel === STDIN && stdin) {
-        if (payload.length === 0) return;
-        if (discipline) discipline.input(payload);
-        else stdin.push(Buffer.from(payload));
-      } else if (channel === RESIZE) {
+      if (channel === STDIN) session.input(payload);
+      else if (channel === RESIZE) {
         const size = parseResize(payload);
-        if (size) {
-          record.resizes.push(size);
-          shell.resize(size);
-        }
-      } else if (channel === CLOSE && protocol === 'v5.channel.k8s.io' && payload[0] === STDIN) {
-        stdin?.close();
-      }
+        if (size) session.resize(size);
+      } else if (channel === CLOSE && protocol === 'v5.channel.k8s.io' && payload[0] === STDIN) session.endInput();
     });
-    ws.once('close', () => {
-      // the client went away: end input and stop whatever runs
-      stdin?.close();
-      shell.interrupt();
-    });
+    ws.once('close', () => session.hangUp());
 
     let code: number;
     try {
-      code = await shell.run(opts.command);
+      code = await session.run();
     } catch (e) {
       send(STDERR, `internal error: ${(e as Error).message}\n`);
       code = 1;
     }
-    record.exitCode = code;
     if (protocol === 'v4.channel.k8s.io' || protocol === 'v5.channel.k8s.io') send(STATUS, JSON.stringify(exitStatus(code, opts.command)));
     else if (code !== 0) send(STATUS, `command terminated with non-zero exit code: exit status ${code}`);
     if (ws.readyState === ws.OPEN) ws.close(1000);
+  }
+
+  /** keeps the last 1000 session records */
+  remember(record: ExecSessionRecord): void {
+    this.sessions.push(record);
+    if (this.sessions.length > 1000) this.sessions.shift();
   }
 
   /** Closes every open session (server shutdown). */
