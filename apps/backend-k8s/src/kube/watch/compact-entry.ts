@@ -33,8 +33,8 @@ export function compactObject(object: KubeObject): CompactEntry {
 export function columnsOf(table: KubeTable): WatchColumn[] {
   return (table.columnDefinitions ?? []).map((c) => {
     const column: WatchColumn = { name: c.name, type: c.type, priority: c.priority ?? 0 };
+    // descriptions are long API docs, repeated per snapshot chunk: left out
     if (c.format) column.format = c.format;
-    if (c.description) column.description = c.description;
     return column;
   });
 }
