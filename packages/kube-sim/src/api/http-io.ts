@@ -48,6 +48,20 @@ export function successStatus(details?: Status['details']): Omit<Status, 'reason
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200, ...(details ? { details } : {}) };
 }
 
+// Stored objects are frozen and never change, so their serialisation can be kept beside them:
+// repeated lists and the same event sent to many watchers serialise each object once.
+const serialised = new WeakMap<object, string>();
+
+export function objectJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return JSON.stringify(value);
+  let text = serialised.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    serialised.set(value, text);
+  }
+  return text;
+}
+
 /** Writes a large JSON list without building one huge string: items are serialised in batches. */
 export async function sendList(res: ServerResponse, head: Record<string, unknown>, items: unknown[], contentType = 'application/json'): Promise<void> {
   res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
@@ -55,7 +69,7 @@ export async function sendList(res: ServerResponse, head: Record<string, unknown
   res.write(`${headText.slice(0, -1)}${headText.length > 2 ? ',' : ''}"items":[`);
   const batch = 500;
   for (let i = 0; i < items.length; i += batch) {
-    const part = items.slice(i, i + batch).map((o) => JSON.stringify(o)).join(',');
+    const part = items.slice(i, i + batch).map(objectJson).join(',');
     const ok = res.write(i === 0 ? part : `,${part}`);
     if (!ok && !res.destroyed) await new Promise<void>((resolve) => {
       const done = (): void => {

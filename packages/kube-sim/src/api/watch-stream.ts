@@ -6,6 +6,7 @@ import { apiVersionOf } from '../resources/resource-def.js';
 import type { StoreEvent } from '../store/object-store.js';
 import { toTable, type IncludeObject } from '../table/table-printer.js';
 import type { Representation } from './content-negotiation.js';
+import { objectJson } from './http-io.js';
 import { present, type ResourceContext } from './request-context.js';
 
 /** Open watch responses, so faults can drop them all. */
@@ -46,7 +47,7 @@ export function serveWatch(ctx: ResourceContext, res: ServerResponse, rep: Repre
   const maxBuffered = opts.maxBufferedBytes ?? 64 * 1024 * 1024;
   const write = (type: string, object: unknown): void => {
     if (res.destroyed || res.writableEnded) return;
-    res.write(`${JSON.stringify({ type, object })}\n`);
+    res.write(`{"type":${JSON.stringify(type)},"object":${objectJson(object)}}\n`);
     if (res.writableLength > maxBuffered) close(true);
   };
   const send = (ev: StoreEvent): void => {
