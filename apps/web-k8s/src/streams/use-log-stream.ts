@@ -2,7 +2,7 @@
 // stream and why it ended. Lines live in a plain array with a version counter, so 500k lines
 // are not made reactive one by one.
 import { LOG_STREAM_PROTOCOL, type StreamServerControl } from '@k8s-console/contracts';
-import { onBeforeUnmount, ref, shallowRef } from 'vue';
+import { onBeforeUnmount, ref, shallowRef, triggerRef } from 'vue';
 import { LogBuffer } from './log-buffer';
 import { openStreamSocket, podPath, withQuery, type PodRef } from './stream-url';
 
@@ -31,7 +31,9 @@ export function useLogStream(getToken: () => string | null | Promise<string | nu
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
+      // the buffer mutates its array in place: assign (it may be a new one after clear) and force
       lines.value = buffer.lines;
+      triggerRef(lines);
       version.value++;
     });
   };

@@ -22,3 +22,21 @@ export function displayObject(obj: KubeObject, options: { revealSecrets?: boolea
 export function objectYaml(obj: KubeObject, options: { revealSecrets?: boolean } = {}): string {
   return stringify(displayObject(obj, options), { lineWidth: 0 });
 }
+
+// Server-set or server-owned fields: sending them back through apply would either fail or make
+// the console claim fields it never meant to manage.
+const SERVER_METADATA = ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The YAML a user edits and applies: the object without status and server-set metadata. */
+export function editableYaml(obj: KubeObject): string {
+  const metadata: Record<string, unknown> = { ...obj.metadata };
+  for (const key of SERVER_METADATA) delete metadata[key];
+  if (obj.metadata.annotations?.[LAST_APPLIED]) {
+    const { [LAST_APPLIED]: _drop, ...rest } = obj.metadata.annotations;
+    if (Object.keys(rest).length) metadata.annotations = rest;
+    else delete metadata.annotations;
+  }
+  const { status: _status, ...rest } = obj;
+  return stringify({ ...rest, metadata }, { lineWidth: 0 });
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { KubeObject } from '#/api/kube';
+import { editableYaml, MASK, objectYaml } from './object-yaml';
+import { relatedLinks, selectorString } from './related-objects';
+
+const secret: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 's', namespace: 'shop', uid: 'u', resourceVersion: '7', managedFields: [{ manager: 'x' }] },
+  data: { password: 'cGFzcw==' },
+};
+
+describe('object yaml', () => {
+  it('masks secret values until revealed and never shows managedFields', () => {
+    const masked = parse(objectYaml(secret));
+    expect(masked.data).toEqual({ password: MASK });
+    expect(masked.metadata.managedFields).toBeUndefined();
+    expect(parse(objectYaml(secret, { revealSecrets: true })).data).toEqual({ password: 'cGFzcw==' });
+  });
+
+  it('edits without status and server-set metadata, with the real secret values', () => {
+    const doc = parse(
+      editableYaml({
+        ...secret,
+        status: { phase: 'x' },
+        metadata: { ...secret.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', keep: 'me' } },
+      }),
+    );
+    expect(doc).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'shop', annotations: { keep: 'me' } }, data: { password: 'cGFzcw==' } });
+  });
+});
+
+describe('related objects', () => {
+  it('links a pod to its owner and a deployment to its pods', () => {
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-1', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'r' }] },
+    };
+    expect(relatedLinks('c1', pod)).toEqual([
+      {
+        kind: 'owner',
+        label: 'ReplicaSet/web-abc',
+        to: { name: 'resource-detail', params: { cluster: 'c1', group: 'apps', version: 'v1', resource: 'replicasets', namespace: 'shop', name: 'web-abc' } },
+      },
+    ]);
+    const deployment: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'web', tier: 'front' } } },
+    };
+    expect(relatedLinks('c1', deployment)[0]).toMatchObject({ kind: 'pods', to: { query: { namespace: 'shop', labels: 'app=web,tier=front' } } });
+    const service: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' } } };
+    expect(relatedLinks('c1', service).map((l) => l.kind)).toEqual(['pods', 'endpoints']);
+    expect(selectorString(undefined)).toBe('');
+  });
+});
