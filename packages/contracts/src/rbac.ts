@@ -21,9 +21,10 @@ export const PolicyRuleSchema = Type.Object(
       description: "get list watch create update patch delete deletecollection …, or '*'",
     }),
     apiGroups: Type.Optional(
-      NameList(
-        "'' is the core group; '*' is every Kubernetes group but never the console group, which must be named",
-      ),
+      Type.Array(Type.String({ maxLength: 253 }), {
+        maxItems: 256,
+        description: "'' is the core group; '*' is every Kubernetes group but never the console group, which must be named",
+      }),
     ),
     resources: Type.Optional(
       NameList("plural names, subresources as 'pods/log', '*/scale', 'pods/*'; '*' matches all incl. subresources"),

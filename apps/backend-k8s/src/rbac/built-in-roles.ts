@@ -56,7 +56,8 @@ export const BUILT_IN_ROLE_DEFINITIONS: readonly BuiltInRole[] = [
         verbs: READ_VERBS,
         apiGroups: ['*'],
         resources: ['*'],
-        exceptResources: ['secrets', ...INTERACTIVE_SUBRESOURCES],
+        // 'secrets/*' too: a subresource path (e.g. a status) would otherwise serve the whole object.
+        exceptResources: ['secrets', 'secrets/*', ...INTERACTIVE_SUBRESOURCES],
       },
       { verbs: ['get'], nonResourceURLs: DISCOVERY_URLS },
       { verbs: ['get', 'list'], apiGroups: [CONSOLE_API_GROUP], resources: ['clusters'] },

@@ -120,6 +120,7 @@ describe('built-in roles', () => {
     ['watch pods in all namespaces', attrs({ verb: 'watch' }), true, true, true],
     ['read a secret', attrs({ resource: 'secrets', namespace: ns, name: 's' }), true, true, false],
     ['list secrets', attrs({ verb: 'list', resource: 'secrets', namespace: ns }), true, true, false],
+    ['read a secret through a subresource', attrs({ resource: 'secrets', subresource: 'status', namespace: ns, name: 's' }), true, true, false],
     ['delete a deployment', attrs({ verb: 'delete', apiGroup: 'apps', resource: 'deployments', namespace: ns, name: 'web' }), true, true, false],
     ['scale', attrs({ verb: 'patch', apiGroup: 'apps', resource: 'deployments', subresource: 'scale', namespace: ns, name: 'web' }), true, true, false],
     ['exec', attrs({ verb: 'create', resource: 'pods', subresource: 'exec', namespace: ns, name: 'p' }), true, true, false],
@@ -207,7 +208,7 @@ describe('escalation: is a rule covered by what one holds', () => {
     [{ verbs: ['get'], apiGroups: [''], resources: ['pods/log'], namespaces: ['a'] }, true],
     [{ verbs: ['get'], apiGroups: [''], resources: ['secrets'] }, false],
     [{ verbs: ['get'], apiGroups: ['*'], resources: ['*'] }, false], // would include secrets
-    [{ verbs: ['get'], apiGroups: ['*'], resources: ['*'], exceptResources: ['secrets', 'pods/exec', 'pods/attach', 'pods/portforward', '*/proxy'] }, true],
+    [{ verbs: ['get'], apiGroups: ['*'], resources: ['*'], exceptResources: ['secrets', 'secrets/*', 'pods/exec', 'pods/attach', 'pods/portforward', '*/proxy'] }, true],
     [{ verbs: ['delete'], apiGroups: [''], resources: ['pods'] }, false],
     [{ verbs: ['*'], apiGroups: [''], resources: ['pods'] }, false],
     [{ verbs: ['get'], nonResourceURLs: ['/apis/apps/v1'] }, true],
