@@ -24,6 +24,8 @@ export interface BuildOptions {
   /** override the logger (tests pass a stream to capture lines, or false) */
   logger?: FastifyServerOptions['logger'];
   loggerInstance?: FastifyServerOptions['loggerInstance'];
+  /** config warnings (e.g. generated development secrets), logged before any plugin runs */
+  warnings?: string[];
 }
 
 export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -33,6 +35,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
+  for (const warning of options.warnings ?? []) app.log.warn(warning);
 
   // Extra fields are an error naming the field, not silently dropped; types are not coerced in bodies.
   app.setValidatorCompiler(schemaValidatorCompiler());

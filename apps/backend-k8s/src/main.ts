@@ -17,8 +17,7 @@ export interface StartOptions {
 
 export async function start(options: StartOptions = {}): Promise<FastifyInstance> {
   const { config, warnings } = loadConfig(options.env ?? process.env, options.cwd ?? process.cwd());
-  const app = await buildApp(config);
-  for (const warning of warnings) app.log.warn(warning);
+  const app = await buildApp(config, { warnings });
   await app.listen({ host: config.host, port: config.port });
 
   let closing = false;
