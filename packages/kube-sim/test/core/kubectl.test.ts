@@ -193,31 +193,37 @@ describe.runIf(gate.available)('kubectl against kube-sim', () => {
   });
 
   it('watches with get -w, printing changes as they happen', async () => {
+    await ok(['create', 'configmap', 'before-watch']);
     const child = spawn(gate.path, ['--cache-dir', join(dir, 'cache'), 'get', 'configmaps', '-w', '--output-watch-events'], { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir } });
     let out = '';
-    const seen = (text: string) => new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${text}" in kubectl -w output:\n${out}`)), 15_000);
+    const listeners = new Set<() => void>();
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const l of [...listeners]) l();
+    });
+    const seen = (text: string | RegExp) => new Promise<void>((resolve, reject) => {
       const check = () => {
-        if (out.includes(text)) {
+        if (typeof text === 'string' ? out.includes(text) : text.test(out)) {
           clearTimeout(timer);
-          child.stdout.off('data', check);
+          listeners.delete(check);
           resolve();
         }
       };
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        check();
-      });
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`no "${text}" in kubectl -w output:\n${out}`));
+      }, 15_000);
+      listeners.add(check);
       check();
     });
     try {
-      await seen('settings');
+      await seen('NAME');
       await ok(['create', 'configmap', 'watched', '--from-literal=a=b']);
-      await seen('ADDED');
+      await seen(/ADDED\s+watched/);
       await ok(['label', 'configmap', 'watched', 'x=y']);
-      await seen('MODIFIED');
+      await seen(/MODIFIED\s+watched/);
       await ok(['delete', 'configmap', 'watched']);
-      await seen('DELETED');
+      await seen(/DELETED\s+watched/);
     } finally {
       child.kill();
     }
