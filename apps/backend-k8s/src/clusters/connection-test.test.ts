@@ -1,3 +1,5 @@
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORBIDDEN_TOKEN, GOOD_TOKEN, startFakeApiserver, type FakeApiserver } from '../../test/fake-apiserver.js';
 import { testConnection } from './connection-test.js';
@@ -66,5 +68,53 @@ describe('testConnection', () => {
     expect(ok.ok).toBe(true);
     const mismatch = await testConnection({ server: tls.url, token: GOOD_TOKEN, caPem: tls.caPem, tlsServerName: 'other.example' }, 2000);
     expect(mismatch.error?.code).toBe('TLS');
+  });
+});
+
+describe('testConnection through client-node for proxy-url and exec plugins', () => {
+  it('goes through an HTTP CONNECT proxy named by proxy-url', async () => {
+    const tls = await startFakeApiserver({ tls: true });
+    const tunnels: string[] = [];
+    const proxy = http.createServer();
+    proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const r = await testConnection({ server: tls.url, token: GOOD_TOKEN, caPem: tls.caPem, proxyUrl }, 2000);
+      expect(r).toMatchObject({ ok: true, version: 'v1.31.2-fake' });
+      expect(tunnels).toEqual([new URL(tls.url).host]);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+      await tls.close();
+    }
+  });
+
+  it('runs an allowed exec plugin for the token', async () => {
+    const plain = await startFakeApiserver();
+    try {
+      const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: GOOD_TOKEN } });
+      const r = await testConnection(
+        {
+          server: plain.url,
+          exec: { command: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(credential)})`], apiVersion: 'client.authentication.k8s.io/v1' },
+        },
+        5000,
+      );
+      expect(r).toMatchObject({ ok: true });
+    } finally {
+      await plain.close();
+    }
   });
 });

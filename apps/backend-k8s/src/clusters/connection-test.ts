@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { ConnectionFailureCode, ConnectionTestResult } from '@k8s-console/contracts';
 import type { ClusterCredentials } from './credentials.js';
-import { execAuthorization } from './exec-credentials.js';
+import { execAuthorization, proxyAgent } from './client-node-bridge.js';
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|EPROTO/;
 
@@ -49,12 +49,36 @@ export async function testConnection(credentials: ClusterCredentials, timeoutMs:
   } catch (err) {
     return failure(server, 'UNAUTHORIZED', `the exec plugin "${credentials.exec?.command}" did not produce credentials: ${(err as Error).message}`, started);
   }
+  let agent: http.Agent | false = false;
+  if (credentials.proxyUrl) {
+    try {
+      agent = await proxyAgent(credentials);
+    } catch (err) {
+      return failure(server, 'NETWORK', `proxy-url ${credentials.proxyUrl} cannot be used: ${(err as Error).message}`, started);
+    }
+  }
+  try {
+    return await request(url, credentials, headers, agent, timeoutMs, started);
+  } finally {
+    if (agent) agent.destroy();
+  }
+}
+
+function request(
+  url: URL,
+  credentials: ClusterCredentials,
+  headers: Record<string, string>,
+  agent: http.Agent | false,
+  timeoutMs: number,
+  started: number,
+): Promise<ConnectionTestResult> {
+  const server = credentials.server;
   return new Promise((resolve) => {
     const options: https.RequestOptions = {
       method: 'GET',
       headers,
       timeout: timeoutMs,
-      agent: false,
+      agent,
       ...(url.protocol === 'https:'
         ? {
             ca: credentials.caPem,
