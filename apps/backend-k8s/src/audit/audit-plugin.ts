@@ -4,11 +4,13 @@
 //
 // A route tells the hook what it acted on through `request.auditContext` (the proxy sets the
 // parsed Kubernetes attributes); otherwise the hook records the route and its :id.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrorSchema, AuditPageSchema, AuditQuerySchema, CONSOLE_API_GROUP, type AuditQuery } from '@k8s-console/contracts';
 import { ApiError } from '../errors/api-error.js';
 import { parseRequestInfo } from '../kube/request-info.js';
+import type { NonResourceAttributes, ResourceAttributes, Subject } from '../rbac/authorizer.js';
 import { AuditLog, type AuditRecordInput } from './audit-log.js';
 
 /** What a route may say about the object it acted on; merged into the request's audit record. */
@@ -20,6 +22,13 @@ export type AuditContext = Partial<Pick<AuditRecordInput, 'clusterId' | 'namespa
 declare module 'fastify' {
   interface FastifyInstance {
     audit: AuditLog;
+    /**
+     * The authorizer reports each denial here. One made while an HTTP request is still being
+     * answered is left to the 403 hook (which knows the status, or sees that the route only
+     * filtered, as the cluster list does); any other (a watch subscription, a socket message)
+     * is recorded at once.
+     */
+    recordAuthorizerDenial(subject: Subject, attrs: ResourceAttributes | NonResourceAttributes, reason: string): void;
   }
   interface FastifyRequest {
     auditContext: AuditContext | null;
@@ -96,6 +105,27 @@ export const auditPlugin = fp(
     app.decorate('audit', log);
     app.decorateRequest('auditContext', null);
     app.decorateRequest('deniedReason', null);
+
+    const current = new AsyncLocalStorage<{ request: FastifyRequest; reply: FastifyReply }>();
+    app.addHook('onRequest', (request, reply, done) => current.run({ request, reply }, done));
+    app.decorate('recordAuthorizerDenial', (subject: Subject, attrs: ResourceAttributes | NonResourceAttributes, reason: string) => {
+      const http = current.getStore();
+      if (http && !http.reply.sent) return;
+      const resource = 'resource' in attrs ? (attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource) : null;
+      void log.record({
+        action: 'denial',
+        outcome: 'denied',
+        userId: subject.userId,
+        username: subject.username,
+        address: http?.request.ip ?? null,
+        clusterId: attrs.clusterId || null,
+        verb: attrs.verb,
+        ...('resource' in attrs
+          ? { apiGroup: attrs.apiGroup, resource, namespace: attrs.namespace ?? null, name: attrs.name ?? null }
+          : { name: attrs.path }),
+        detail: reason,
+      });
+    });
 
     app.addHook('onSend', async (request, reply, payload) => {
       if (reply.statusCode === 403) request.deniedReason = reasonFrom(payload);

@@ -26,6 +26,8 @@ export type RulesSource = (subject: Subject) => Promise<EffectiveRules>;
 
 export interface RbacAuthorizerOptions {
   source: RulesSource;
+  /** told of every denial (the audit log records those no HTTP 403 reports, e.g. on a WebSocket) */
+  onDenied?: (subject: Subject, attrs: ResourceAttributes | NonResourceAttributes, reason: string) => void;
   ttlMs?: number;
   maxEntries?: number;
   now?: () => number;
@@ -83,12 +85,16 @@ export class RbacAuthorizer implements Authorizer {
     const seesCluster =
       attrs.apiGroup === CONSOLE_API_GROUP && attrs.resource === 'clusters' && attrs.verb === 'get' && !attrs.subresource && attrs.name === attrs.clusterId;
     if (seesCluster && attrs.name && canSeeCluster(rules, attrs.name)) return { allowed: true };
-    return { allowed: false, reason: describeResourceDenial(subject, attrs) };
+    const reason = describeResourceDenial(subject, attrs);
+    this.options.onDenied?.(subject, attrs, reason);
+    return { allowed: false, reason };
   }
 
   async authorizeNonResource(subject: Subject, attrs: NonResourceAttributes): Promise<Decision> {
     const { rules } = await this.rulesFor(subject);
     if (rulesAllowNonResource(rules, attrs)) return { allowed: true };
-    return { allowed: false, reason: describeNonResourceDenial(subject, attrs) };
+    const reason = describeNonResourceDenial(subject, attrs);
+    this.options.onDenied?.(subject, attrs, reason);
+    return { allowed: false, reason };
   }
 }

@@ -156,8 +156,10 @@ describe('console RBAC on the proxy and the watch hub', () => {
 
     it('every denial above is in the audit log with the parsed request', async () => {
       const res = await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=denial&username=viewer&resource=secrets&limit=500', headers: c.t.auth });
-      const items = res.json().items as { clusterId: string; namespace: string | null; verb: string; name: string | null }[];
+      const items = res.json().items as { clusterId: string; namespace: string | null; verb: string; name: string | null; status: number | null }[];
       expect(items).toContainEqual(expect.objectContaining({ clusterId: c.clusterId, namespace: 'shop', verb: 'get', name: 'shop-db' }));
+      // proxied denials are recorded by the 403 hook (with the status), not again by the authorizer
+      expect(items.filter((e) => e.name === 'shop-db').every((e) => e.status === 403)).toBe(true);
     });
   });
 
@@ -183,6 +185,15 @@ describe('console RBAC on the proxy and the watch hub', () => {
       } finally {
         client.close();
       }
+    });
+
+    it('a denied subscription is in the audit log; filtering the cluster list is not a denial', async () => {
+      const res = await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=denial&username=viewer&resource=secrets&limit=500', headers: c.t.auth });
+      const items = res.json().items as { verb: string; namespace: string | null; address: string | null; detail: string }[];
+      expect(items.some((e) => (e.verb === 'list' || e.verb === 'watch') && e.namespace === 'shop' && e.detail.startsWith('user "viewer" cannot'))).toBe(true);
+      await fetch(`${c.baseUrl}/api/v1/clusters`, { headers: { authorization: `Bearer ${tokens.nobody}` } });
+      const nobody = await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=denial&username=nobody&resource=clusters', headers: c.t.auth });
+      expect(nobody.json().items).toEqual([]);
     });
   });
 });

@@ -22,7 +22,10 @@ export const rbacPlugin = fp(
   async (app: FastifyInstance) => {
     let authorizer: RbacAuthorizer | null = null;
     const store = new RbacStore(app.db, () => authorizer?.invalidate());
-    authorizer = new RbacAuthorizer({ source: (subject) => store.rulesForSubject(subject) });
+    authorizer = new RbacAuthorizer({
+      source: (subject) => store.rulesForSubject(subject),
+      onDenied: (subject, attrs, reason) => app.recordAuthorizerDenial(subject, attrs, reason),
+    });
     const users = new UserAdminStore(app.db);
 
     await store.ensureBuiltInRoles();
