@@ -63,10 +63,10 @@ export function objectJson(value: unknown): string {
 }
 
 /** Writes a large JSON list without building one huge string: items are serialised in batches. */
-export async function sendList(res: ServerResponse, head: Record<string, unknown>, items: unknown[], contentType = 'application/json'): Promise<void> {
+export async function sendList(res: ServerResponse, head: Record<string, unknown>, items: unknown[], contentType = 'application/json', field = 'items'): Promise<void> {
   res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
   const headText = JSON.stringify(head);
-  res.write(`${headText.slice(0, -1)}${headText.length > 2 ? ',' : ''}"items":[`);
+  res.write(`${headText.slice(0, -1)}${headText.length > 2 ? ',' : ''}${JSON.stringify(field)}:[`);
   const batch = 500;
   for (let i = 0; i < items.length; i += batch) {
     const part = items.slice(i, i + batch).map(objectJson).join(',');

@@ -87,7 +87,8 @@ export async function handleList(ctx: ResourceContext, res: ServerResponse): Pro
   const items = ctx.version === ctx.def.version ? result.items : result.items.map((o) => present(ctx, o));
   if (rep.kind === 'table') {
     const include = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
-    sendJson(res, 200, toTable(ctx.def, ctx.version, items, listMeta, include));
+    const { rows, ...head } = toTable(ctx.def, ctx.version, items, listMeta, include);
+    await sendList(res, head, rows, 'application/json', 'rows');
     return;
   }
   if (rep.kind === 'partial-metadata') {

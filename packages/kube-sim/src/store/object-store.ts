@@ -89,20 +89,31 @@ interface Watcher {
 
 class ResourceTable {
   readonly entries = new Map<string, Entry>();
-  /** entries sorted by key; kept up to date on insert/remove so paging never re-sorts */
-  readonly sorted: Entry[] = [];
+  /** entries sorted by key, for paging; appends in key order stay sorted, others sort lazily */
+  private order: Entry[] = [];
+  private unsorted = false;
   log: StoreEvent[] = [];
   compactedRv = 0;
   readonly watchers = new Set<Watcher>();
 
   constructor(public def: ResourceDef) {}
 
+  get sorted(): Entry[] {
+    if (this.unsorted) {
+      // TimSort: nearly sorted input (the usual case) sorts in close to linear time
+      this.order.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      this.unsorted = false;
+    }
+    return this.order;
+  }
+
   lowerBound(key: string): number {
+    const sorted = this.sorted;
     let lo = 0;
-    let hi = this.sorted.length;
+    let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.sorted[mid]?.key ?? '') < key) lo = mid + 1;
+      if ((sorted[mid]?.key ?? '') < key) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -110,13 +121,15 @@ class ResourceTable {
 
   insert(entry: Entry): void {
     this.entries.set(entry.key, entry);
-    this.sorted.splice(this.lowerBound(entry.key), 0, entry);
+    const last = this.order[this.order.length - 1];
+    if (last && last.key > entry.key) this.unsorted = true;
+    this.order.push(entry);
   }
 
   remove(key: string): void {
     this.entries.delete(key);
     const i = this.lowerBound(key);
-    if (this.sorted[i]?.key === key) this.sorted.splice(i, 1);
+    if (this.order[i]?.key === key) this.order.splice(i, 1);
   }
 }
 
@@ -213,23 +226,24 @@ export class ObjectStore {
   list(ref: ResourceRef, opts: ListOptions = {}): ListResult {
     const def = this.resolve(ref);
     const t = this.table(def);
+    const sorted = t.sorted;
     const ns = def.namespaced && opts.namespace ? opts.namespace : undefined;
     // keys of one namespace are contiguous: `${ns}/` up to `${ns}0` ('0' sorts right after '/')
     let from = ns ? t.lowerBound(`${ns}/`) : 0;
-    const to = ns ? t.lowerBound(`${ns}0`) : t.sorted.length;
+    const to = ns ? t.lowerBound(`${ns}0`) : sorted.length;
     if (opts.continue) from = Math.max(from, t.lowerBound(decodeContinue(opts.continue)));
     const matcher = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector), opts.matcher);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     const items: K8sObject[] = [];
     let i = from;
     for (; i < to && items.length < limit; i++) {
-      const obj = (t.sorted[i] as Entry).obj;
+      const obj = (sorted[i] as Entry).obj;
       if (!matcher || matcher(obj)) items.push(obj);
     }
     const result: ListResult = { items, resourceVersion: this.resourceVersion };
     if (items.length >= limit && i < to) {
       let more = !matcher;
-      for (let j = i; !more && j < to; j++) more = matcher!((t.sorted[j] as Entry).obj);
+      for (let j = i; !more && j < to; j++) more = matcher!((sorted[j] as Entry).obj);
       if (more) {
         const last = items[items.length - 1]?.metadata;
         result.continue = encodeContinue(this.rv, `${objectKey(ns ?? last?.namespace, last?.name ?? '')}\u0000`);
