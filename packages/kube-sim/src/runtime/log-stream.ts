@@ -129,8 +129,8 @@ export async function streamContainerLog(res: ServerResponse, log: ContainerLog,
           // let other sockets and timers run between chunks
           await new Promise<void>((r) => setImmediate(r));
         }
-        // lines keep arriving while we write: a fast stream never "catches up" until it drains
-        count = lineCount(log, now());
+        // lines keep arriving while we write: a followed stream takes them too
+        if (opts.follow) count = lineCount(log, now());
       }
       if (!opts.follow || closed || remaining <= 0) break;
       // an ended instance or one that stopped while we wrote has nothing more to say

@@ -9,6 +9,7 @@ import { nameOf, nsOf } from './object-helpers.js';
 import { ExecRequestError, parseExecQuery, type ExecServer } from './exec-protocol.js';
 import { containerStatus, resolveContainer } from './pod-containers.js';
 import { containerFileTree } from './shell/file-tree.js';
+import { handleSpdyExec, isSpdyUpgrade } from './spdy/spdy-exec.js';
 import { R, type RuntimeStore } from './runtime-store.js';
 
 export function writeSocketStatus(socket: Duplex, err: StatusError): void {
@@ -58,8 +59,9 @@ export function handlePodExec(
   exec: ExecServer, store: RuntimeStore, req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, query: URLSearchParams,
 ): void {
   try {
-    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-      throw badRequest('kube-sim serves exec over WebSocket only (v5.channel.k8s.io, v4.channel.k8s.io); upgrade to a WebSocket');
+    const spdy = isSpdyUpgrade(req);
+    if (!spdy && (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      throw badRequest('exec needs a WebSocket (v5.channel.k8s.io, v4.channel.k8s.io) or SPDY/3.1 upgrade');
     }
     let opts;
     try {
@@ -76,7 +78,10 @@ export function handlePodExec(
     if (!pod.spec?.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
     if (!containerStatus(pod, container.name)?.state?.running) throw badRequest(`unable to upgrade connection: container not found ("${container.name}")`);
     const tree = containerFileTree({ podName: name, namespace, podIP: pod.status?.podIP ?? '', containerName: container.name, image: String(container.image ?? '') });
-    exec.handleUpgrade(req, socket, head, { namespace, pod: name, tree, env: containerEnv(store, pod, container) }, { ...opts, container: container.name });
+    const execTarget = { namespace, pod: name, tree, env: containerEnv(store, pod, container) };
+    const execOpts = { ...opts, container: container.name };
+    if (spdy) handleSpdyExec(req, socket, head, execTarget, execOpts, (r) => exec.remember(r));
+    else exec.handleUpgrade(req, socket, head, execTarget, execOpts);
   } catch (e) {
     writeSocketStatus(socket, e instanceof StatusError ? e : new StatusError(500, 'InternalError', (e as Error).message));
   }

@@ -12,11 +12,11 @@ import { LOG_RATE } from '../../src/runtime/sim-annotations.js';
 const gate = kubectlPath();
 
 // Google Cloud SDK's kubectl is a dispatcher that runs the kubectl matching the server's minor
-// version; kube-sim reports v1.28, whose kubectl speaks exec only over SPDY. Exec is served over
-// WebSocket (kubectl >= 1.31 by default), so the exec test runs the 1.32 binary when there is one.
-function websocketKubectl(path: string): string {
+// version (kube-sim reports v1.28, whose kubectl execs over SPDY/3.1). kubectl >= 1.31 execs over
+// WebSocket, so the exec test also runs the 1.32 binary beside the dispatcher when there is one.
+function execClients(path: string): string[] {
   const sibling = join(dirname(realpathSync(path)), 'kubectl.1.32');
-  return existsSync(sibling) ? sibling : path;
+  return existsSync(sibling) ? [path, sibling] : [path];
 }
 
 interface Result { code: number; stdout: string; stderr: string }
@@ -115,9 +115,8 @@ describe.runIf(gate.available)('kubectl against the runtime', () => {
     expect(missing.stderr).toContain('previous terminated container "redis" in pod "redis-0" not found');
   });
 
-  it('exec passes stdin through cat and returns the exit code of the command', async () => {
-    const ws = websocketKubectl(gate.path);
-    const exec = (args: string[], input?: string) => kubectl(['-n', 'shop', 'exec', ...args], input, ws);
+  it.each(execClients(gate.path))('exec passes stdin through cat and returns the exit code of the command (%s)', async (binary) => {
+    const exec = (args: string[], input?: string) => kubectl(['-n', 'shop', 'exec', ...args], input, binary);
     const cat = await exec(['-i', 'redis-0', '--', 'cat'], 'hi\nthere\n');
     expect(cat).toMatchObject({ code: 0, stdout: 'hi\nthere\n' });
     const exit3 = await exec(['redis-0', '--', 'sh', '-c', 'echo out; exit 3']);
