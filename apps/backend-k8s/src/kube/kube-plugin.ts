@@ -35,7 +35,7 @@ export const kubePlugin = fp(
   async (app: FastifyInstance, opts: KubePluginOptions) => {
     const kube = new KubeAccess(app.clusterConnections);
     if (opts.upstreamTimeoutMs) kube.upstreamTimeoutMs = opts.upstreamTimeoutMs;
-    const hub = new WatchHub(kube, { ...opts.watch, ...(opts.metricsRegistry ? { metricsRegistry: opts.metricsRegistry } : {}) });
+    const hub = new WatchHub(kube, { ...opts.watch, metricsRegistry: opts.metricsRegistry ?? app.metricsRegistry });
     app.decorate('kube', kube);
     app.decorate('watchHub', hub);
 
@@ -58,6 +58,12 @@ export const kubePlugin = fp(
       kube.close();
     });
 
+    // An upgrade refused before @fastify/websocket's own onRequest hook ran (e.g. the auth hook's
+    // 401) is not closed by it: the raw socket would stay open, unread, and block shutdown.
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.headers.upgrade?.toLowerCase() === 'websocket' && reply.statusCode !== 101) request.raw.socket?.destroy();
+    });
+
     if (!app.hasDecorator('websocketServer')) {
       await app.register(websocket, {
         options: {
@@ -74,5 +80,5 @@ export const kubePlugin = fp(
     await app.register(watchRoute, { hub, kube, authorizer });
     await app.register(actionRoutes, { kube, authorizer });
   },
-  { name: 'kube', dependencies: ['auth', 'clusters'] },
+  { name: 'kube', dependencies: ['auth', 'clusters', 'metrics'] },
 );
