@@ -4,23 +4,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { chromiumGate, launchChromium } from './support/browser';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, startBackend, type BackendProcess } from './support/backend-process';
+import { ADMIN_USERNAME, startBackend, type BackendProcess } from './support/backend-process';
+import { sel, signIn } from './support/console-session';
 import { startKubeSim, type KubeSimHandle } from './support/kube-sim';
 import { buildWebOnce } from './support/web-build';
 import { resultsDir } from './support/paths';
-
-const sel = (name: string) => `[data-test="${name}"]`;
-
-async function signIn(page: Page, baseUrl: string) {
-  await page.goto(`${baseUrl}/clusters`);
-  await page.waitForURL(/\/login/);
-  await page.fill(sel('login-username'), ADMIN_USERNAME);
-  await page.fill(sel('login-password'), ADMIN_PASSWORD);
-  await page.click(sel('login-submit'));
-  await page.waitForURL(/\/clusters$/);
-}
 
 describe.runIf(chromiumGate.available)('clusters in the browser', () => {
   let dataDir: string;

@@ -1,0 +1,100 @@
+// Cluster resources in the browser against a kube-sim: live lists through the watch hub, a scale
+// seen live, a ConfigMap edited as YAML with a reviewed diff, a pod deleted.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumGate, launchChromium } from './support/browser';
+import { startBackend, type BackendProcess } from './support/backend-process';
+import { startKubeSim, type KubeSimHandle } from './support/kube-sim';
+import { buildWebOnce } from './support/web-build';
+import { resultsDir } from './support/paths';
+import { addCluster, apiToken, rowNames, sel, signIn } from './support/console-session';
+
+describe.runIf(chromiumGate.available)('cluster resources in the browser', () => {
+  let dataDir: string;
+  let sim: KubeSimHandle;
+  let backend: BackendProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let clusterId: string;
+
+  beforeAll(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'kc-e2e-data-'));
+    let webDist: string;
+    [webDist, sim, browser] = await Promise.all([buildWebOnce(), startKubeSim({ seed: 'demo' }), launchChromium()]);
+    backend = await startBackend({ dataDir, webDist });
+    clusterId = await addCluster(backend.url, await apiToken(backend.url), 'demo', sim.kubeconfig);
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+    await signIn(page, backend.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.stop();
+    await sim?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const clusterPath = (path: string) => `${backend.url}/clusters/${clusterId}${path}`;
+
+  it('sees the pods of a deployment change live after scaling it', async () => {
+    // One tab watches the frontend pods; another scales the deployment.
+    await page.goto(clusterPath('/resources/core/v1/pods?namespace=shop&labels=app%3Dfrontend'));
+    await page.locator(sel('list-live')).waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await rowNames(page)).length, { timeout: 15_000 }).toBe(3);
+
+    const other = await context.newPage(); // same context: same signed-in session
+    await other.goto(clusterPath('/resources/apps/v1/deployments/shop/frontend'));
+    await other.click(sel('action-scale'));
+    await other.fill(`${sel('scale-replicas')} input, input${sel('scale-replicas')}`, '5');
+    await other.click('.ant-modal-footer .ant-btn-primary');
+    await other.locator('.ant-message-success').waitFor({ timeout: 15_000 });
+    await other.close();
+
+    await expect.poll(async () => (await rowNames(page)).length, { timeout: 30_000 }).toBe(5);
+    await page.screenshot({ path: join(resultsDir, 'pods-after-scale.png') });
+  });
+
+  it("edits a ConfigMap's YAML, reviews the diff and applies it", async () => {
+    await page.goto(clusterPath('/resources/core/v1/configmaps/shop/shop-config?tab=yaml'));
+    await page.click(sel('edit-yaml'));
+    const editor = page.locator(`${sel('yaml-editor')} .cm-content`);
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop-config\n  namespace: shop\ndata:\n  LOG_LEVEL: debug\n',
+    );
+    await page.click(sel('apply-review-button'));
+    await page.locator(sel('apply-review')).waitFor({ timeout: 15_000 });
+    if (await page.locator(sel('apply-force')).count()) {
+      // The seed owns LOG_LEVEL under another field manager: take it over and review again.
+      await page.click(sel('apply-force'));
+      await page.click('text=Review again');
+    }
+    const added = () => page.locator(`${sel('apply-review')} .diff__add`).allInnerTexts();
+    await expect.poll(async () => (await added()).map((line) => line.trim()), { timeout: 15_000 }).toContain('+  LOG_LEVEL: debug');
+    await page.screenshot({ path: join(resultsDir, 'configmap-diff.png') });
+    await page.click(sel('apply-confirm'));
+    await page.locator(sel('edit-yaml')).waitFor({ timeout: 15_000 });
+    const cm = sim.sim.store.get('configmaps', 'shop', 'shop-config') as { data: Record<string, string> } | undefined;
+    expect(cm?.data.LOG_LEVEL).toBe('debug');
+  });
+
+  it('deletes a pod after confirmation', async () => {
+    await page.goto(clusterPath('/resources/core/v1/pods?namespace=shop&labels=app%3Dfrontend'));
+    await page.locator(sel('list-live')).waitFor({ timeout: 30_000 });
+    const [victim] = await rowNames(page);
+    expect(victim).toBeTruthy();
+    await page.click(`[role="row"][data-row="${victim}"] a`);
+    await page.locator(sel('detail-title')).waitFor();
+    await page.click(sel('action-delete'));
+    await page.click('.ant-modal-footer .ant-btn-dangerous');
+    await page.waitForURL(/\/resources\/core\/v1\/pods/);
+    await expect.poll(async () => (await rowNames(page)).includes(victim!), { timeout: 30_000 }).toBe(false);
+  });
+});
