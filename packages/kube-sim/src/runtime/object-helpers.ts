@@ -36,9 +36,13 @@ export function randomSuffix(length = 5): string {
   return out;
 }
 
-/** A stable hash of a pod template, spelled like pod-template-hash values (e.g. 7d9c8b5f4). */
+/**
+ * A stable hash of a pod template, spelled like pod-template-hash values (e.g. 7d9c8b5f4).
+ * Nulls and empty objects do not count: `kubectl rollout undo` sends back a template with
+ * `creationTimestamp: null` that is the same template.
+ */
 export function templateHash(template: unknown): string {
-  let h = hashSeed(stableJson(template));
+  let h = hashSeed(stableJson(withoutEmpty(template)));
   let out = '';
   while (out.length < 10) {
     out += ALPHANUMS[h % ALPHANUMS.length];
@@ -77,4 +81,19 @@ export function parseQuantity(q: unknown): number {
     '': 1, m: 1e-3, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
   };
   return n * (units[m[2] ?? ''] ?? 1);
+}
+
+function withoutEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutEmpty);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const y = withoutEmpty(x);
+      if (y === null || y === undefined) continue;
+      if (typeof y === 'object' && !Array.isArray(y) && Object.keys(y).length === 0) continue;
+      out[k] = y;
+    }
+    return out;
+  }
+  return v;
 }

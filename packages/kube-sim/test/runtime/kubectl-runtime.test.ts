@@ -77,6 +77,23 @@ describe.runIf(gate.available)('kubectl against the runtime', () => {
     expect(JSON.parse(events.stdout).items.map((e: { reason: string }) => e.reason)).toContain('ScalingReplicaSet');
   });
 
+  it('set image rolls out a new ReplicaSet and rollout undo goes back to the old one', async () => {
+    const rsNames = () => sim.store.list('replicasets.apps', { namespace: 'shop', labelSelector: 'app=api' }).items.map((r) => r.metadata?.name).sort();
+    const before = rsNames();
+    expect((await kubectl(['-n', 'shop', 'set', 'image', 'deployment/api', 'api=ghcr.io/example/shop-api:1.5.0'])).code).toBe(0);
+    expect((await kubectl(['-n', 'shop', 'rollout', 'status', 'deployment/api', '--timeout=60s'])).code).toBe(0);
+    expect(rsNames()).toHaveLength(before.length + 1);
+    const undo = await kubectl(['-n', 'shop', 'rollout', 'undo', 'deployment/api']);
+    expect(undo).toMatchObject({ code: 0, stdout: 'deployment.apps/api rolled back\n' });
+    expect((await kubectl(['-n', 'shop', 'rollout', 'status', 'deployment/api', '--timeout=60s'])).code).toBe(0);
+    expect(rsNames()).toHaveLength(before.length + 1);
+    const image = await kubectl(['-n', 'shop', 'get', 'deployment', 'api', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']);
+    expect(image.stdout).toBe('ghcr.io/example/shop-api:1.4.2');
+    const history = await kubectl(['-n', 'shop', 'rollout', 'history', 'deployment/api']);
+    expect(history.stdout).toMatch(/\n2 .*\n3 /);
+    await eventually(() => runningPods('shop', 'api').filter((p) => p.spec.containers[0].image.endsWith(':1.4.2')).length, (n) => n === 2);
+  });
+
   it('scale changes the number of running pods', async () => {
     expect((await kubectl(['-n', 'shop', 'scale', 'deployment/api', '--replicas=5'])).code).toBe(0);
     const pods = await eventually(async () => JSON.parse((await kubectl(['-n', 'shop', 'get', 'pods', '-l', 'app=api', '-o', 'json'])).stdout).items as { status: { phase: string } }[],

@@ -27,7 +27,13 @@ export class DeploymentController {
     const template = cloneJson(d.spec?.template ?? {});
     if (template.metadata?.labels) delete template.metadata.labels[HASH];
     const hash = templateHash(template);
-    let newRS = all.find((rs) => rs.metadata?.labels?.[HASH] === hash);
+    // the ReplicaSet of this template: by hash, or by equal template (what rollout undo restores)
+    const sameTemplate = (rs: K8sObject) => {
+      const t = cloneJson(rs.spec?.template ?? {});
+      if (t.metadata?.labels) delete t.metadata.labels[HASH];
+      return templateHash(t) === hash;
+    };
+    let newRS = all.find((rs) => rs.metadata?.labels?.[HASH] === hash) ?? all.find(sameTemplate);
     const old = all.filter((rs) => rs !== newRS).sort((a, b) => revisionOf(a) - revisionOf(b));
     const maxRevision = Math.max(0, ...all.map(revisionOf));
 
