@@ -22,7 +22,7 @@ export function serverSideApply(live: K8sObject, applied: K8sObject, opts: Apply
   const previous = managerSets(live).find((m) => m.entry.manager === opts.manager && m.entry.operation === 'Apply')?.set ?? new Set<string>();
 
   const taken = new Set<string>();
-  const conflicts: { manager: string; field: string }[] = [];
+  const conflicts: { manager: string; apiVersion: string; field: string }[] = [];
   for (const key of appliedSet) {
     const path = keyPath(key);
     // a keyed item's own entry only says "this item exists"; its fields carry the values
@@ -30,17 +30,17 @@ export function serverSideApply(live: K8sObject, applied: K8sObject, opts: Apply
     if (deepEqual(valueAt(applied, path), valueAt(live, path))) continue;
     for (const o of others) {
       if (o.set.has(key)) {
-        conflicts.push({ manager: o.entry.manager, field: describePath(key) });
+        conflicts.push({ manager: o.entry.manager, apiVersion: o.entry.apiVersion, field: describePath(key) });
       }
     }
     taken.add(key);
   }
   if (conflicts.length > 0 && !opts.force) {
-    const lines = conflicts.map((c) => `conflict with "${c.manager}": ${c.field}`);
+    const lines = conflicts.map((c) => `conflict with "${c.manager}" using ${c.apiVersion}: ${c.field}`);
     throw new StatusError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${lines.join('\n')}`, {
       name: live.metadata?.name,
       kind: opts.kind,
-      causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field })),
+      causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: c.field })),
     });
   }
 

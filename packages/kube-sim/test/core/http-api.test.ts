@@ -54,6 +54,9 @@ describe('kube-sim HTTP API', () => {
     const ref = (reference('builtin-discovery.json') as { group: string; versions: { version: string; resources: unknown[] }[] }[]).find((g) => g.group === 'apps')!;
     const served = aggregated.json.items.find((i: { metadata: { name: string } }) => i.metadata.name === 'apps');
     expect(served.versions[0].resources).toEqual(ref.versions[0]!.resources);
+    const v2 = await simRequest(sim, 'GET', '/apis', { headers: { Accept: `application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,${accept}` } });
+    expect(v2.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    expect(v2.json.apiVersion).toBe('apidiscovery.k8s.io/v2');
     const core = await simRequest(sim, 'GET', '/api', { headers: { Accept: accept } });
     expect(core.json.items[0].versions[0].resources.map((r: { resource: string }) => r.resource)).toContain('pods');
   });
