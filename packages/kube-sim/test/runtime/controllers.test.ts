@@ -95,6 +95,7 @@ describe('workload controllers', () => {
     const created = events('sts', 'db').filter((e) => e.reason === 'SuccessfulCreate' && e.message.startsWith('create Pod'));
     expect(created.map((e) => e.message)).toEqual(['create Pod db-0 in StatefulSet db successful', 'create Pod db-1 in StatefulSet db successful', 'create Pod db-2 in StatefulSet db successful']);
     expect(sim.store.list('persistentvolumeclaims', { namespace: 'sts' }).items.map((c) => c.metadata?.name)).toEqual(['data-db-0', 'data-db-1', 'data-db-2']);
+    expect(sim.store.get('persistentvolumes', undefined, 'pvc-data-db-0')).toMatchObject({ spec: { claimRef: { name: 'data-db-0', namespace: 'sts' } }, status: { phase: 'Bound' } });
     const sts = await until(() => sim.store.get('statefulsets.apps', 'sts', 'db'), (s) => s?.status?.readyReplicas === 3, 'ready status');
     expect(sts?.status).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
     sim.store.mutate('statefulsets.apps', 'sts', 'db', (s) => { s.spec.replicas = 1; });

@@ -97,6 +97,26 @@ export class StatefulSetController {
         spec: { storageClassName: 'standard', volumeMode: 'Filesystem', ...spec, volumeName: `pvc-${claim}` },
         status: { phase: 'Bound', accessModes: spec.accessModes ?? ['ReadWriteOnce'], capacity: { storage: spec.resources?.requests?.storage ?? '1Gi' } },
       });
+      // the volume a dynamic provisioner would have created for the claim
+      const pvName = `pvc-${claim}`;
+      const pvc = store.get(R.pvcs, ns, claim);
+      if (!store.get(R.pvs, undefined, pvName)) {
+        store.create(R.pvs, {
+          apiVersion: 'v1',
+          kind: 'PersistentVolume',
+          metadata: { name: pvName, annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' } },
+          spec: {
+            capacity: { storage: spec.resources?.requests?.storage ?? '1Gi' },
+            accessModes: spec.accessModes ?? ['ReadWriteOnce'],
+            persistentVolumeReclaimPolicy: 'Delete',
+            storageClassName: spec.storageClassName ?? 'standard',
+            volumeMode: 'Filesystem',
+            hostPath: { path: `/var/lib/kube-sim/volumes/${ns}/${claim}`, type: 'DirectoryOrCreate' },
+            claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: ns, name: claim, uid: pvc?.metadata?.uid },
+          },
+          status: { phase: 'Bound' },
+        });
+      }
       events.record(sts, 'Normal', 'SuccessfulCreate', `create Claim ${claim} Pod ${podName} in StatefulSet ${stsName} success`, SOURCE);
     }
     if (volumes.length) pod.spec.volumes = volumes;
