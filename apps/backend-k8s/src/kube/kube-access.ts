@@ -106,6 +106,8 @@ export class KubeAccess {
     if (req.body !== undefined) {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
       headers['content-type'] = req.contentType ?? 'application/json';
+      // explicit: Node sends a DELETE body without a length, which servers read as the next request
+      headers['content-length'] = Buffer.byteLength(body);
     }
     const upstream: UpstreamRequest & { subject?: Subject } = { method: req.method ?? 'GET', path, headers };
     if (body !== undefined) upstream.body = body;
