@@ -87,7 +87,8 @@ export async function startApiServer(opts: KubeSimOptions = {}): Promise<KubeSim
   } else server = createHttpServer(handler);
   server.keepAliveTimeout = 30_000;
   server.requestTimeout = 0;
-  server.on(https ? 'secureConnection' : 'connection', (socket: Socket) => {
+  // the TCP connection, before any TLS handshake: an unreachable server refuses it at once
+  server.on('connection', (socket: Socket) => {
     if (faults.current.unreachable) {
       socket.destroy();
       return;

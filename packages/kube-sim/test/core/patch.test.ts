@@ -113,3 +113,24 @@ describe('server-side apply', () => {
     expect(() => store.patch('configmaps', 'default', 'cfg', 'apply', cm({ a: '1' }))).toThrow(/fieldManager/);
   });
 });
+
+describe('server-side apply on keyed lists', () => {
+  it('removes a list item the manager no longer applies and keeps items others own', () => {
+    const store = new ObjectStore();
+    store.create('namespaces', { metadata: { name: 'default' } });
+    const deployment = (containers: string[]) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app: 'd' } },
+        template: { metadata: { labels: { app: 'd' } }, spec: { containers: containers.map((name) => ({ name, image: `${name}:1` })) } },
+      },
+    });
+    store.patch('deployments.apps', 'default', 'd', 'apply', deployment(['a', 'b']), { fieldManager: 'ci' });
+    store.patch('deployments.apps', 'default', 'd', 'strategic', { spec: { template: { spec: { containers: [{ name: 'injected', image: 'proxy:1' }] } } } }, { fieldManager: 'injector' });
+    const after = store.patch('deployments.apps', 'default', 'd', 'apply', deployment(['a']), { fieldManager: 'ci' });
+    expect(after.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['a', 'injected']);
+    expect(after.spec.replicas).toBe(1);
+  });
+});
