@@ -68,6 +68,20 @@ describe('scheduler and kubelet', () => {
     sim.store.mutate('nodes', undefined, 'node-3', (n) => { delete n.spec.unschedulable; });
   });
 
+  it('runs init containers to completion before the containers, and serves their logs', async () => {
+    namespace('init');
+    sim.store.create('pods', {
+      metadata: { name: 'with-init', namespace: 'init' },
+      spec: { initContainers: [{ name: 'migrate', image: 'example/migrate:1' }], containers: [{ name: 'app', image: 'example/app:1' }] },
+    });
+    const pod = await until(() => sim.store.get('pods', 'init', 'with-init'), (p) => p?.status?.phase === 'Running', 'running');
+    expect(pod?.status.initContainerStatuses).toMatchObject([{ name: 'migrate', state: { terminated: { exitCode: 0, reason: 'Completed' } } }]);
+    const log = await core.readNamespacedPodLog({ namespace: 'init', name: 'with-init', container: 'migrate' });
+    expect(log.length).toBeGreaterThan(0);
+    // one container: it is the default, init containers do not count
+    expect(await core.readNamespacedPodLog({ namespace: 'init', name: 'with-init' })).toContain('starting application');
+  });
+
   it('restarts a crash-looping container with growing restartCount, BackOff warnings and a previous log', async () => {
     namespace('crash');
     sim.store.create('pods', { metadata: { name: 'crasher', namespace: 'crash', annotations: { [BEHAVIOR]: 'crash-loop' } }, spec: template('crasher').spec });

@@ -83,6 +83,7 @@ export class Kubelet {
     const podIP = this.podIP(nodeName);
     const now = nowIso();
     const containers = (pod.spec.containers ?? []) as Containers;
+    const inits = (pod.spec.initContainers ?? []) as Containers;
     const status = {
       ...pod.status,
       phase: 'Pending',
@@ -103,6 +104,12 @@ export class Kubelet {
         state: { waiting: { reason: 'ContainerCreating' } },
         lastState: {},
       })),
+      ...(inits.length ? {
+        initContainerStatuses: inits.map((c) => ({
+          name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0,
+          state: { waiting: { reason: 'PodInitializing' } }, lastState: {},
+        })),
+      } : {}),
     };
     this.ctx.store.update(R.pods, { ...pod, status });
     for (const c of containers) {
@@ -124,8 +131,17 @@ export class Kubelet {
       started: true,
       state: { running: { startedAt: now } },
     }));
-    this.ctx.store.update(R.pods, { ...pod, status: { ...pod.status, phase: 'Running', conditions: conditions(pod, { initialized: true, ready: true, now }), containerStatuses: statuses } });
-    for (const c of containers) {
+    // init containers ran to completion during the start delay
+    const initStatuses = ((pod.status.initContainerStatuses ?? []) as Containers).map((s): K8sObject => ({
+      ...s,
+      imageID: imageId(s.image),
+      containerID: containerId(uidOf(pod), s.name, 0),
+      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now, containerID: containerId(uidOf(pod), s.name, 0) } },
+    }));
+    const status: K8sObject = { ...pod.status, phase: 'Running', conditions: conditions(pod, { initialized: true, ready: true, now }), containerStatuses: statuses };
+    if (initStatuses.length) status.initContainerStatuses = initStatuses;
+    this.ctx.store.update(R.pods, { ...pod, status });
+    for (const c of [...((pod.spec.initContainers ?? []) as Containers), ...containers]) {
       const src = this.source(pod);
       const field = `spec.containers{${c.name}}`;
       this.ctx.events.record(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in 1.042s (1.042s including waiting). Image size: 48123456 bytes.`, src, field);
