@@ -179,6 +179,23 @@ describe('Broadcaster', () => {
     expect(broadcaster.peakConcurrency).toBe(10);
   });
 
+  it('lets a hanging peer hold at most its own slots, never the healthy peers\' ones', async () => {
+    const hanging = await peerServer(() => {});
+    let served = 0;
+    const healthy = await peerServer((_req, res) => {
+      served++;
+      res.end();
+    });
+    const { broadcaster } = setup([hanging, healthy], { maxInFlight: 3, maxInFlightPerPeer: 1, timeoutMs: 60_000, attempts: 1 });
+    // five changes of different clusters: the hanging peer takes one slot, the rest wait on it
+    const pending = Array.from({ length: 5 }, (_, i) => broadcaster.broadcast({ id: `c-${i}`, action: 'updated', version: 1 }));
+    while (served < 5) await new Promise((r) => setTimeout(r, 5));
+    expect(served).toBe(5);
+    await broadcaster.close();
+    const reports = await Promise.all(pending);
+    expect(reports.map((r) => r.peers[1]?.outcome)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+  });
+
   it('drops the retries of an older change once a newer one for the same cluster is sent', async () => {
     const seen: number[] = [];
     let failFirst = true;

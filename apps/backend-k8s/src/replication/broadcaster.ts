@@ -26,6 +26,8 @@ export interface BroadcasterOptions {
   timeoutMs: number;
   /** sends in flight at once, across all peers and changes */
   maxInFlight?: number;
+  /** sends in flight at once to one peer, so a peer that hangs cannot take every slot */
+  maxInFlightPerPeer?: number;
   /** attempts per peer including the first */
   attempts?: number;
   /** first retry delay; each next one is 4 times longer, with jitter */
@@ -73,10 +75,16 @@ class Slots {
   get inUse(): number {
     return this.used;
   }
+
+  get idle(): boolean {
+    return this.used === 0 && this.waiting.length === 0;
+  }
 }
 
 export class Broadcaster {
   private readonly slots: Slots;
+  private readonly peerSlots = new Map<string, Slots>();
+  private readonly perPeer: number;
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly send: typeof fetch;
@@ -89,6 +97,7 @@ export class Broadcaster {
 
   constructor(private readonly options: BroadcasterOptions) {
     this.slots = new Slots(options.maxInFlight ?? 10);
+    this.perPeer = options.maxInFlightPerPeer ?? 2;
     this.attempts = Math.max(1, options.attempts ?? 3);
     this.backoffMs = options.backoffMs ?? 200;
     this.send = options.fetch ?? fetch;
@@ -138,7 +147,13 @@ export class Broadcaster {
         if (this.closing.signal.aborted) return { url: peer.url, outcome: 'cancelled', attempts: attempt };
         if (this.latest.get(key) !== seq) return { url: peer.url, outcome: 'superseded', attempts: attempt };
         attempt++;
-        last = await this.attemptWithSlot(peer, change);
+        const result = await this.attemptWithSlot(peer, change, () => this.latest.get(key) === seq && !this.closing.signal.aborted);
+        if (result === null) {
+          // superseded or closed while it waited for a slot: nothing was sent
+          attempt--;
+          continue;
+        }
+        last = result;
         this.options.metrics.broadcastsSent.inc({ outcome: last.kind === 'ok' ? 'ok' : last.metric });
         if (last.kind === 'ok') {
           this.options.logger.info({ ...log, attempt }, 'sibling reloaded the cluster');
@@ -159,13 +174,27 @@ export class Broadcaster {
     }
   }
 
-  private async attemptWithSlot(peer: Peer, change: ClusterChange): Promise<AttemptResult> {
-    await this.slots.acquire();
-    this.peakInFlight = Math.max(this.peakInFlight, this.slots.inUse);
+  // The peer's own slot first: requests queued for a slow peer wait without holding a global slot
+  // that a healthy peer could use.
+  private async attemptWithSlot(peer: Peer, change: ClusterChange, stillWanted: () => boolean): Promise<AttemptResult | null> {
+    let peerSlots = this.peerSlots.get(peer.url);
+    if (!peerSlots) {
+      peerSlots = new Slots(this.perPeer);
+      this.peerSlots.set(peer.url, peerSlots);
+    }
+    await peerSlots.acquire();
     try {
-      return await this.attempt(peer, change);
+      if (!stillWanted()) return null;
+      await this.slots.acquire();
+      this.peakInFlight = Math.max(this.peakInFlight, this.slots.inUse);
+      try {
+        return await this.attempt(peer, change);
+      } finally {
+        this.slots.release();
+      }
     } finally {
-      this.slots.release();
+      peerSlots.release();
+      if (peerSlots.idle) this.peerSlots.delete(peer.url);
     }
   }
 

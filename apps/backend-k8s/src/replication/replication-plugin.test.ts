@@ -193,13 +193,14 @@ describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
   // both replicas must unseal what the other sealed
   const keys = parseKeyRingSpec(`k1:${Buffer.alloc(32, 7).toString('base64')}`);
 
-  async function pair(settings: { broadcast: boolean; notify: boolean }) {
+  async function pair(settings: { broadcast: boolean; notify: boolean; reconcileMs?: number }) {
     const ports = await freePorts(2);
     const addresses = ports.map((p) => `127.0.0.1:${p}`);
     const built: TestApp[] = [];
     for (const port of ports) {
       process.env.REPLICATION_BROADCAST = settings.broadcast ? 'on' : 'off';
       process.env.REPLICATION_NOTIFY = settings.notify ? 'on' : 'off';
+      if (settings.reconcileMs) process.env.RECONCILE_INTERVAL_MS = String(settings.reconcileMs);
       try {
         const t = await buildTestApp({ databaseUrl: pg.url, internalSecret: secret, port, instanceAddresses: addresses, kubeconfigKeys: keys });
         apps.push(t);
@@ -208,6 +209,7 @@ describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
       } finally {
         delete process.env.REPLICATION_BROADCAST;
         delete process.env.REPLICATION_NOTIFY;
+        delete process.env.RECONCILE_INTERVAL_MS;
       }
     }
     // the listener connects in the background: wait until both listen before changing anything
@@ -218,6 +220,7 @@ describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
   for (const mode of [
     { broadcast: true, notify: false, name: 'broadcast only' },
     { broadcast: false, notify: true, name: 'NOTIFY only' },
+    { broadcast: false, notify: false, reconcileMs: 200, name: 'reconcile only' },
   ]) {
     it(`a change on one reaches the other's cache (${mode.name})`, async () => {
       const [a, b] = await pair(mode);
@@ -227,7 +230,8 @@ describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
       expect(res.statusCode).toBe(200);
       const version = (await a.app.clusterRegistry.store.get(id)).version;
       await until('b caches the new version', () => cachedVersion(b, id) === version);
-      expect(await metricValue(b, 'k8s_console_reloads_received_total', { source: mode.broadcast ? 'broadcast' : 'notify' })).toBeGreaterThan(0);
+      const source = mode.broadcast ? 'broadcast' : mode.notify ? 'notify' : 'reconcile';
+      expect(await metricValue(b, 'k8s_console_reloads_received_total', { source })).toBeGreaterThan(0);
 
       const del = await a.app.inject({ method: 'DELETE', url: `/api/v1/clusters/${id}`, headers: a.auth });
       expect(del.statusCode).toBe(204);
