@@ -152,10 +152,10 @@ function encodeContinue(rv: number, start: string): string {
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
 }
 
-function decodeContinue(token: string): string {
+function decodeContinue(token: string): { rv: number; start: string } {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { start?: unknown };
-    if (typeof parsed.start === 'string') return parsed.start;
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { start?: unknown; rv?: unknown };
+    if (typeof parsed.start === 'string' && typeof parsed.rv === 'number') return { rv: parsed.rv, start: parsed.start };
   } catch {
     // fall through
   }
@@ -231,7 +231,14 @@ export class ObjectStore {
     // keys of one namespace are contiguous: `${ns}/` up to `${ns}0` ('0' sorts right after '/')
     let from = ns ? t.lowerBound(`${ns}/`) : 0;
     const to = ns ? t.lowerBound(`${ns}0`) : sorted.length;
-    if (opts.continue) from = Math.max(from, t.lowerBound(decodeContinue(opts.continue)));
+    // later pages report the first page's resourceVersion, as the apiserver's snapshot does: a
+    // watch started from it replays anything that changed while the pages were fetched
+    let listRv = this.rv;
+    if (opts.continue) {
+      const token = decodeContinue(opts.continue);
+      from = Math.max(from, t.lowerBound(token.start));
+      listRv = Math.min(token.rv, this.rv);
+    }
     const matcher = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector), opts.matcher);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     const items: K8sObject[] = [];
@@ -240,13 +247,13 @@ export class ObjectStore {
       const obj = (sorted[i] as Entry).obj;
       if (!matcher || matcher(obj)) items.push(obj);
     }
-    const result: ListResult = { items, resourceVersion: this.resourceVersion };
+    const result: ListResult = { items, resourceVersion: String(listRv) };
     if (items.length >= limit && i < to) {
       let more = !matcher;
       for (let j = i; !more && j < to; j++) more = matcher!((sorted[j] as Entry).obj);
       if (more) {
         const last = items[items.length - 1]?.metadata;
-        result.continue = encodeContinue(this.rv, `${objectKey(ns ?? last?.namespace, last?.name ?? '')}\u0000`);
+        result.continue = encodeContinue(listRv, `${objectKey(ns ?? last?.namespace, last?.name ?? '')}\u0000`);
         if (!matcher) result.remainingItemCount = to - i;
       }
     }

@@ -149,6 +149,12 @@ describe('object store', () => {
     expect(names).toHaveLength(25);
     expect(new Set(names).size).toBe(25);
     expect(names).toEqual([...names].sort());
+
+    const first = store.list('configmaps', { namespace: 'default', limit: 5 });
+    store.create('configmaps', { metadata: { name: 'zz-late' } });
+    const second = store.list('configmaps', { namespace: 'default', limit: 5, continue: first.continue });
+    expect(second.resourceVersion).toBe(first.resourceVersion);
+    expect(Number(store.resourceVersion)).toBeGreaterThan(Number(first.resourceVersion));
   });
 
   it('watches from a resourceVersion, turns selector transitions into ADDED/DELETED, and answers 410 beyond the window', () => {
