@@ -45,10 +45,23 @@ export function serveWatch(ctx: ResourceContext, res: ServerResponse, rep: Repre
   res.flushHeaders();
   let firstTable = true;
   const maxBuffered = opts.maxBufferedBytes ?? 64 * 1024 * 1024;
+  // The initial ADDED events (or the replay after a resourceVersion) arrive synchronously while the
+  // watch is set up: they are batched and exempt from the slow-watcher limit.
+  let initial: string[] | undefined = [];
   const write = (type: string, object: unknown): void => {
     if (res.destroyed || res.writableEnded) return;
-    res.write(`{"type":${JSON.stringify(type)},"object":${objectJson(object)}}\n`);
+    const line = `{"type":${JSON.stringify(type)},"object":${objectJson(object)}}\n`;
+    if (initial) {
+      initial.push(line);
+      return;
+    }
+    res.write(line);
     if (res.writableLength > maxBuffered) close(true);
+  };
+  const flushInitial = (): void => {
+    const lines = initial ?? [];
+    initial = undefined;
+    for (let i = 0; i < lines.length; i += 500) res.write(lines.slice(i, i + 500).join(''));
   };
   const send = (ev: StoreEvent): void => {
     const obj = present(ctx, ev.object);
@@ -79,12 +92,14 @@ export function serveWatch(ctx: ResourceContext, res: ServerResponse, rep: Repre
     }, send);
   } catch (err) {
     if (err instanceof StatusError) {
+      initial = undefined;
       write('ERROR', err.toStatus());
       res.end();
       return;
     }
     throw err;
   }
+  flushInitial();
   unregister = registry.add({ close });
   const bookmarks = q.get('allowWatchBookmarks') === 'true';
   if (bookmarks) {
