@@ -24,6 +24,7 @@ import { JobController } from './controllers/job-controller.js';
 import { CronJobController } from './controllers/cronjob-controller.js';
 import { EndpointsController, selects } from './controllers/endpoints-controller.js';
 import { DisruptionController } from './controllers/disruption-controller.js';
+import { HpaController } from './controllers/hpa-controller.js';
 import { servePodLog } from './pod-logs.js';
 import { handlePodExec } from './pod-exec.js';
 import { ExecServer, type ExecSessionRecord } from './exec-protocol.js';
@@ -130,6 +131,7 @@ class Controllers {
   readonly cronJobs: CronJobController;
   readonly endpoints: EndpointsController;
   readonly disruption: DisruptionController;
+  readonly hpas: HpaController;
   private readonly store: RuntimeStore;
 
   constructor(private readonly ctx: ControllerContext) {
@@ -144,6 +146,7 @@ class Controllers {
     this.cronJobs = new CronJobController(ctx);
     this.endpoints = new EndpointsController(ctx);
     this.disruption = new DisruptionController(ctx);
+    this.hpas = new HpaController(ctx);
   }
 
   private enqueue(kind: string, ns: string, name: string): void {
@@ -160,12 +163,17 @@ class Controllers {
       case 'CronJob': return q.add(key, () => this.cronJobs.reconcile(ns, name));
       case 'Service': return q.add(key, () => this.endpoints.reconcile(ns, name));
       case 'PodDisruptionBudget': return q.add(key, () => this.disruption.reconcile(ns, name));
+      case 'HorizontalPodAutoscaler': return q.add(key, () => this.hpas.reconcile(ns, name));
     }
   }
 
   private enqueueOwner(obj: K8sObject): void {
     const owner = controllerOf(obj);
     if (owner) this.enqueue(owner.kind, nsOf(obj), owner.name);
+  }
+
+  private enqueueHpas(kind: string, ns: string, name: string): void {
+    for (const h of this.hpas.targeting(kind, ns, name)) this.enqueue('HorizontalPodAutoscaler', ns, nameOf(h));
   }
 
   route(type: ChangeType, resource: string, obj: K8sObject): void {
@@ -190,9 +198,14 @@ class Controllers {
         return;
       case R.deployments:
         if (type !== 'DELETED') this.enqueue('Deployment', ns, name);
+        this.enqueueHpas('Deployment', ns, name);
         return;
       case R.statefulSets:
         if (type !== 'DELETED') this.enqueue('StatefulSet', ns, name);
+        this.enqueueHpas('StatefulSet', ns, name);
+        return;
+      case R.hpas:
+        if (type !== 'DELETED') this.enqueue('HorizontalPodAutoscaler', ns, name);
         return;
       case R.daemonSets:
         if (type !== 'DELETED') this.enqueue('DaemonSet', ns, name);
@@ -234,6 +247,7 @@ class Controllers {
     each(R.cronJobs, 'CronJob');
     each(R.services, 'Service');
     each(R.pdbs, 'PodDisruptionBudget');
+    each(R.hpas, 'HorizontalPodAutoscaler');
     for (const p of this.store.list(R.pods)) {
       if (!p.spec?.nodeName) this.enqueue('schedule', nsOf(p), nameOf(p));
       else if (p.status?.phase !== 'Running' || p.metadata?.annotations) this.enqueue('kubelet', nsOf(p), nameOf(p));

@@ -33,6 +33,9 @@ describe('seeds', () => {
       expect(warnings).toEqual(expect.arrayContaining(['BackOff', 'FailedScheduling']));
       expect(store.list('backups.ops.example.com', { namespace: 'shop' }).items).toHaveLength(3);
       expect(store.get('endpoints', 'shop', 'frontend')?.subsets?.[0]?.addresses).toHaveLength(3);
+      store.mutate('deployments.apps', 'shop', 'frontend', (d) => { d.spec.replicas = 5; });
+      const hpa = await until(() => store.get('horizontalpodautoscalers.autoscaling', 'shop', 'frontend')?.status, (s) => s?.currentReplicas === 5, 'hpa follows the deployment');
+      expect(hpa).toMatchObject({ desiredReplicas: 5, currentMetrics: [{ type: 'Resource' }] });
     } finally {
       await sim.stop();
     }
