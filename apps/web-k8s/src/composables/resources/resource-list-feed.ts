@@ -90,6 +90,15 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
     let receiving = false;
     let everComplete = false;
     let buffered: { columns: TableColumnDefinition[]; rows: TableRow[] } | null = null;
+    let chunkRows: TableRow[] = [];
+    let chunkTimer: ReturnType<typeof setTimeout> | null = null;
+    const flushChunks = (metadata: { resourceVersion?: string }) => {
+      if (chunkTimer) clearTimeout(chunkTimer);
+      chunkTimer = null;
+      const rows = chunkRows;
+      chunkRows = [];
+      if (rows.length) state.appendPage({ rows, metadata });
+    };
     const flush = () => {
       flushTimer = null;
       const batch = pending;
@@ -111,8 +120,13 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
           const rows = (message.rows ?? []).map(watchRowToTableRow);
           const metadata = { resourceVersion: message.resourceVersion };
           if (!everComplete) {
-            if (receiving) state.appendPage({ rows, metadata });
-            else state.applySnapshot({ columnDefinitions: toColumns(message.columns), rows, metadata });
+            // The first chunk shows at once; later chunks are collected and shown together every
+            // EVENT_BATCH_MS, so 100,000 rows do not cost one re-render per chunk.
+            if (receiving) {
+              chunkRows.push(...rows);
+              if (message.complete) flushChunks(metadata);
+              else chunkTimer ??= setTimeout(() => flushChunks(metadata), EVENT_BATCH_MS);
+            } else state.applySnapshot({ columnDefinitions: toColumns(message.columns), rows, metadata });
             receiving = !message.complete;
             if (message.complete) {
               everComplete = true;
@@ -147,12 +161,16 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
           stale.value = true;
           receiving = false;
           buffered = null;
+          chunkRows = [];
+          if (chunkTimer) clearTimeout(chunkTimer);
+          chunkTimer = null;
         },
       },
     );
     stop = () => {
       unsubscribe();
       if (flushTimer) clearTimeout(flushTimer);
+      if (chunkTimer) clearTimeout(chunkTimer);
     };
   }
 

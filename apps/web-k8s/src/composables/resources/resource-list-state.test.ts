@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TableColumnDefinition, TableRow } from '#/api/kube';
 import { createResourceListState } from './resource-list-state';
-import { filterRows, sortRows } from './row-filter';
+import { countByColumn, filterRows, sortRows } from './row-filter';
 
 const columns: TableColumnDefinition[] = [
   { name: 'Name', type: 'string', format: 'name', priority: 0 },
@@ -59,6 +59,11 @@ describe('resource list state', () => {
     expect(filterRows(rows, 'default db').map((r) => r.name)).toEqual(['db-1']);
     expect(sortRows(rows, (r) => r.cells[0], 'asc').map((r) => r.name)).toEqual(['api-2', 'api-10', 'db-1']);
     expect(sortRows(rows, (r) => r.cells[2], 'desc').map((r) => r.name)).toEqual(['api-2', 'api-10', 'db-1']);
+    expect(countByColumn(rows, columns, 'Ready')).toEqual([
+      ['1/1', 2],
+      ['0/1', 1],
+    ]);
+    expect(countByColumn(rows, columns, 'Missing')).toEqual([]);
   });
 
   it('handles 100,000 rows with one snapshot', () => {

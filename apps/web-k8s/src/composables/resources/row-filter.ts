@@ -28,3 +28,19 @@ function compareCells(a: unknown, b: unknown): number {
   if (b === undefined || b === null) return 1;
   return collator.compare(String(a), String(b));
 }
+
+/** How many rows have each value of one column, most frequent first (e.g. pods by Status). */
+export function countByColumn(
+  rows: readonly ResourceRow[],
+  columns: readonly { name: string }[],
+  column: string,
+): Array<[string, number]> {
+  const index = columns.findIndex((c) => c.name === column);
+  if (index < 0) return [];
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const value = String(row.cells[index] ?? '');
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
