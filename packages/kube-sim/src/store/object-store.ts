@@ -514,8 +514,9 @@ export class ObjectStore {
     this.draining = true;
     try {
       for (let ev = this.queue.shift(); ev; ev = this.queue.shift()) {
-        for (const w of [...this.table(ev.resource).watchers]) deliver(w, ev);
-        for (const l of [...this.listeners]) l(ev);
+        // a failing listener must not fail the write that is already committed, nor starve the others
+        for (const w of [...this.table(ev.resource).watchers]) guarded(() => deliver(w, ev));
+        for (const l of [...this.listeners]) guarded(() => l(ev));
       }
     } finally {
       this.draining = false;
@@ -567,6 +568,14 @@ export class ObjectStore {
       if (!set) this.ownerIndex.set(o.uid, (set = new Set()));
       set.add(ref);
     }
+  }
+}
+
+function guarded(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    console.error('kube-sim: a store listener failed', err);
   }
 }
 

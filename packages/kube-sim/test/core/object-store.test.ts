@@ -190,6 +190,24 @@ describe('object store', () => {
     expect(seenByLater).toEqual(['first', 'second']);
   });
 
+  it('keeps committing and delivering when a listener throws', () => {
+    const store = fresh();
+    const seen: string[] = [];
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      store.onChange(() => {
+        throw new Error('controller bug');
+      });
+      store.onChange((e) => seen.push(e.object.metadata!.name!));
+      expect(() => store.create('configmaps', { metadata: { name: 'still-created' } })).not.toThrow();
+    } finally {
+      console.error = quiet;
+    }
+    expect(seen).toEqual(['still-created']);
+    expect(store.get('configmaps', 'default', 'still-created')).toBeDefined();
+  });
+
   it('serves a CustomResourceDefinition generically as soon as it is created', () => {
     const store = fresh();
     store.create('customresourcedefinitions.apiextensions.k8s.io', {
