@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { ClusterConnection, ClusterCredentials } from '../clusters/credentials.js';
+import { proxyAgent } from '../clusters/client-node-bridge.js';
 
 export interface ClusterEndpoint {
   clusterId: string;
@@ -52,10 +53,17 @@ export class ClusterConnectionPool {
   }
 
   /** The endpoint for this connection, building (or rebuilding, on a new version) its agent. */
-  endpoint(connection: ClusterConnection): ClusterEndpoint {
+  async endpoint(connection: ClusterConnection): Promise<ClusterEndpoint> {
     const cached = this.endpoints.get(connection.id);
     if (cached && cached.version === connection.version) return cached;
-    if (cached) cached.agent.destroy();
+    // A kubeconfig proxy-url: client-node builds the (http, https or socks) proxy agent.
+    const viaProxy = connection.credentials.proxyUrl ? await proxyAgent(connection.credentials) : undefined;
+    const again = this.endpoints.get(connection.id);
+    if (again && again.version === connection.version) {
+      viaProxy?.destroy();
+      return again;
+    }
+    if (again) again.agent.destroy();
     const baseUrl = new URL(connection.credentials.server);
     if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') {
       throw new Error(`cluster ${connection.name}: server URL must be https:// or http://`);
@@ -66,7 +74,7 @@ export class ClusterConnectionPool {
       clusterName: connection.name,
       version: connection.version,
       baseUrl,
-      agent: agentFor(connection.credentials, baseUrl, this.maxSockets),
+      agent: viaProxy ?? agentFor(connection.credentials, baseUrl, this.maxSockets),
     };
     const authorization = authorizationFor(connection.credentials);
     if (authorization) endpoint.authorization = authorization;

@@ -4,6 +4,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import type { Subject } from '../rbac/authorizer.js';
+import { execAuthorization } from '../clusters/client-node-bridge.js';
 import { ClusterConnectionPool, type ClusterEndpoint } from './connection-pool.js';
 import { readBody, requestUpstream, type UpstreamRequest } from './upstream-request.js';
 
@@ -62,6 +63,8 @@ export class KubeAccess {
   /** ms the proxy waits for an apiserver's response headers (watches send theirs at once) */
   upstreamTimeoutMs = 60_000;
   private impersonationHook: ImpersonationHook | undefined;
+  /** tokens from allowed exec plugins, per cluster id+version, reused for a minute */
+  private readonly execTokens = new Map<string, { expires: number; authorization: Promise<string | undefined> }>();
 
   constructor(
     private readonly connections: ConnectionSource,
@@ -78,7 +81,7 @@ export class KubeAccess {
     return this.connections.get(clusterId);
   }
 
-  endpointFor(connection: ClusterConnection): ClusterEndpoint {
+  endpointFor(connection: ClusterConnection): Promise<ClusterEndpoint> {
     return this.pool.endpoint(connection);
   }
 
@@ -86,16 +89,31 @@ export class KubeAccess {
     return this.pool.endpoint(await this.connections.get(clusterId));
   }
 
-  async impersonationHeaders(connection: ClusterConnection, subject: Subject | undefined): Promise<OutgoingHttpHeaders> {
-    if (!subject || !this.impersonationHook) return {};
-    return (await this.impersonationHook(connection, subject)) ?? {};
+  /**
+   * Headers added to every request to this cluster: the Authorization an allowed exec plugin
+   * produces (when the kubeconfig has no token), and impersonation of the console user.
+   */
+  async clusterHeaders(connection: ClusterConnection, subject: Subject | undefined): Promise<OutgoingHttpHeaders> {
+    const headers: OutgoingHttpHeaders = {};
+    if (connection.credentials.exec && !connection.credentials.token) {
+      const key = `${connection.id}@${connection.version}`;
+      let cached = this.execTokens.get(key);
+      if (!cached || cached.expires < Date.now()) {
+        cached = { expires: Date.now() + 60_000, authorization: execAuthorization(connection.credentials) };
+        this.execTokens.set(key, cached);
+      }
+      const authorization = await cached.authorization;
+      if (authorization) headers.authorization = authorization;
+    }
+    if (subject && this.impersonationHook) Object.assign(headers, (await this.impersonationHook(connection, subject)) ?? {});
+    return headers;
   }
 
   /** A raw streaming request to the cluster, for callers that read the body themselves. */
   async request(clusterId: string, req: UpstreamRequest & { subject?: Subject }): Promise<IncomingMessage> {
     const connection = await this.connections.get(clusterId);
-    const endpoint = this.pool.endpoint(connection);
-    const headers = { ...req.headers, ...(await this.impersonationHeaders(connection, req.subject)) };
+    const endpoint = await this.pool.endpoint(connection);
+    const headers = { ...req.headers, ...(await this.clusterHeaders(connection, req.subject)) };
     return requestUpstream(endpoint, { ...req, headers });
   }
 

@@ -120,10 +120,10 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
 
     // Resolves the cluster (404 ApiError for an unknown id) before anything is sent upstream.
     const connection = await opts.kube.connection(clusterId);
-    const endpoint = opts.kube.endpointFor(connection);
+    const endpoint = await opts.kube.endpointFor(connection);
     const headers = {
       ...forwardedRequestHeaders(request.headers),
-      ...(await opts.kube.impersonationHeaders(connection, subject)),
+      ...(await opts.kube.clusterHeaders(connection, subject)),
     };
 
     const abort = new AbortController();

@@ -100,6 +100,14 @@ describe('watch hub', () => {
     expect(row).toMatchObject({ uid: expect.any(String), name: expect.any(String), namespace: 'kube-system', resourceVersion: expect.any(String) });
     expect(row.cells).toHaveLength(snap.columns!.length);
     expect(JSON.stringify(row).length).toBeLessThan(600);
+
+    // events are rows too (Table on watch), with the same columns
+    c.sim.store.create('pods', { metadata: { name: 'row-event', namespace: 'kube-system' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await expect.poll(() => events(w, id).find((e) => e.row?.name === 'row-event')).toBeDefined();
+    const added = events(w, id).find((e) => e.row?.name === 'row-event')!;
+    expect(added.object).toBeUndefined();
+    expect(added.row!.cells).toHaveLength(snap.columns!.length);
+    expect(added.row!.cells[0]).toBe('row-event');
   });
 
   it('serves 1000 subscribers from one upstream watch and delivers an event to all', async () => {
