@@ -101,19 +101,20 @@ describe('testConnection through client-node for proxy-url and exec plugins', ()
     }
   });
 
-  it('runs an allowed exec plugin for the token', async () => {
+  it('runs an allowed exec plugin for the token, without the backend\'s environment', async () => {
     const plain = await startFakeApiserver();
+    process.env.JWT_SECRET_FOR_EXEC_TEST = 'must-not-reach-the-plugin';
     try {
-      const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: GOOD_TOKEN } });
-      const r = await testConnection(
-        {
-          server: plain.url,
-          exec: { command: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(credential)})`], apiVersion: 'client.authentication.k8s.io/v1' },
-        },
-        5000,
-      );
-      expect(r).toMatchObject({ ok: true });
+      // The plugin answers with the token only if it cannot see the backend's variable and sees its own.
+      const script = `const leaked = 'JWT_SECRET_FOR_EXEC_TEST' in process.env;
+        process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential',
+          status: { token: !leaked && process.env.REGION === 'eu' ? ${JSON.stringify(GOOD_TOKEN)} : 'leaked' } }));`;
+      const exec = { command: process.execPath, args: ['-e', script], env: [{ name: 'REGION', value: 'eu' }], apiVersion: 'client.authentication.k8s.io/v1' };
+      expect(await testConnection({ server: plain.url, exec }, 5000)).toMatchObject({ ok: true });
+      const failing = await testConnection({ server: plain.url, exec: { ...exec, args: ['-e', 'process.exit(3)'] } }, 5000);
+      expect(failing.error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('did not produce credentials: failed (3)') });
     } finally {
+      delete process.env.JWT_SECRET_FOR_EXEC_TEST;
       await plain.close();
     }
   });

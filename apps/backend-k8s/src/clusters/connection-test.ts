@@ -4,7 +4,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { ConnectionFailureCode, ConnectionTestResult } from '@k8s-console/contracts';
 import type { ClusterCredentials } from './credentials.js';
-import { execAuthorization, proxyAgent } from './client-node-bridge.js';
+import { proxyAgent } from './client-node-bridge.js';
+import { runExecPlugin } from './exec-plugin.js';
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|EPROTO/;
 
@@ -38,16 +39,19 @@ export async function testConnection(credentials: ClusterCredentials, timeoutMs:
   const server = credentials.server;
   const url = new URL(`${server}/version`);
   const headers: Record<string, string> = { Accept: 'application/json' };
-  try {
-    if (credentials.token) headers.Authorization = `Bearer ${credentials.token}`;
-    else if (credentials.username !== undefined && credentials.password !== undefined) {
-      headers.Authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-    } else if (credentials.exec) {
-      const auth = await execAuthorization(credentials);
-      if (auth) headers.Authorization = auth;
+  if (credentials.token) headers.Authorization = `Bearer ${credentials.token}`;
+  else if (credentials.username !== undefined && credentials.password !== undefined) {
+    headers.Authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  } else if (credentials.exec) {
+    const exec = credentials.exec;
+    try {
+      const issued = await runExecPlugin(exec);
+      if (issued.token) headers.Authorization = `Bearer ${issued.token}`;
+      // A plugin may issue a client certificate instead of a token.
+      credentials = { ...credentials, clientCertPem: issued.clientCertPem ?? credentials.clientCertPem, clientKeyPem: issued.clientKeyPem ?? credentials.clientKeyPem };
+    } catch (err) {
+      return failure(server, 'UNAUTHORIZED', `the exec plugin "${exec.command}" did not produce credentials: ${(err as Error).message}`, started);
     }
-  } catch (err) {
-    return failure(server, 'UNAUTHORIZED', `the exec plugin "${credentials.exec?.command}" did not produce credentials: ${(err as Error).message}`, started);
   }
   let agent: http.Agent | false = false;
   if (credentials.proxyUrl) {

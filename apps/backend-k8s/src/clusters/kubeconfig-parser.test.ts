@@ -113,6 +113,11 @@ describe('parseKubeconfig', () => {
     });
   });
 
+  it('refuses exec env entries that change how programs load code', () => {
+    const preload = '    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: aws\n      env: [{ name: LD_PRELOAD, value: /tmp/x.so }]\n';
+    expect(failure(() => parseKubeconfig(kubeconfig(preload), opts)).message).toContain('exec.env sets LD_PRELOAD');
+  });
+
   it('refuses auth-provider plugins', () => {
     const gcp = '    auth-provider:\n      name: gcp\n      config: { cmd-path: /usr/bin/gcloud }\n';
     expect(failure(() => parseKubeconfig(kubeconfig(gcp), opts)).message).toContain('auth-provider runs a program on the server');

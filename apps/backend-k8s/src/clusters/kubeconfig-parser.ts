@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { KubeconfigInspectResult } from '@k8s-console/contracts';
 import { ApiError } from '../errors/api-error.js';
 import type { ClusterCredentials, ExecPluginConfig } from './credentials.js';
+import { unsafeExecEnvName } from './exec-plugin.js';
 
 export interface ParsedKubeconfig {
   credentials: ClusterCredentials;
@@ -108,6 +109,8 @@ function execPlugin(user: Obj, where: string, allowed: string[]): ExecPluginConf
   const env = Array.isArray(exec.env)
     ? exec.env.filter(isObj).map((e) => ({ name: String(e.name ?? ''), value: String(e.value ?? '') }))
     : undefined;
+  const unsafe = env?.find((e) => unsafeExecEnvName(e.name));
+  if (unsafe) throw invalid(`${where}.exec.env sets ${unsafe.name}, which changes how programs load code; remove it`);
   return {
     command: exec.command,
     apiVersion: typeof exec.apiVersion === 'string' ? exec.apiVersion : 'client.authentication.k8s.io/v1',
