@@ -32,6 +32,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const app = Fastify({
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? loggerOptions(config.logLevel) }),
     bodyLimit: config.bodyLimitBytes,
+    // Behind nginx every request comes from nginx: the real client address (audit, login
+    // throttling per address) is only known when the proxy is trusted (TRUST_PROXY).
+    trustProxy: (config.trustProxy ?? false) as FastifyServerOptions['trustProxy'],
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });

@@ -49,6 +49,11 @@ export interface AppConfig {
   ssoGroupsClaim?: string;
   /** SSO_DEFAULT_ROLE: role bound to a user created by their first sign-on; 'none' for no role (default viewer) */
   ssoDefaultRole?: string;
+  /**
+   * TRUST_PROXY: whose X-Forwarded-For to believe for the client address (audit log, login
+   * throttling per address): unset = nobody; 'true'; a hop count; or comma-separated IPs/CIDRs
+   */
+  trustProxy?: boolean | number | string;
 }
 
 /** The config before secrets are known: those may be generated into DATA_DIR in development. */
@@ -114,6 +119,14 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
   const v = read(env, name);
   if (v !== undefined && v.length < minLength) throw new ConfigError(name, `expected at least ${minLength} characters`);
   return v;
+}
+
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[0-9a-fA-F.:/,\s]+$/.test(raw)) throw new ConfigError('TRUST_PROXY', `expected true, a hop count, or comma-separated IPs/CIDRs, got "${raw}"`);
+  return raw;
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -182,5 +195,6 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): RawCon
     ssoUsernameClaim: read(env, 'SSO_USERNAME_CLAIM') ?? 'sub',
     ssoGroupsClaim: read(env, 'SSO_GROUPS_CLAIM') ?? 'groups',
     ssoDefaultRole: read(env, 'SSO_DEFAULT_ROLE') ?? 'viewer',
+    trustProxy: trustProxy(read(env, 'TRUST_PROXY')),
   };
 }
