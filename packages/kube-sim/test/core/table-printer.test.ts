@@ -42,7 +42,7 @@ describe('Table printing', () => {
       type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container',
       involvedObject: { kind: 'Pod', name: 'api-1', fieldPath: 'spec.containers{api}' },
       source: { component: 'kubelet', host: 'n1' }, count: 4, firstTimestamp: minutesAgo(20), lastTimestamp: minutesAgo(10),
-    }).slice(0, 7)).toEqual(['60s', 'Warning', 'BackOff', 'pod/api-1', 'spec.containers{api}', 'kubelet, n1', 'Back-off restarting failed container']);
+    }).slice(0, 7)).toEqual(['10m', 'Warning', 'BackOff', 'pod/api-1', 'spec.containers{api}', 'kubelet, n1', 'Back-off restarting failed container']);
   });
 
   it('prints pods in CrashLoopBackOff and Terminating with their reasons', () => {
