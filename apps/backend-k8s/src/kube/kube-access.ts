@@ -4,7 +4,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import type { Subject } from '../rbac/authorizer.js';
-import { execAuthorization } from '../clusters/client-node-bridge.js';
+import { runExecPlugin } from '../clusters/exec-plugin.js';
 import { ClusterConnectionPool, type ClusterEndpoint } from './connection-pool.js';
 import { readBody, requestUpstream, type UpstreamRequest } from './upstream-request.js';
 
@@ -63,7 +63,7 @@ export class KubeAccess {
   /** ms the proxy waits for an apiserver's response headers (watches send theirs at once) */
   upstreamTimeoutMs = 60_000;
   private impersonationHook: ImpersonationHook | undefined;
-  /** tokens from allowed exec plugins, per cluster id+version, reused for a minute */
+  /** tokens from allowed exec plugins, per cluster id+version, reused until they expire */
   private readonly execTokens = new Map<string, { expires: number; authorization: Promise<string | undefined> }>();
 
   constructor(
@@ -99,7 +99,19 @@ export class KubeAccess {
       const key = `${connection.id}@${connection.version}`;
       let cached = this.execTokens.get(key);
       if (!cached || cached.expires < Date.now()) {
-        cached = { expires: Date.now() + 60_000, authorization: execAuthorization(connection.credentials) };
+        const entry = { expires: Date.now() + 60_000, authorization: Promise.resolve<string | undefined>(undefined) };
+        entry.authorization = runExecPlugin(connection.credentials.exec).then(
+          (credential) => {
+            // a minute before the plugin's own expiry, else five minutes
+            entry.expires = credential.expiresAt ? credential.expiresAt.getTime() - 60_000 : Date.now() + 300_000;
+            return credential.token ? `Bearer ${credential.token}` : undefined;
+          },
+          (err: Error) => {
+            entry.expires = 0; // retry on the next request
+            throw new Error(`cluster "${connection.name}": the exec credential plugin ${err.message}`);
+          },
+        );
+        cached = entry;
         this.execTokens.set(key, cached);
       }
       const authorization = await cached.authorization;
