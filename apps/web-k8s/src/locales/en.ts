@@ -188,6 +188,8 @@ export default {
     owners: 'Owned by',
     pods: 'Pods',
     endpoints: 'Endpoints',
+    logs: 'Logs',
+    terminal: 'Terminal',
     noEvents: 'No events for this object',
     reason: 'Reason',
     message: 'Message',

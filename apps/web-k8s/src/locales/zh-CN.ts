@@ -190,6 +190,8 @@ const zhCN: MessageSchema = {
     owners: '所有者',
     pods: '容器组',
     endpoints: '端点',
+    logs: '日志',
+    terminal: '终端',
     noEvents: '该对象没有事件',
     reason: '原因',
     message: '消息',
