@@ -173,3 +173,17 @@ export function defaultJobSelector(def: ResourceDef, obj: K8sObject): void {
     'job-name': name,
   };
 }
+
+/** An update that omits a Service's allocated ClusterIP or NodePorts keeps the old ones, as the apiserver does. */
+export function keepAllocations(def: ResourceDef, old: K8sObject, obj: K8sObject): void {
+  if (def.group !== '' || def.resource !== 'services' || !obj.spec || !old.spec) return;
+  const spec = obj.spec as K8sObject;
+  if (spec.type === old.spec.type || spec.type === undefined) {
+    if (!spec.clusterIP && old.spec.clusterIP) spec.clusterIP = old.spec.clusterIP;
+    if (!spec.clusterIPs && old.spec.clusterIPs) spec.clusterIPs = old.spec.clusterIPs;
+  }
+  for (const p of (spec.ports as K8sObject[] | undefined) ?? []) {
+    const before = ((old.spec.ports as K8sObject[] | undefined) ?? []).find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+    if (p.nodePort === undefined && before?.nodePort !== undefined) p.nodePort = before.nodePort;
+  }
+}

@@ -13,7 +13,7 @@ import { ResourceRegistry, type ResourceRef } from '../resources/resource-regist
 import { crdStatus, resourceDefFromCrd } from './crd-resource.js';
 import { cloneJson, deepEqual, deepFreeze } from './json-values.js';
 import type { K8sObject } from './k8s-object.js';
-import { applyDefaults, defaultJobSelector, ServiceAllocator } from './object-defaults.js';
+import { applyDefaults, defaultJobSelector, keepAllocations, ServiceAllocator } from './object-defaults.js';
 import { validateObject } from './object-validation.js';
 import { combineMatchers, parseFieldSelector, parseLabelSelector, type ObjectMatcher } from './selectors.js';
 
@@ -328,7 +328,10 @@ export class ObjectStore {
     if (om.deletionTimestamp) m.deletionTimestamp = om.deletionTimestamp;
     else delete m.deletionTimestamp;
     if (m.managedFields === undefined && om.managedFields) m.managedFields = cloneJson(om.managedFields);
-    if (opts.subresource !== 'status') applyDefaults(def, obj, this.allocator);
+    if (opts.subresource !== 'status') {
+      keepAllocations(def, old, obj);
+      applyDefaults(def, obj, this.allocator);
+    }
     validateObject(def, obj);
     if (tracksGeneration(def)) {
       m.generation = (om.generation ?? 1) + (deepEqual(specOf(old), specOf(obj)) ? 0 : 1);

@@ -80,6 +80,15 @@ describe('object store', () => {
     });
   });
 
+  it('allocates a ClusterIP once and keeps it when an update omits it', () => {
+    const store = fresh();
+    const svc = store.create('services', { metadata: { name: 's' }, spec: { ports: [{ port: 80 }], selector: { app: 's' } } });
+    expect(svc.spec.clusterIP).toMatch(/^10\.96\./);
+    expect(svc.spec.ports[0]).toMatchObject({ port: 80, targetPort: 80, protocol: 'TCP' });
+    const replaced = store.update('services', { metadata: { name: 's', namespace: 'default' }, spec: { ports: [{ port: 80 }], selector: { app: 't' } } });
+    expect(replaced.spec.clusterIP).toBe(svc.spec.clusterIP);
+  });
+
   it('generates names from generateName', () => {
     const store = fresh();
     const a = store.create('pods', { metadata: { generateName: 'web-' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
