@@ -74,6 +74,19 @@ function fromRoute(request: FastifyRequest): AuditContext {
     const proxied = fromProxiedPath(request, params.id);
     if (proxied) return proxied;
   }
+  if (route.startsWith('/api/v1/clusters/:id/namespaces/:ns/')) {
+    // The log and exec streams: recorded as the pod subresource they reach.
+    const last = route.split('/').pop() ?? '';
+    const sub = last === 'logs' || last === 'download' ? 'log' : last;
+    return {
+      clusterId: params.id ?? null,
+      namespace: params.ns ?? null,
+      apiGroup: '',
+      resource: `pods/${sub}`,
+      name: params.pod ?? null,
+      verb: sub === 'exec' ? 'create' : 'get',
+    };
+  }
   const segments = route.replace(/^\/api\/v1\//, '').split('/').filter((s) => s && !s.startsWith(':'));
   const clusterRoute = route.startsWith('/api/v1/clusters/:id');
   return {
