@@ -91,17 +91,12 @@ export class ExecSession {
   }
 
   async run(): Promise<number> {
-    let code: number;
     try {
-      code = await this.shell.run(this.opts.command);
+      this.record.exitCode = await this.shell.run(this.opts.command);
     } catch (e) {
-      code = 1;
-      this.shell.interrupt();
+      this.record.exitCode = 1;
       throw e;
-    } finally {
-      this.record.exitCode ??= 1;
     }
-    this.record.exitCode = code;
-    return code;
+    return this.record.exitCode;
   }
 }

@@ -143,7 +143,14 @@ function startupLine(style: LogStyle, ms: number): string {
 }
 
 /** The last lines of a crashing instance, printed before it exits. */
-export function crashLines(ms: number): string[] {
+export function crashLines(ms: number, style: LogStyle = 'app'): string[] {
+  if (style === 'json') {
+    return [
+      `{"level":"error","ts":"${iso(ms)}","logger":"db","msg":"dial tcp 10.96.112.40:5432: connect: connection refused"}`,
+      `{"level":"fatal","ts":"${iso(ms)}","logger":"main","msg":"cannot start without a database, exiting"}`,
+      `panic: connect to database: connection refused`,
+    ];
+  }
   return [
     `${iso(ms)} ${RED}ERROR${RESET} [db] dial tcp 10.96.112.40:5432: connect: connection refused`,
     `${iso(ms)} ${RED}FATAL${RESET} [main] cannot start without a database, exiting`,

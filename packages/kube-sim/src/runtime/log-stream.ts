@@ -77,7 +77,7 @@ export class LogRenderer {
     if (this.regularCount !== undefined && i >= this.regularCount) {
       at = this.log.endedAt ?? ms;
       atNs = 0;
-      text = crashLines(at)[i - this.regularCount] ?? '';
+      text = crashLines(at, this.log.style)[i - this.regularCount] ?? '';
     } else {
       text = logLine({ seed: this.log.seed, style: this.log.style }, this.seedHash, i, ms);
     }
@@ -86,8 +86,11 @@ export class LogRenderer {
 }
 
 export interface LogStreamControl {
-  /** true once the instance can produce no more lines (restarted, pod deleted) */
-  isOver: () => boolean;
+  /**
+   * false while the instance runs; once it stopped, true, or when it is known, the time it ended
+   * and whether it crashed, so a follower gets its last lines (the crash message) and then EOF
+   */
+  isOver: () => boolean | { endedAt: number; crashing: boolean };
   /** aborts the stream (server shutting down) */
   signal?: AbortSignal;
   now?: () => number;
@@ -101,7 +104,7 @@ export interface LogStreamControl {
  */
 export async function streamContainerLog(res: ServerResponse, log: ContainerLog, opts: LogOptions, ctl: LogStreamControl): Promise<void> {
   const now = ctl.now ?? Date.now;
-  const renderer = new LogRenderer(log);
+  let renderer = new LogRenderer(log);
   const t0 = now();
   let count = lineCount(log, t0);
   let next = Math.max(0, count - log.retainLines);
@@ -130,11 +133,21 @@ export async function streamContainerLog(res: ServerResponse, log: ContainerLog,
           await new Promise<void>((r) => setImmediate(r));
         }
         // lines keep arriving while we write: a followed stream takes them too
-        if (opts.follow) count = lineCount(log, now());
+        if (opts.follow) count = lineCount(log, log.endedAt !== undefined ? Infinity : now());
       }
       if (!opts.follow || closed || remaining <= 0) break;
-      // an ended instance or one that stopped while we wrote has nothing more to say
-      if (ctl.isOver() || log.endedAt !== undefined) break;
+      if (log.endedAt !== undefined) break;
+      const over = ctl.isOver();
+      if (over === true) break;
+      if (over) {
+        // the instance just ended: write up to its end (and its crash lines), then stop
+        // lines already written stay regular lines; the crash lines come after them
+        const afterWritten = log.startedAt + Math.ceil((next * 1000) / log.linesPerSecond);
+        log = { ...log, endedAt: Math.max(over.endedAt, afterWritten), crashing: over.crashing };
+        renderer = new LogRenderer(log);
+        count = Math.max(next, lineCount(log, Infinity));
+        continue;
+      }
       const wait = Math.min(1000, Math.max(5, lineTime(log, next).ms - now()));
       await new Promise<void>((r) => setTimeout(r, wait));
       count = lineCount(log, now());

@@ -84,11 +84,15 @@ export async function servePodLog(
   const log = containerLogFor(pod, containerName, opts.previous, settings);
   const seed = log.seed;
   // the followed instance is over when the pod is gone or the container restarted or stopped
-  const isOver = () => {
+  const isOver = (): boolean | { endedAt: number; crashing: boolean } => {
     const now = currentPod();
     if (!now || uidOf(now) !== uidOf(pod)) return true;
     const st = containerStatus(now, containerName);
-    return `${uidOf(now)}/${containerName}/${st?.restartCount ?? 0}` !== seed || !st?.state?.running;
+    if (`${uidOf(now)}/${containerName}/${st?.restartCount ?? 0}` === seed && st?.state?.running) return false;
+    // it ended: the current state (same instance) or the last state (it restarted) says when
+    const ended = st?.state?.terminated ?? st?.lastState?.terminated;
+    if (!ended?.finishedAt) return true;
+    return { endedAt: Date.parse(ended.finishedAt), crashing: ended.exitCode !== 0 };
   };
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
   if (opts.follow) res.flushHeaders();

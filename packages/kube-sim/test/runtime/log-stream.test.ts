@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { streamContainerLog, rfc3339Nano, type ContainerLog, type LogOptions } from '../../src/runtime/log-stream.js';
+import { streamContainerLog, rfc3339Nano, type ContainerLog, type LogOptions, type LogStreamControl } from '../../src/runtime/log-stream.js';
 
 const T0 = Date.parse('2026-01-02T03:00:00Z');
 let server: Server | undefined;
@@ -14,7 +14,7 @@ afterEach(async () => {
   await new Promise((r) => s.close(r));
 });
 
-async function serve(log: ContainerLog, opts: Partial<LogOptions>, now: () => number, stats?: { bytes: number }, isOver = () => false) {
+async function serve(log: ContainerLog, opts: Partial<LogOptions>, now: () => number, stats?: { bytes: number }, isOver: LogStreamControl['isOver'] = () => false) {
   server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     void streamContainerLog(res, log, { follow: false, timestamps: false, ...opts }, { isOver, now, stats });
@@ -73,6 +73,19 @@ describe('container log stream', () => {
     });
     await new Promise((r) => res.on('end', r));
     expect(lines).toBeGreaterThanOrEqual(20);
+  });
+
+  it('ends a followed instance that crashes with its crash lines', async () => {
+    let over: boolean | { endedAt: number; crashing: boolean } = false;
+    const url = await serve(baseLog({ startedAt: Date.now(), linesPerSecond: 100 }), { follow: true }, Date.now, undefined, () => over);
+    const res = await new Promise<IncomingMessage>((r) => get(url, r));
+    let text = '';
+    res.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (!over && text.split('\n').length > 5) over = { endedAt: Date.now() - 1000, crashing: true };
+    });
+    await new Promise((r) => res.on('end', r));
+    expect(text).toMatch(/FATAL.*\npanic: connect to database: connection refused\n$/);
   });
 
   it('keeps memory flat when the reader does not drain a full-rate stream', async () => {

@@ -168,7 +168,8 @@ export class DeploymentController {
       updatedReplicas: updated,
       readyReplicas: ready,
       availableReplicas: available,
-      ...(desired - available > 0 ? { unavailableReplicas: Math.max(0, replicas - available, desired - available) } : {}),
+      // as the deployment controller computes it: wanted replicas of all ReplicaSets minus available ones
+      ...(sum(specReplicas) - available > 0 ? { unavailableReplicas: sum(specReplicas) - available } : {}),
       conditions,
     };
     const revision = freshNew?.metadata?.annotations?.[REVISION];
