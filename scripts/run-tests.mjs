@@ -18,5 +18,6 @@ if (existsSync(results)) {
     console.error('no test ran');
     process.exit(1);
   }
+  if (r.numFailedTests > 0 || r.success === false) process.exit(run.status || 1);
 }
 process.exit(run.status ?? 1);
