@@ -47,7 +47,7 @@ describe.runIf(gate.available && db.available)('nginx in front of two backend re
     await replicas[0]!.start();
     await replicas[1]!.start();
     nginx = await startNginx({ binary: gate.path, upstreams: replicas.map((r) => `127.0.0.1:${r.port}`), consoleRoot: work });
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await nginx?.stop();

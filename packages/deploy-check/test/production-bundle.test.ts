@@ -44,7 +44,7 @@ describe.runIf(db.available)('the production backend bundle', () => {
     }
   });
 
-  it('starts ready with NODE_ENV=production, then shuts down on SIGTERM', async () => {
+  it('starts ready with NODE_ENV=production, then shuts down on SIGTERM', { timeout: 200_000 }, async () => {
     const [port] = await freePorts(1);
     backend = new BackendProcess(
       port!,

@@ -50,7 +50,9 @@ export class ReplicaProcess {
     this.child = child;
     child.stdout!.on('data', (c) => (this.log += c));
     child.stderr!.on('data', (c) => (this.log += c));
-    for (let i = 0; i < 1200; i++) {
+    // generous: on a busy machine tsx compiles the whole backend before it listens
+    const deadline = Date.now() + 150_000;
+    while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.log}`);
       const res = await fetch(`${this.url}/health/ready`).catch(() => null);
       if (res?.ok) return;

@@ -151,7 +151,7 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kc-replicas-'));
     replicas = await startSet(['r1', 'r2', 'r3']);
     token = await login(replicas[0]!);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const r of replicas) r.kill();
@@ -205,7 +205,7 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     await untilAll([r1], async () => r1.lines('sibling did not reload the cluster').some((l) => l.peer === hangUrl && l.attempts === 3));
   });
 
-  it('a stopped replica serves what changed while it was down once it starts again', { timeout: 60_000 }, async () => {
+  it('a stopped replica serves what changed while it was down once it starts again', { timeout: 240_000 }, async () => {
     const [r1, r2, r3] = replicas as [ReplicaProcess, ReplicaProcess, ReplicaProcess];
     const id = await addCluster(r1, 'before-stop', simA);
     await untilAll(replicas, (r) => serves(r, id, 'only-in-a'));
@@ -235,7 +235,7 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     expect((await post(good)).status).toBe(403);
   });
 
-  it('with the broadcast off, NOTIFY converges alone', { timeout: 90_000 }, async () => {
+  it('with the broadcast off, NOTIFY converges alone', { timeout: 240_000 }, async () => {
     await Promise.all(replicas.map((r) => r.stop()));
     // the reconciler's timer (30 s by default) stays out of the way: only NOTIFY can deliver
     const set = await startSet(['q1', 'q2'], { REPLICATION_BROADCAST: 'off' });
