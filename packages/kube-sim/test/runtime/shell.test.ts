@@ -43,6 +43,15 @@ describe('built-in shell', () => {
     expect((await run(['sh', '-c', 'echo piped | cat'])).out).toBe('piped\n');
   });
 
+  it('filters text with grep, head, tail, wc and seq in pipelines', async () => {
+    expect((await run(['sh', '-c', 'env | grep GREETING'])).out).toBe('GREETING=hello\n');
+    expect((await run(['sh', '-c', 'seq 1 20 | head -n 3'])).out).toBe('1\n2\n3\n');
+    expect((await run(['sh', '-c', 'seq 5 | tail -2'])).out).toBe('4\n5\n');
+    expect((await run(['sh', '-c', 'cat /etc/os-release | wc -l'])).out).toBe('5\n');
+    expect((await run(['grep', 'nope', '/etc/hostname'])).code).toBe(1);
+    expect((await run(['grep', '-v', 'nope', '/etc/hostname'])).out).toBe('web-1\n');
+  });
+
   it('sleeps for the given seconds', async () => {
     expect((await run(['sh', '-c', 'sleep 0.01 && echo woke'])).out).toBe('woke\n');
     expect((await run(['sleep', 'x'])).code).toBe(1);

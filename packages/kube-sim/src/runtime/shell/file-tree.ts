@@ -62,8 +62,8 @@ export function resolvePath(cwd: string, path: string): string {
   return '/' + segs.join('/');
 }
 
-export const BUILTIN_PROGRAMS = ['cat', 'cd', 'clear', 'date', 'echo', 'env', 'exit', 'false', 'help', 'hostname', 'id',
-  'ls', 'printenv', 'pwd', 'sh', 'sleep', 'stty', 'true', 'tput', 'uname', 'whoami'];
+export const BUILTIN_PROGRAMS = ['cat', 'cd', 'clear', 'date', 'echo', 'env', 'exit', 'false', 'grep', 'head', 'help', 'hostname',
+  'id', 'ls', 'printenv', 'ps', 'pwd', 'seq', 'sh', 'sleep', 'stty', 'tail', 'true', 'tput', 'uname', 'wc', 'whoami'];
 
 export function containerFileTree(c: ContainerIdentity): FileTree {
   const alpine = /nginx|redis|alpine|exporter/.test(c.image);

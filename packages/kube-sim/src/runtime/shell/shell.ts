@@ -306,11 +306,67 @@ export class Shell {
         else if (args[0] === 'lines') io.out(`${size.rows}\n`);
         return 0;
       },
+      ps: (_a, io) => {
+        io.out('PID   USER     TIME  COMMAND\n    1 root      0:00 /docker-entrypoint.sh\n   42 root      0:00 sh\n   43 root      0:00 ps\n');
+        return 0;
+      },
+      head: (args, io) => this.lineFilter(args, io, (lines, n) => lines.slice(0, n)),
+      tail: (args, io) => this.lineFilter(args, io, (lines, n) => lines.slice(Math.max(0, lines.length - n))),
+      wc: (args, io) => this.lineFilter(args.filter((a) => a !== '-l'), io, (lines) => [String(lines.length)]),
+      grep: async (args, io) => {
+        const invert = args.includes('-v');
+        const rest = args.filter((a) => !a.startsWith('-'));
+        const pattern = rest[0];
+        if (pattern === undefined) { io.err('Usage: grep [-v] PATTERN [FILE]...\n'); return 2; }
+        let found = false;
+        const status = await this.lineFilter(rest.slice(1), io, (lines) => {
+          const hits = lines.filter((l) => l.includes(pattern) !== invert);
+          found = hits.length > 0;
+          return hits;
+        });
+        return status !== 0 ? status : found ? 0 : 1;
+      },
+      seq: (args, io) => {
+        const [a, b] = args.length > 1 ? [Number(args[0]), Number(args[1])] : [1, Number(args[0])];
+        if (!Number.isInteger(a) || !Number.isInteger(b)) { io.err(`seq: invalid argument\n`); return 1; }
+        const out: number[] = [];
+        for (let i = a; i <= b && out.length < 100_000; i++) out.push(i);
+        io.out(out.length ? out.join('\n') + '\n' : '');
+        return 0;
+      },
       help: (_a, io) => {
         io.out(`Built-in commands: ${BUILTIN_PROGRAMS.join(' ')} export\n`);
         return 0;
       },
     };
+  }
+
+  /** Reads the named files (or stdin) as lines, and prints what `pick` keeps (`-n N` is its count). */
+  private async lineFilter(args: string[], io: Io, pick: (lines: string[], n: number) => string[]): Promise<number> {
+    let n = 10;
+    const files: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as string;
+      if (a === '-n') n = Number(args[++i]);
+      else if (/^-\d+$/.test(a)) n = Number(a.slice(1));
+      else files.push(a);
+    }
+    let text = '';
+    if (!files.length) {
+      let collected = '';
+      await this.copyStdin({ ...io, out: (t) => { collected += t; } });
+      text = collected;
+    }
+    for (const f of files) {
+      const node = this.opts.tree.get(resolvePath(this.cwd, f));
+      if (!node || node.kind !== 'file') { io.err(`${f}: No such file or directory\n`); return 1; }
+      text += node.content;
+    }
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    const kept = pick(lines, Number.isFinite(n) ? n : 10);
+    if (kept.length) io.out(kept.join('\n') + '\n');
+    return 0;
   }
 
   private async copyStdin(io: Io): Promise<number> {
