@@ -23,10 +23,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     audit: AuditLog;
     /**
-     * The authorizer reports each denial here. One made while an HTTP request is still being
-     * answered is left to the 403 hook (which knows the status, or sees that the route only
-     * filtered, as the cluster list does); any other (a watch subscription, a socket message)
-     * is recorded at once.
+     * The authorizer reports each denial here. One made while an HTTP request is being answered
+     * is kept with it: a 403 answer is recorded by the hook (with status and reason), any other
+     * answer gets the kept denials recorded (an apply that refused one of its documents). Denials
+     * outside a request (a watch subscription, a socket message) are recorded at once. Seeing
+     * whether a cluster is visible (filtering the cluster list) is not a denial.
      */
     recordAuthorizerDenial(subject: Subject, attrs: ResourceAttributes | NonResourceAttributes, reason: string): void;
   }
@@ -34,6 +35,8 @@ declare module 'fastify' {
     auditContext: AuditContext | null;
     /** the message of a 403 this request answered with, for the denial record */
     deniedReason: string | null;
+    /** denials the authorizer made while this request was answered */
+    authorizerDenials: AuditRecordInput[] | null;
   }
 }
 
@@ -73,6 +76,21 @@ function fromRoute(request: FastifyRequest): AuditContext {
   if (route.includes('/k8s/')) {
     const proxied = fromProxiedPath(request, params.id);
     if (proxied) return proxied;
+  }
+  if (route.startsWith('/api/v1/clusters/:id/actions/') || route === '/api/v1/clusters/:id/apply') {
+    // Typed actions name their target in the body; the verb is the action (scale, drain, apply…).
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    const action = route.split('/').pop() ?? '';
+    return {
+      clusterId: params.id ?? null,
+      apiGroup: text(body.group),
+      resource: text(body.resource) ?? (body.node !== undefined ? 'nodes' : null),
+      namespace: text(body.namespace),
+      name: text(body.name) ?? text(body.node),
+      verb: action,
+      detail: action === 'apply' ? (body.dryRun === false ? 'applied' : 'dry run') : null,
+    };
   }
   if (route.startsWith('/api/v1/clusters/:id/namespaces/:ns/')) {
     // The log and exec streams: recorded as the pod subresource they reach.
@@ -118,14 +136,15 @@ export const auditPlugin = fp(
     app.decorate('audit', log);
     app.decorateRequest('auditContext', null);
     app.decorateRequest('deniedReason', null);
+    app.decorateRequest('authorizerDenials', null);
 
     const current = new AsyncLocalStorage<{ request: FastifyRequest; reply: FastifyReply }>();
     app.addHook('onRequest', (request, reply, done) => current.run({ request, reply }, done));
     app.decorate('recordAuthorizerDenial', (subject: Subject, attrs: ResourceAttributes | NonResourceAttributes, reason: string) => {
       const http = current.getStore();
-      if (http && !http.reply.sent) return;
+      if ('resource' in attrs && attrs.apiGroup === CONSOLE_API_GROUP && attrs.resource === 'clusters' && attrs.verb === 'get') return;
       const resource = 'resource' in attrs ? (attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource) : null;
-      void log.record({
+      const entry: AuditRecordInput = {
         action: 'denial',
         outcome: 'denied',
         userId: subject.userId,
@@ -137,7 +156,9 @@ export const auditPlugin = fp(
           ? { apiGroup: attrs.apiGroup, resource, namespace: attrs.namespace ?? null, name: attrs.name ?? null }
           : { name: attrs.path }),
         detail: reason,
-      });
+      };
+      if (http && !http.reply.sent) (http.request.authorizerDenials ??= []).push(entry);
+      else void log.record(entry);
     });
 
     app.addHook('onSend', async (request, reply, payload) => {
@@ -149,8 +170,11 @@ export const auditPlugin = fp(
       const path = request.url.split('?')[0] ?? '';
       if (!path.startsWith('/api/')) return;
       const denied = reply.statusCode === 403;
-      if (!denied && !MUTATING.has(request.method)) return;
       if (request.auditContext?.skip) return;
+      if (!denied && request.authorizerDenials) {
+        for (const entry of request.authorizerDenials) await log.record({ ...entry, address: request.ip, status: reply.statusCode });
+      }
+      if (!denied && !MUTATING.has(request.method)) return;
       if (!denied && SELF_AUDITED.some((p) => p.test(path))) return;
       const context = { ...fromRoute(request), ...(request.auditContext ?? {}) };
       const subject = request.subject;
