@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, StatusError, type Status } from '../errors/status-error.js';
+import { decodeProtobufObject } from './protobuf-body.js';
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -18,6 +19,10 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** JSON, or YAML for apply patches and application/yaml bodies. */
 export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (/protobuf/.test(contentType ?? '')) return decodeProtobufObject(raw);
+  if (/cbor/.test(contentType ?? '')) {
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got ${contentType})`);
+  }
   const text = raw.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
   const yamlBody = /yaml/.test(contentType ?? '');
