@@ -9,3 +9,4 @@ export * from './audit.js';
 export * from './watch.js';
 export * from './actions.js';
 export * from './streams.js';
+export * from './embed.js';
