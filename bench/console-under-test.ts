@@ -1,0 +1,150 @@
+// Starts what the proxy and watch-hub benchmarks measure, each in its own process so no two
+// share an event loop: kube-sim (its CLI), the backend (its main.ts, as deployed), and
+// `kubectl proxy` as the reference proxy. Registers the sim as a cluster through the API.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface RunningProcess {
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Spawns a process and resolves when its output matches `ready` (or at once without one). */
+function startProcess(command: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; ready?: RegExp }): Promise<RunningProcess & { match: RegExpMatchArray }> {
+  const child = spawn(command, args, { cwd: opts.cwd ?? root, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(opts.ready!);
+      if (match) {
+        child.stdout!.off('data', onData);
+        child.stderr!.off('data', onData);
+        child.stdout!.resume();
+        child.stderr!.resume();
+        resolve({ child, stop, match });
+      }
+    };
+    if (!opts.ready) {
+      child.stdout!.resume();
+      child.stderr!.pipe(process.stderr);
+      return resolve({ child, stop, match: [] as unknown as RegExpMatchArray });
+    }
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${output.slice(-500)}`)));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface Sim extends RunningProcess {
+  url: string;
+  kubeconfigPath: string;
+  kubeconfig: string;
+  token: string;
+  caPem: string;
+}
+
+export async function startSimProcess(seed: string): Promise<Sim> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sim-'));
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  const p = await startProcess(process.execPath, ['packages/kube-sim/bin/kube-sim.mjs', '--port', '0', '--seed', seed, '--kubeconfig-out', kubeconfigPath], {
+    ready: /kube-sim listening on (\S+)/,
+  });
+  const kubeconfig = readFileSync(kubeconfigPath, 'utf8');
+  const token = /token: (\S+)/.exec(kubeconfig)![1]!;
+  const caPem = Buffer.from(/certificate-authority-data: (\S+)/.exec(kubeconfig)![1]!, 'base64').toString('utf8');
+  return {
+    ...p,
+    url: p.match[1]!,
+    kubeconfigPath,
+    kubeconfig,
+    token,
+    caPem,
+    async stop() {
+      await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Backend extends RunningProcess {
+  url: string;
+  token: string;
+  clusterId: string;
+  pid: number;
+}
+
+const ADMIN_PASSWORD = 'bench-admin-password';
+
+export async function startBackendProcess(sim: Sim): Promise<Backend> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-backend-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const p = await startProcess(process.execPath, ['--expose-gc', '--import', 'tsx', 'apps/backend-k8s/src/main.ts'], {
+    env: { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+  });
+  // Ready when the API answers.
+  for (let i = 0; ; i++) {
+    if (p.child.exitCode !== null) throw new Error(`the backend exited with ${p.child.exitCode}`);
+    if (await fetch(`${url}/health/live`).then((r) => r.ok, () => false)) break;
+    if (i > 300) throw new Error('the backend did not answer /health/live within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const created = await fetch(`${url}/api/v1/clusters`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ name: 'bench', kubeconfig: sim.kubeconfig }),
+  });
+  if (created.status !== 201) throw new Error(`registering the sim failed: ${created.status} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  return {
+    ...p,
+    url,
+    token: accessToken,
+    clusterId: id,
+    pid: p.child.pid!,
+    async stop() {
+      await p.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startKubectlProxy(kubectl: string, sim: Sim): Promise<RunningProcess & { url: string }> {
+  const p = await startProcess(kubectl, ['proxy', '--port=0', `--kubeconfig=${sim.kubeconfigPath}`], { ready: /Starting to serve on (\S+)/ });
+  return { ...p, url: `http://${p.match[1]}` };
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+export function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}

@@ -1,0 +1,117 @@
+// The generic proxy against two references in the same run: kube-sim answered directly, and
+// `kubectl proxy` in front of the same sim. Measured: a 10000-pod list (sequential requests)
+// and small GETs sent at a fixed rate (latency under a steady load, not a maximum throughput).
+// Target (issue 4): the console's proxy no slower than `kubectl proxy`.
+import http from 'node:http';
+import https from 'node:https';
+import { kubectlPath } from '@k8s-console/test-support';
+import { ms, ratio, summarize, type BenchRow } from './bench-row.js';
+import { startBackendProcess, startKubectlProxy, startSimProcess } from './console-under-test.js';
+
+const PODS = 10_000;
+const LIST_RUNS = 8;
+const RATE_PER_SECOND = 100;
+const RATE_SECONDS = 5;
+
+interface Target {
+  name: string;
+  base: string;
+  headers: Record<string, string>;
+  agent: http.Agent;
+  ca?: string;
+}
+
+/** One GET, the whole body read; resolves with the elapsed milliseconds. */
+function timedGet(t: Target, path: string): Promise<number> {
+  const started = performance.now();
+  const url = new URL(t.base + path);
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.get(url, { agent: t.agent, headers: { accept: 'application/json', ...t.headers } }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`${t.name} ${path}: HTTP ${res.statusCode}`));
+      res.on('data', () => undefined);
+      res.on('end', () => resolve(performance.now() - started));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function sequential(t: Target, path: string, runs: number): Promise<number[]> {
+  await timedGet(t, path); // warm the connection and caches
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await timedGet(t, path));
+  return samples;
+}
+
+/** Requests started on a fixed schedule, whatever the previous ones are doing. */
+async function fixedRate(t: Target, paths: string[], perSecond: number, seconds: number): Promise<number[]> {
+  await timedGet(t, paths[0]!);
+  const total = perSecond * seconds;
+  const interval = 1000 / perSecond;
+  const start = performance.now();
+  const pending: Promise<number>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(timedGet(t, paths[i % paths.length]!));
+  }
+  return Promise.all(pending);
+}
+
+export async function runProxyBenchmarks(): Promise<BenchRow[]> {
+  const kubectl = kubectlPath();
+  if (!kubectl.available) throw new Error(kubectl.reason);
+  const sim = await startSimProcess(`scale:${PODS}`);
+  const stops: (() => Promise<void>)[] = [() => sim.stop()];
+  try {
+    const backend = await startBackendProcess(sim);
+    stops.unshift(() => backend.stop());
+    const kproxy = await startKubectlProxy(kubectl.path, sim);
+    stops.unshift(() => kproxy.stop());
+
+    const keepAlive = { keepAlive: true, maxSockets: 64 };
+    const targets: Record<'console' | 'kubectl' | 'direct', Target> = {
+      console: {
+        name: 'console proxy',
+        base: `${backend.url}/api/v1/clusters/${backend.clusterId}/k8s`,
+        headers: { authorization: `Bearer ${backend.token}` },
+        agent: new http.Agent(keepAlive),
+      },
+      kubectl: { name: 'kubectl proxy', base: kproxy.url, headers: {}, agent: new http.Agent(keepAlive) },
+      direct: {
+        name: 'kube-sim direct',
+        base: sim.url,
+        headers: { authorization: `Bearer ${sim.token}` },
+        agent: new https.Agent({ ...keepAlive, ca: sim.caPem }),
+      },
+    };
+
+    const rows: BenchRow[] = [];
+    const list = '/api/v1/pods';
+    const listed: Record<string, { median: number; p99: number }> = {};
+    for (const key of ['direct', 'kubectl', 'console'] as const) listed[key] = summarize(await sequential(targets[key], list, LIST_RUNS));
+    rows.push(
+      { name: `list ${PODS} pods, median`, value: ms(listed.console!.median), reference: `kubectl proxy ${ms(listed.kubectl!.median)}`, ratio: ratio(listed.console!.median, listed.kubectl!.median), target: '<= 1.00x' },
+      { name: `list ${PODS} pods, p99`, value: ms(listed.console!.p99), reference: `kubectl proxy ${ms(listed.kubectl!.p99)}`, ratio: ratio(listed.console!.p99, listed.kubectl!.p99) },
+      { name: `list ${PODS} pods, median vs direct`, value: ms(listed.console!.median), reference: `kube-sim ${ms(listed.direct!.median)}`, ratio: ratio(listed.console!.median, listed.direct!.median) },
+    );
+
+    // Small GETs of single pods at a fixed rate.
+    const names = await fetch(`${targets.kubectl.base}/api/v1/pods?limit=50`).then((r) => r.json() as Promise<{ items: { metadata: { name: string; namespace: string } }[] }>);
+    const paths = names.items.map((p) => `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`);
+    const small: Record<string, { median: number; p99: number }> = {};
+    for (const key of ['direct', 'kubectl', 'console'] as const) small[key] = summarize(await fixedRate(targets[key], paths, RATE_PER_SECOND, RATE_SECONDS));
+    const label = `GET one pod at ${RATE_PER_SECOND}/s`;
+    rows.push(
+      { name: `${label}, median`, value: ms(small.console!.median), reference: `kubectl proxy ${ms(small.kubectl!.median)}`, ratio: ratio(small.console!.median, small.kubectl!.median), target: '<= 1.00x' },
+      { name: `${label}, p99`, value: ms(small.console!.p99), reference: `kubectl proxy ${ms(small.kubectl!.p99)}`, ratio: ratio(small.console!.p99, small.kubectl!.p99) },
+      { name: `${label}, median vs direct`, value: ms(small.console!.median), reference: `kube-sim ${ms(small.direct!.median)}`, ratio: ratio(small.console!.median, small.direct!.median) },
+    );
+    for (const t of Object.values(targets)) t.agent.destroy();
+    return rows;
+  } finally {
+    for (const stop of stops) await stop();
+  }
+}
