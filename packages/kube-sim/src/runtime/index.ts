@@ -28,6 +28,7 @@ import { HpaController } from './controllers/hpa-controller.js';
 import { servePodLog } from './pod-logs.js';
 import { handlePodExec } from './pod-exec.js';
 import { ExecServer, type ExecSessionRecord } from './exec-protocol.js';
+import { ContainerFiles } from './shell/file-tree.js';
 import { applySeed } from './seeds/apply-seed.js';
 
 export interface RuntimeOptions extends Partial<RuntimeTiming> {
@@ -79,6 +80,10 @@ export function installRuntime(sim: RuntimeHost, opts: RuntimeOptions = {}): Kub
   controllers.resyncAll();
 
   const exec = new ExecServer();
+  const files = new ContainerFiles();
+  const forgetFiles = store.onChange((type, resource, obj) => {
+    if (type === 'DELETED' && resource === R.pods) files.forgetPod(obj.metadata?.uid ?? '');
+  });
   const streams = new AbortController();
   const podOrThrow = (ctx: ResourceContext): K8sObject => {
     const pod = store.get(R.pods, ctx.namespace, ctx.name ?? '');
@@ -95,7 +100,7 @@ export function installRuntime(sim: RuntimeHost, opts: RuntimeOptions = {}): Kub
     throw badRequest('Upgrade request required');
   });
   sim.router.addUpgradeSubresource('pods', 'exec', (req, socket, head, rctx) => {
-    handlePodExec(exec, store, req, socket, head, rctx.namespace ?? '', rctx.name ?? '', rctx.query);
+    handlePodExec(exec, files, store, req, socket, head, rctx.namespace ?? '', rctx.name ?? '', rctx.query);
   });
   sim.router.addSubresource('pods', 'eviction', async (req, res, rctx) => {
     if (req.method !== 'POST') throw methodNotAllowed();
@@ -111,6 +116,7 @@ export function installRuntime(sim: RuntimeHost, opts: RuntimeOptions = {}): Kub
     evictPod: (namespace, name) => controllers.disruption.evict(namespace, name),
     stop() {
       unsubscribe();
+      forgetFiles();
       queue.stop();
       timers.clearAll();
       streams.abort();

@@ -5,10 +5,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { K8sObject } from '../store/k8s-object.js';
 import { badRequest, StatusError } from '../errors/status-error.js';
-import { nameOf, nsOf } from './object-helpers.js';
+import { nameOf, nsOf, uidOf } from './object-helpers.js';
 import { ExecRequestError, parseExecQuery, type ExecServer } from './exec-protocol.js';
 import { containerStatus, resolveContainer } from './pod-containers.js';
-import { containerFileTree } from './shell/file-tree.js';
+import type { ContainerFiles } from './shell/file-tree.js';
 import { handleSpdyExec, isSpdyUpgrade } from './spdy/spdy-exec.js';
 import { R, type RuntimeStore } from './runtime-store.js';
 
@@ -56,7 +56,7 @@ export function containerEnv(store: RuntimeStore, pod: K8sObject, container: K8s
 }
 
 export function handlePodExec(
-  exec: ExecServer, store: RuntimeStore, req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, query: URLSearchParams,
+  exec: ExecServer, files: ContainerFiles, store: RuntimeStore, req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, query: URLSearchParams,
 ): void {
   try {
     const spdy = isSpdyUpgrade(req);
@@ -77,7 +77,8 @@ export function handlePodExec(
     if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
     if (!pod.spec?.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
     if (!containerStatus(pod, container.name)?.state?.running) throw badRequest(`unable to upgrade connection: container not found ("${container.name}")`);
-    const tree = containerFileTree({ podName: name, namespace, podIP: pod.status?.podIP ?? '', containerName: container.name, image: String(container.image ?? '') });
+    const identity = { podName: name, namespace, podIP: pod.status?.podIP ?? '', containerName: container.name, image: String(container.image ?? '') };
+    const tree = files.treeFor(uidOf(pod), containerStatus(pod, container.name)?.restartCount ?? 0, identity);
     const execTarget = { namespace, pod: name, tree, env: containerEnv(store, pod, container) };
     const execOpts = { ...opts, container: container.name };
     if (spdy) handleSpdyExec(req, socket, head, execTarget, execOpts, (r) => exec.remember(r));

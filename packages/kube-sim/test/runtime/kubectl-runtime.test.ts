@@ -144,5 +144,8 @@ describe.runIf(gate.available)('kubectl against the runtime', () => {
     expect(unknown.stderr).toContain('sh: frobnicate: not found');
     const host = await exec(['redis-0', '--', 'cat', '/etc/hostname']);
     expect(host).toMatchObject({ code: 0, stdout: 'redis-0\n' });
+    // the container's files outlive one exec
+    expect((await exec(['-i', 'redis-0', '--', 'sh', '-c', 'cat > /tmp/from-stdin'], 'kept\n')).code).toBe(0);
+    expect(await exec(['redis-0', '--', 'cat', '/tmp/from-stdin'])).toMatchObject({ code: 0, stdout: 'kept\n' });
   });
 });

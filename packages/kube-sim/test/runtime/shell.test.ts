@@ -52,6 +52,23 @@ describe('built-in shell', () => {
     expect((await run(['grep', '-v', 'nope', '/etc/hostname'])).out).toBe('web-1\n');
   });
 
+  it('redirects output to files, errors to stdout, and files to stdin', async () => {
+    const t = tree();
+    const runIn = async (script: string) => {
+      let out = '';
+      let err = '';
+      const shell = new Shell({ tree: t, env: { HOME: '/root' }, tty: false, stdin: null, stdout: (x) => { out += x; }, stderr: (x) => { err += x; } });
+      return { code: await shell.run(['sh', '-c', script]), out, err };
+    };
+    expect(await runIn('echo one > /tmp/notes; echo two >> /tmp/notes; cat /tmp/notes')).toEqual({ code: 0, out: 'one\ntwo\n', err: '' });
+    expect(await runIn('cat /nope 2>&1')).toEqual({ code: 1, out: 'cat: /nope: No such file or directory\n', err: '' });
+    expect(await runIn('cat /nope 2>/dev/null; echo $?')).toEqual({ code: 0, out: '1\n', err: '' });
+    expect(await runIn('echo oops >&2')).toEqual({ code: 0, out: '', err: 'oops\n' });
+    expect((await runIn('grep two < /tmp/notes')).out).toBe('two\n');
+    expect(await runIn('echo x > /missing/dir/file')).toMatchObject({ code: 1, err: "sh: can't create /missing/dir/file: nonexistent directory\n" });
+    expect((await runIn('mkdir -p /tmp/a/b && touch /tmp/a/b/c && ls /tmp/a/b && rm -r /tmp/a && ls /tmp')).out).toBe('c\nnotes\n');
+  });
+
   it('sleeps for the given seconds', async () => {
     expect((await run(['sh', '-c', 'sleep 0.01 && echo woke'])).out).toBe('woke\n');
     expect((await run(['sleep', 'x'])).code).toBe(1);

@@ -1,10 +1,12 @@
 // Parses the shell language the built-in shell understands: words with single/double quotes and
-// backslashes, $VAR / ${VAR} / $? expansion (done at run time), `#` comments, and lists joined by
-// `;`, `&&`, `||` and pipes `|`. No globbing, redirection or subshells.
+// backslashes, $VAR / ${VAR} / $? expansion (done at run time), `#` comments, lists joined by
+// `;`, `&&`, `||` and pipes `|`, and redirections (`>`, `>>`, `2>`, `2>&1`, `>&2`, `<`).
+// No globbing or subshells.
 
 export interface WordPart {
   text: string;
-  quote: 'none' | 'single' | 'double';
+  /** 'redirect' marks an operator word: `1>`, `2>>`, `2>&1`, `1>&2`, `<` */
+  quote: 'none' | 'single' | 'double' | 'redirect';
 }
 export type Word = WordPart[];
 export type SimpleCommand = Word[];
@@ -59,6 +61,23 @@ export function parseScript(script: string): ListItem[] {
       endCommand();
       if (!pipeline.length) throw new ShellSyntaxError('syntax error: unexpected "|"');
       i++;
+      continue;
+    }
+    if (c === '>' || c === '<') {
+      // a lone 1 or 2 right before > names the descriptor
+      const w = word as Word | null;
+      let fd = '1';
+      if (c === '>' && w && w.length === 1 && w[0]?.quote === 'none' && (w[0].text === '1' || w[0].text === '2')) {
+        fd = w[0].text;
+        word = null;
+      }
+      endWord();
+      let op: string;
+      if (c === '<') { op = '<'; i++; }
+      else if (script[i + 1] === '>') { op = `${fd}>>`; i += 2; }
+      else if (script[i + 1] === '&' && /[12]/.test(script[i + 2] ?? '')) { op = `${fd}>&${script[i + 2]}`; i += 3; }
+      else { op = `${fd}>`; i++; }
+      command.push([{ text: op, quote: 'redirect' }]);
       continue;
     }
     if (c === "'") {

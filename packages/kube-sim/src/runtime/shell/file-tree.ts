@@ -1,5 +1,6 @@
-// The small read-only file system a container shows to `ls` and `cat`: identity files under
-// /etc, the application under /app (or nginx's html), and the usual empty directories.
+// The small file system a container shows to `ls` and `cat`: identity files under /etc, the
+// application under /app (or nginx's or redis's files), and the usual directories. Writes
+// (redirections, touch, mkdir, rm) live as long as the container instance.
 
 export type FileNode = { kind: 'dir' } | { kind: 'file'; content: string };
 
@@ -29,6 +30,30 @@ export class FileTree {
       p += '/' + seg;
       if (!this.nodes.has(p)) this.nodes.set(p, { kind: 'dir' });
     }
+  }
+
+  /** Writes a file as `>`/`>>` do; returns an error message (busybox's wording) or null. */
+  write(path: string, content: string, append: boolean): string | null {
+    const node = this.nodes.get(path);
+    if (node?.kind === 'dir') return `can't create ${path}: Is a directory`;
+    if (this.nodes.get(parentOf(path))?.kind !== 'dir') return `can't create ${path}: nonexistent directory`;
+    this.nodes.set(path, { kind: 'file', content: append && node?.kind === 'file' ? node.content + content : content });
+    return null;
+  }
+
+  mkdir(path: string, parents: boolean): string | null {
+    if (this.nodes.has(path)) return parents ? null : `can't create directory '${path}': File exists`;
+    if (!parents && this.nodes.get(parentOf(path))?.kind !== 'dir') return `can't create directory '${path}': No such file or directory`;
+    this.mkdirs(path);
+    return null;
+  }
+
+  remove(path: string, recursive: boolean): string | null {
+    const node = this.nodes.get(path);
+    if (!node || path === '/') return `can't remove '${path}': No such file or directory`;
+    if (node.kind === 'dir' && !recursive) return `'${path}' is a directory`;
+    for (const p of [...this.nodes.keys()]) if (p === path || p.startsWith(path + '/')) this.nodes.delete(p);
+    return null;
   }
 
   get(path: string): FileNode | undefined {
@@ -63,7 +88,8 @@ export function resolvePath(cwd: string, path: string): string {
 }
 
 export const BUILTIN_PROGRAMS = ['cat', 'cd', 'clear', 'date', 'echo', 'env', 'exit', 'false', 'grep', 'head', 'help', 'hostname',
-  'id', 'ls', 'printenv', 'ps', 'pwd', 'seq', 'sh', 'sleep', 'stty', 'tail', 'true', 'tput', 'uname', 'wc', 'whoami'];
+  'id', 'ls', 'mkdir', 'printenv', 'ps', 'pwd', 'rm', 'seq', 'sh', 'sleep', 'stty', 'tail', 'touch', 'true', 'tput', 'uname', 'wc',
+  'whoami'];
 
 export function containerFileTree(c: ContainerIdentity): FileTree {
   const alpine = /nginx|redis|alpine|exporter/.test(c.image);
@@ -92,4 +118,26 @@ export function containerFileTree(c: ContainerIdentity): FileTree {
     files['/app/package.json'] = `{\n  "name": "${c.containerName}",\n  "version": "1.4.2"\n}\n`;
   }
   return new FileTree(files, ['/tmp', '/root', '/var/log', '/proc', '/usr/bin']);
+}
+
+/** One file tree per container instance, so what one exec writes the next one reads. */
+export class ContainerFiles {
+  private readonly trees = new Map<string, FileTree>();
+
+  treeFor(podUid: string, restartCount: number, c: ContainerIdentity): FileTree {
+    const key = `${podUid}/${c.containerName}`;
+    const instanceKey = `${key}#${restartCount}`;
+    let tree = this.trees.get(instanceKey);
+    if (!tree) {
+      // a restarted container starts from its image again
+      for (const k of this.trees.keys()) if (k.startsWith(`${key}#`)) this.trees.delete(k);
+      tree = containerFileTree(c);
+      this.trees.set(instanceKey, tree);
+    }
+    return tree;
+  }
+
+  forgetPod(podUid: string): void {
+    for (const k of this.trees.keys()) if (k.startsWith(`${podUid}/`)) this.trees.delete(k);
+  }
 }

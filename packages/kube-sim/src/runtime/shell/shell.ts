@@ -2,7 +2,7 @@
 // (`sh -c "..."`, `sh` reading stdin, or a single program), with a handful of programs built in.
 // Unknown programs fail like busybox: "sh: X: not found", exit code 127.
 import { StringDecoder } from 'node:string_decoder';
-import { expandWord, parseScript, ShellSyntaxError, type ListItem, type Pipeline } from './command-line.js';
+import { expandWord, parseScript, ShellSyntaxError, type ListItem, type Pipeline, type Word } from './command-line.js';
 import { BUILTIN_PROGRAMS, resolvePath, type FileTree } from './file-tree.js';
 import { InputQueue } from './input-queue.js';
 
@@ -161,8 +161,18 @@ export class Shell {
         const last = i === pipeline.length - 1;
         let captured = '';
         const stageIo: Io = { stdin, out: last ? io.out : (t) => { captured += t; }, err: io.err, signal: controller.signal };
-        const argv = (pipeline[i] ?? []).map((w) => expandWord(w, (n) => this.lookup(n)));
-        status = await this.runCommand(argv, stageIo);
+        const redirected = this.redirect(pipeline[i] ?? [], stageIo);
+        if (typeof redirected === 'string') {
+          io.err(`sh: ${redirected}\n`);
+          status = 1;
+        } else {
+          status = await this.runCommand(redirected.argv, redirected.io);
+          const failed = redirected.flush();
+          if (failed) {
+            io.err(`sh: ${failed}\n`);
+            status = 1;
+          }
+        }
         if (controller.signal.aborted) return INTERRUPTED;
         if (!last) {
           // stages run one after another: the next one reads what this one printed
@@ -176,6 +186,61 @@ export class Shell {
       io.signal.removeEventListener('abort', onOuterAbort);
       this.foreground = outer;
     }
+  }
+
+  /**
+   * Expands a command's words and applies its redirections: output to files is collected and
+   * written when the command ends (flush), `<` feeds a file as stdin. Returns an error message
+   * for a redirection that cannot be set up.
+   */
+  private redirect(words: Word[], io: Io): { argv: string[]; io: Io; flush: () => string | null } | string {
+    const argv: string[] = [];
+    const files: { path: string; append: boolean; text: string }[] = [];
+    const fds: Record<'1' | '2', (t: string) => void> = { 1: io.out, 2: io.err };
+    let stdin = io.stdin;
+    for (let w = 0; w < words.length; w++) {
+      const word = words[w] as Word;
+      const op = word.length === 1 && word[0]?.quote === 'redirect' ? word[0].text : null;
+      if (!op) {
+        argv.push(expandWord(word, (n) => this.lookup(n)));
+        continue;
+      }
+      const dup = /^([12])>&([12])$/.exec(op);
+      if (dup) {
+        fds[dup[1] as '1' | '2'] = fds[dup[2] as '1' | '2'];
+        continue;
+      }
+      const targetWord = words[++w];
+      if (!targetWord || targetWord[0]?.quote === 'redirect') return 'syntax error: unexpected redirection';
+      const path = resolvePath(this.cwd, expandWord(targetWord, (n) => this.lookup(n)));
+      if (op === '<') {
+        const node = this.opts.tree.get(path);
+        if (node?.kind !== 'file') return `can't open ${path}: no such file`;
+        stdin = new InputQueue();
+        stdin.push(Buffer.from(node.content));
+        stdin.end();
+        continue;
+      }
+      const fd = op[0] as '1' | '2';
+      if (path === '/dev/null') {
+        fds[fd] = () => {};
+        continue;
+      }
+      const file = { path, append: op.endsWith('>>'), text: '' };
+      files.push(file);
+      fds[fd] = (t) => { file.text += t; };
+    }
+    return {
+      argv,
+      io: { ...io, stdin, out: fds[1], err: fds[2] },
+      flush: () => {
+        for (const f of files) {
+          const failed = this.opts.tree.write(f.path, f.text, f.append);
+          if (failed) return failed;
+        }
+        return null;
+      },
+    };
   }
 
   private async runCommand(argv: string[], io: Io): Promise<number> {
@@ -304,6 +369,29 @@ export class Shell {
         const size = this.size ?? { columns: 80, rows: 24 };
         if (args[0] === 'cols') io.out(`${size.columns}\n`);
         else if (args[0] === 'lines') io.out(`${size.rows}\n`);
+        return 0;
+      },
+      touch: (args, io) => {
+        for (const a of args) {
+          const path = resolvePath(this.cwd, a);
+          if (tree.get(path)) continue;
+          const failed = tree.write(path, '', true);
+          if (failed) { io.err(`touch: ${a}: No such file or directory\n`); return 1; }
+        }
+        return 0;
+      },
+      mkdir: (args, io) => {
+        for (const a of args.filter((x) => !x.startsWith('-'))) {
+          const failed = tree.mkdir(resolvePath(this.cwd, a), args.includes('-p'));
+          if (failed) { io.err(`mkdir: ${failed}\n`); return 1; }
+        }
+        return 0;
+      },
+      rm: (args, io) => {
+        for (const a of args.filter((x) => !x.startsWith('-'))) {
+          const failed = tree.remove(resolvePath(this.cwd, a), args.some((x) => /^-\w*r/.test(x)));
+          if (failed && !args.some((x) => /^-\w*f/.test(x))) { io.err(`rm: ${failed}\n`); return 1; }
+        }
         return 0;
       },
       ps: (_a, io) => {
