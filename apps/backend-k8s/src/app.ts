@@ -19,6 +19,7 @@ import { clustersPlugin } from './clusters/clusters-plugin.js';
 import { kubePlugin } from './kube/kube-plugin.js';
 import { replicationPlugin } from './replication/index.js';
 import { webPlugin } from './web/web-plugin.js';
+import { embedPlugin } from './embed/embed-plugin.js';
 
 export interface BuildOptions {
   /** override the logger (tests pass a stream to capture lines, or false) */
@@ -47,6 +48,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(configPlugin, { config });
   await app.register(errorHandlerPlugin);
   await app.register(metricsPlugin);
+  // CORS for the embedding hosts, ahead of every route (preflights included).
+  await app.register(embedPlugin);
 
   // State: database (migrated), sealing keys.
   await app.register(dbPlugin);

@@ -31,7 +31,7 @@ describe('web serving', () => {
 
   it('tells the app its API base in /config.json', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/config.json' });
-    expect(res.json()).toEqual({ apiBase: '/api' });
+    expect(res.json()).toEqual({ apiBase: '/api', embedAllowedOrigins: ['https://host.example'] });
   });
 
   it('answers client-side routes with index.html', async () => {

@@ -44,7 +44,8 @@ export const webPlugin = fp(
 
     app.get('/config.json', async (_request, reply) => {
       reply.header('Cache-Control', 'no-store');
-      return { apiBase: '/api' };
+      // The allowlist tells an iframed console which parent origins may hand it a token.
+      return { apiBase: '/api', embedAllowedOrigins: app.config.embedAllowedOrigins };
     });
     app.get('/', async (_request, reply) => htmlHeaders(reply).sendFile('index.html'));
 
