@@ -128,6 +128,26 @@ describe('Broadcaster', () => {
     expect(warn.obj).toMatchObject({ peer: dead.url, attempts: 3, err: 'ECONNREFUSED' });
   });
 
+  it('tries a peer that failed every attempt only once per change, until it answers again', async () => {
+    let up = false;
+    let calls = 0;
+    const peer = await peerServer((_req, res) => {
+      calls++;
+      res.statusCode = up ? 200 : 503;
+      res.end();
+    });
+    const { broadcaster, logs } = setup([peer]);
+    expect((await broadcaster.broadcast(change)).peers[0]).toMatchObject({ outcome: 'failed', attempts: 3 });
+    expect((await broadcaster.broadcast({ ...change, id: 'c-2' })).peers[0]).toMatchObject({ outcome: 'failed', attempts: 1 });
+    up = true;
+    expect((await broadcaster.broadcast({ ...change, id: 'c-3' })).peers[0]).toMatchObject({ outcome: 'ok', attempts: 1 });
+    expect(logs.some((l) => l.msg === 'sibling is reachable again')).toBe(true);
+    up = false;
+    // reachable again, so the next failure gets the full series of retries
+    expect((await broadcaster.broadcast({ ...change, id: 'c-4' })).peers[0]).toMatchObject({ outcome: 'failed', attempts: 3 });
+    expect(calls).toBe(8);
+  });
+
   it('does not retry a peer that refuses the signature', async () => {
     let calls = 0;
     const peer = await peerServer((_req, res) => {

@@ -93,6 +93,9 @@ export class Broadcaster {
   private readonly latest = new Map<string, number>();
   private sequence = 0;
   private readonly running = new Set<Promise<BroadcastReport>>();
+  // peers that failed every attempt last time: tried once per change until one succeeds, so a
+  // dead peer costs one timeout per change instead of a whole retry series
+  private readonly unreachable = new Set<string>();
   private peakInFlight = 0;
 
   constructor(private readonly options: BroadcasterOptions) {
@@ -142,8 +145,9 @@ export class Broadcaster {
     const log = { peer: peer.url, clusterId: change.id, action: change.action, version: change.version };
     let attempt = 0;
     let last: AttemptResult = { kind: 'retry', detail: 'not sent', metric: 'error' };
+    const attempts = this.unreachable.has(peer.url) ? 1 : this.attempts;
     try {
-      while (attempt < this.attempts) {
+      while (attempt < attempts) {
         if (this.closing.signal.aborted) return { url: peer.url, outcome: 'cancelled', attempts: attempt };
         if (this.latest.get(key) !== seq) return { url: peer.url, outcome: 'superseded', attempts: attempt };
         attempt++;
@@ -156,14 +160,16 @@ export class Broadcaster {
         last = result;
         this.options.metrics.broadcastsSent.inc({ outcome: last.kind === 'ok' ? 'ok' : last.metric });
         if (last.kind === 'ok') {
+          if (this.unreachable.delete(peer.url)) this.options.logger.info({ peer: peer.url }, 'sibling is reachable again');
           this.options.logger.info({ ...log, attempt }, 'sibling reloaded the cluster');
           return { url: peer.url, outcome: 'ok', attempts: attempt };
         }
         if (last.kind === 'fatal') break;
-        if (attempt < this.attempts) await this.sleep(this.backoffMs * 4 ** (attempt - 1) * (0.5 + Math.random() / 2));
+        if (attempt < attempts) await this.sleep(this.backoffMs * 4 ** (attempt - 1) * (0.5 + Math.random() / 2));
       }
       if (this.closing.signal.aborted) return { url: peer.url, outcome: 'cancelled', attempts: attempt };
       this.options.metrics.broadcastsFailed.inc();
+      if (last.kind === 'retry') this.unreachable.add(peer.url);
       this.options.logger.warn(
         { ...log, attempts: attempt, err: 'detail' in last ? last.detail : undefined },
         'sibling did not reload the cluster; it will catch up by notification or reconcile',
