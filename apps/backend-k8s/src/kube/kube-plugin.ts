@@ -45,7 +45,7 @@ export const kubePlugin = fp(
       const known = kube.pool.versionOf(id);
       if (version !== null && (known === undefined || known === version)) return;
       kube.pool.evict(id);
-      hub.dropCluster(id);
+      hub.clusterChanged(id, version === null);
     };
     const onChanged = (e: { id: string; action: string; version: number }) => forget({ id: e.id, version: e.action === 'deleted' ? null : e.version });
     app.clusterEvents.on('changed', onChanged);

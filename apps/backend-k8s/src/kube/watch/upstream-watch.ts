@@ -71,6 +71,8 @@ export class UpstreamWatch {
   private resourceVersion: string | undefined;
   private syncedOnce = false;
   private stopped = false;
+  /** set by reconnect(): the aborted stream is not an error, resume at once */
+  private reconnecting = false;
   private abort: AbortController | undefined;
   private sleepTimer: NodeJS.Timeout | undefined;
   private wakeSleep: (() => void) | undefined;
@@ -124,6 +126,22 @@ export class UpstreamWatch {
     void this.run();
   }
 
+  /** Drops the current connection and resumes from the last resourceVersion (new credentials). */
+  reconnect(): void {
+    if (this.stopped) return;
+    this.reconnecting = true;
+    this.abort?.abort();
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.wakeSleep?.();
+  }
+
+  /** Ends the watch for good, telling every subscriber why. */
+  fail(code: string, message: string): void {
+    if (this.stopped) return;
+    this.emitError(code, message, true);
+    this.stop();
+  }
+
   stop(): void {
     this.stopped = true;
     this.abort?.abort();
@@ -156,6 +174,10 @@ export class UpstreamWatch {
       try {
         if (this.resourceVersion === undefined) await this.relist();
         await this.watchOnce();
+        if (this.reconnecting) {
+          this.reconnecting = false;
+          continue;
+        }
         // The server closed the stream (its timeout, or a dropped connection): resume from the
         // last resourceVersion; pause first if streams keep ending at once.
         if (Date.now() - started < 1000) {
@@ -164,6 +186,10 @@ export class UpstreamWatch {
         } else backoff = minBackoff;
       } catch (err) {
         if (this.stopped) return;
+        if (this.reconnecting) {
+          this.reconnecting = false;
+          continue;
+        }
         if (err instanceof GoneError) {
           this.resourceVersion = undefined;
           continue;

@@ -232,4 +232,31 @@ describe('watch hub', () => {
       c.t.app.watchHub.options.maxBufferedBytes = undefined;
     }
   });
+  it('reconnects with new credentials when the cluster is updated, and ends subscriptions when it is removed', async () => {
+    createCm('hub-a', 'before-update');
+    const w = await client();
+    const id = newId();
+    w.send({ ...configmaps('hub-a'), id });
+    await expect.poll(() => complete(w, id)).toBe(true);
+    const upstream = c.t.app.watchHub.upstreamFor({ cluster: c.clusterId, group: '', version: 'v1', resource: 'configmaps', namespace: 'hub-a', mode: 'objects' })!;
+    const watches = upstream.watchCount;
+    const lists = upstream.listCount;
+
+    const updated = await c.t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/clusters/${c.clusterId}`,
+      headers: c.t.auth,
+      payload: { kubeconfig: c.sim.kubeconfig('renamed-context') },
+    });
+    expect(updated.statusCode, updated.body).toBe(200);
+    await expect.poll(() => upstream.watchCount).toBeGreaterThan(watches);
+    createCm('hub-a', 'after-update');
+    await expect.poll(() => events(w, id).map((e) => e.object?.metadata.name)).toContain('after-update');
+    expect(upstream.listCount).toBe(lists);
+
+    const removed = await c.t.app.inject({ method: 'DELETE', url: `/api/v1/clusters/${c.clusterId}`, headers: c.t.auth });
+    expect(removed.statusCode).toBeLessThan(300);
+    await expect.poll(() => w.of(id).find((m) => m.type === 'error')).toMatchObject({ code: 'CLUSTER_REMOVED', fatal: true });
+    expect(c.t.app.watchHub.upstreamCount).toBe(0);
+  });
 });

@@ -101,9 +101,18 @@ export class WatchHub {
     this.metrics.upstreams.dec();
   }
 
-  /** Stops upstreams of a cluster (removed, or its credentials changed). */
-  dropCluster(clusterId: string): void {
-    for (const [key, entry] of this.shared) if (entry.upstream.target.cluster === clusterId) this.drop(key, entry.upstream);
+  /**
+   * A cluster changed: with new credentials its watches reconnect and resume (subscribers keep
+   * their state); a removed cluster ends them with a fatal error.
+   */
+  clusterChanged(clusterId: string, removed: boolean): void {
+    for (const [key, entry] of [...this.shared]) {
+      if (entry.upstream.target.cluster !== clusterId) continue;
+      if (removed) {
+        entry.upstream.fail('CLUSTER_REMOVED', 'the cluster was removed from the console');
+        this.drop(key, entry.upstream);
+      } else entry.upstream.reconnect();
+    }
   }
 
   close(): void {
