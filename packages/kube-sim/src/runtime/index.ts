@@ -76,7 +76,7 @@ export function installRuntime(sim: RuntimeHost, opts: RuntimeOptions = {}): Kub
   if (opts.seed && opts.seed !== 'empty') applySeed(store, opts.seed);
 
   const controllers = new Controllers(ctx);
-  const unsubscribe = store.onChange((type, resource, obj) => controllers.route(type, resource, obj));
+  const unsubscribe = store.onChange((type, resource, obj, old) => controllers.route(type, resource, obj, old));
   controllers.resyncAll();
 
   const exec = new ExecServer();
@@ -182,7 +182,7 @@ class Controllers {
     for (const h of this.hpas.targeting(kind, ns, name)) this.enqueue('HorizontalPodAutoscaler', ns, nameOf(h));
   }
 
-  route(type: ChangeType, resource: string, obj: K8sObject): void {
+  route(type: ChangeType, resource: string, obj: K8sObject, old?: K8sObject): void {
     const ns = nsOf(obj);
     const name = nameOf(obj);
     switch (resource) {
@@ -228,6 +228,11 @@ class Controllers {
         if (type !== 'DELETED') this.enqueue('PodDisruptionBudget', ns, name);
         return;
       case R.nodes:
+        if (type === 'MODIFIED' && Boolean(old?.spec?.unschedulable) !== Boolean(obj.spec?.unschedulable)) {
+          const schedulable = !obj.spec?.unschedulable;
+          this.ctx.events.record(obj, 'Normal', schedulable ? 'NodeSchedulable' : 'NodeNotSchedulable',
+            `Node ${name} status is now: ${schedulable ? 'NodeSchedulable' : 'NodeNotSchedulable'}`, { component: 'kubelet', host: name });
+        }
         for (const ds of this.store.list(R.daemonSets)) this.enqueue('DaemonSet', nsOf(ds), nameOf(ds));
         this.schedulePending();
         return;

@@ -44,5 +44,6 @@ export interface RuntimeStore {
   update(resource: string, obj: K8sObject): K8sObject;
   /** deletes (with ownerReference cascade); missing objects are ignored */
   remove(resource: string, namespace: string | undefined, name: string): void;
-  onChange(listener: (type: ChangeType, resource: string, obj: K8sObject) => void): () => void;
+  /** `old` is the previous version of a MODIFIED object */
+  onChange(listener: (type: ChangeType, resource: string, obj: K8sObject, old?: K8sObject) => void): () => void;
 }

@@ -18,6 +18,6 @@ export function adaptStore(store: ObjectStore): RuntimeStore {
         if (!(e instanceof StatusError && e.code === 404)) throw e;
       }
     },
-    onChange: (listener) => store.onChange((e) => listener(e.type, storageKey(e.resource), e.object)),
+    onChange: (listener) => store.onChange((e) => listener(e.type, storageKey(e.resource), e.object, e.oldObject)),
   };
 }

@@ -66,6 +66,8 @@ describe('scheduler and kubelet', () => {
     expect(huge?.status.conditions[0].message).toMatch(/^0\/3 nodes are available: .*1 node\(s\) were unschedulable.*2 Insufficient cpu/);
     expect(events('sched', 'huge')).toMatchObject([{ type: 'Warning', reason: 'FailedScheduling' }]);
     sim.store.mutate('nodes', undefined, 'node-3', (n) => { delete n.spec.unschedulable; });
+    const nodeEvents = await until(() => events('default', 'node-3').map((e) => e.reason), (r) => r.length === 2, 'cordon events');
+    expect(nodeEvents).toEqual(['NodeNotSchedulable', 'NodeSchedulable']);
   });
 
   it('runs init containers to completion before the containers, and serves their logs', async () => {

@@ -32,6 +32,8 @@ describe('seeds', () => {
       const warnings = store.list('events', { namespace: 'shop' }).items.filter((e: K8sObject) => e.type === 'Warning').map((e: K8sObject) => e.reason);
       expect(warnings).toEqual(expect.arrayContaining(['BackOff', 'FailedScheduling']));
       expect(store.list('backups.ops.example.com', { namespace: 'shop' }).items).toHaveLength(3);
+      const nodeEvents = store.list('events', { namespace: 'default', fieldSelector: 'involvedObject.name=sim-worker-1' }).items.map((e: K8sObject) => e.reason);
+      expect(nodeEvents).toEqual(['Starting', 'NodeHasSufficientMemory', 'NodeReady', 'RegisteredNode']);
       expect(store.get('endpoints', 'shop', 'frontend')?.subsets?.[0]?.addresses).toHaveLength(3);
       store.mutate('deployments.apps', 'shop', 'frontend', (d) => { d.spec.replicas = 5; });
       const hpa = await until(() => store.get('horizontalpodautoscalers.autoscaling', 'shop', 'frontend')?.status, (s) => s?.currentReplicas === 5, 'hpa follows the deployment');

@@ -7,6 +7,7 @@ import { R, type RuntimeStore } from '../runtime-store.js';
 import { nowIso } from '../object-helpers.js';
 import { BEHAVIOR } from '../sim-annotations.js';
 import { nodeObject } from './seed-nodes.js';
+import { EventRecorder } from '../event-recorder.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -50,7 +51,16 @@ const createIfMissing = (store: RuntimeStore, resource: string, obj: K8sObject) 
 };
 
 export function seedDemo(store: RuntimeStore): void {
-  ['worker-1', 'worker-2', 'worker-3'].forEach((n, i) => store.create(R.nodes, nodeObject(`sim-${n}`, i + 1)));
+  const events = new EventRecorder(store);
+  ['worker-1', 'worker-2', 'worker-3'].forEach((n, i) => {
+    const node = store.create(R.nodes, nodeObject(`sim-${n}`, i + 1));
+    const name = `sim-${n}`;
+    const kubelet = { component: 'kubelet', host: name };
+    events.record(node, 'Normal', 'Starting', 'Starting kubelet.', kubelet);
+    events.record(node, 'Normal', 'NodeHasSufficientMemory', `Node ${name} status is now: NodeHasSufficientMemory`, kubelet);
+    events.record(node, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`, kubelet);
+    events.record(node, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`, { component: 'node-controller' });
+  });
   for (const ns of ['default', 'kube-system', 'shop', 'monitoring']) {
     createIfMissing(store, R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
     createIfMissing(store, R.serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
