@@ -1,11 +1,13 @@
 // kubectl 1.32+ sends its typed-client writes (`kubectl create configmap|secret|namespace|
-// serviceaccount`, the Eviction of `kubectl drain`) as Kubernetes protobuf, with no JSON fallback.
-// kube-sim keeps no protobuf schemas in general; this decodes the envelope and the few kinds those
-// commands send into JSON objects. Other kinds get a 415 that says what to do instead.
+// serviceaccount|deployment|job|cronjob|service`, `kubectl run`, the Eviction of `kubectl drain`)
+// as Kubernetes protobuf, with no JSON fallback. kube-sim keeps no complete protobuf schemas; this
+// decodes the envelope and the fields those commands set into JSON objects (other fields are
+// skipped). Other kinds get a 415 that says what to do instead.
 import { StatusError } from '../errors/status-error.js';
 import type { K8sObject } from '../store/k8s-object.js';
 
-type FieldType = 'string' | 'bytes' | 'int' | 'bool' | 'map' | 'bytesMap' | 'Time' | string;
+// 'int' drops zero (a plain Go int), 'int?' keeps it (a pointer: present means set); 'bool' drops false likewise.
+type FieldType = 'string' | 'bytes' | 'int' | 'int?' | 'bool' | 'bool?' | 'map' | 'bytesMap' | 'quantityMap' | 'Time' | 'IntOrString' | string;
 type Schema = Record<number, [name: string, type: FieldType, repeated?: true]>;
 
 /** Field numbers from the Kubernetes API's generated.proto (k8s.io/api, k8s.io/apimachinery). */
@@ -39,6 +41,52 @@ const messages: Record<string, Schema> = {
     4: ['propagationPolicy', 'string'], 5: ['dryRun', 'string', true],
   },
   Preconditions: { 1: ['uid', 'string'], 2: ['resourceVersion', 'string'] },
+  Deployment: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'DeploymentSpec'] },
+  DeploymentSpec: {
+    1: ['replicas', 'int?'], 2: ['selector', 'LabelSelector'], 3: ['template', 'PodTemplateSpec'], 4: ['strategy', 'DeploymentStrategy'],
+    5: ['minReadySeconds', 'int'], 6: ['revisionHistoryLimit', 'int?'], 7: ['paused', 'bool'], 9: ['progressDeadlineSeconds', 'int?'],
+  },
+  DeploymentStrategy: { 1: ['type', 'string'] },
+  LabelSelector: { 1: ['matchLabels', 'map'], 2: ['matchExpressions', 'LabelSelectorRequirement', true] },
+  LabelSelectorRequirement: { 1: ['key', 'string'], 2: ['operator', 'string'], 3: ['values', 'string', true] },
+  PodTemplateSpec: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'PodSpec'] },
+  Pod: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'PodSpec'] },
+  PodSpec: {
+    2: ['containers', 'Container', true], 3: ['restartPolicy', 'string'], 4: ['terminationGracePeriodSeconds', 'int?'],
+    6: ['dnsPolicy', 'string'], 7: ['nodeSelector', 'map'], 8: ['serviceAccountName', 'string'], 10: ['nodeName', 'string'],
+    15: ['imagePullSecrets', 'LocalObjectReference', true], 19: ['schedulerName', 'string'], 20: ['initContainers', 'Container', true],
+    21: ['automountServiceAccountToken', 'bool?'], 24: ['priorityClassName', 'string'],
+  },
+  Container: {
+    1: ['name', 'string'], 2: ['image', 'string'], 3: ['command', 'string', true], 4: ['args', 'string', true], 5: ['workingDir', 'string'],
+    6: ['ports', 'ContainerPort', true], 7: ['env', 'EnvVar', true], 8: ['resources', 'ResourceRequirements'],
+    13: ['terminationMessagePath', 'string'], 14: ['imagePullPolicy', 'string'], 16: ['stdin', 'bool'], 17: ['stdinOnce', 'bool'],
+    18: ['tty', 'bool'], 20: ['terminationMessagePolicy', 'string'],
+  },
+  ContainerPort: { 1: ['name', 'string'], 2: ['hostPort', 'int'], 3: ['containerPort', 'int'], 4: ['protocol', 'string'], 5: ['hostIP', 'string'] },
+  EnvVar: { 1: ['name', 'string'], 2: ['value', 'string'] },
+  ResourceRequirements: { 1: ['limits', 'quantityMap'], 2: ['requests', 'quantityMap'] },
+  QuantityMapEntry: { 1: ['key', 'string'], 2: ['value', 'Quantity'] },
+  Quantity: { 1: ['string', 'string'] },
+  Job: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'JobSpec'] },
+  JobSpec: {
+    1: ['parallelism', 'int?'], 2: ['completions', 'int?'], 3: ['activeDeadlineSeconds', 'int?'], 4: ['selector', 'LabelSelector'],
+    5: ['manualSelector', 'bool?'], 6: ['template', 'PodTemplateSpec'], 7: ['backoffLimit', 'int?'], 8: ['ttlSecondsAfterFinished', 'int?'],
+    9: ['completionMode', 'string'], 10: ['suspend', 'bool?'],
+  },
+  CronJob: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'CronJobSpec'] },
+  CronJobSpec: {
+    1: ['schedule', 'string'], 2: ['startingDeadlineSeconds', 'int?'], 3: ['concurrencyPolicy', 'string'], 4: ['suspend', 'bool?'],
+    5: ['jobTemplate', 'JobTemplateSpec'], 6: ['successfulJobsHistoryLimit', 'int?'], 7: ['failedJobsHistoryLimit', 'int?'], 8: ['timeZone', 'string'],
+  },
+  JobTemplateSpec: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'JobSpec'] },
+  Service: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'ServiceSpec'] },
+  ServiceSpec: {
+    1: ['ports', 'ServicePort', true], 2: ['selector', 'map'], 3: ['clusterIP', 'string'], 4: ['type', 'string'],
+    5: ['externalIPs', 'string', true], 7: ['sessionAffinity', 'string'], 10: ['externalName', 'string'],
+  },
+  ServicePort: { 1: ['name', 'string'], 2: ['protocol', 'string'], 3: ['port', 'int'], 4: ['targetPort', 'IntOrString'], 5: ['nodePort', 'int'] },
+  IntOrString: { 1: ['type', 'int'], 2: ['intVal', 'int'], 3: ['strVal', 'string'] },
   Time: { 1: ['seconds', 'int'], 2: ['nanos', 'int'] },
   MapEntry: { 1: ['key', 'string'], 2: ['value', 'string'] },
   BytesMapEntry: { 1: ['key', 'string'], 2: ['value', 'bytes'] },
@@ -52,6 +100,11 @@ const supportedKinds: Record<string, string> = {
   'v1/Namespace': 'Namespace',
   'v1/ServiceAccount': 'ServiceAccount',
   'policy/v1/Eviction': 'Eviction',
+  'v1/Pod': 'Pod',
+  'v1/Service': 'Service',
+  'apps/v1/Deployment': 'Deployment',
+  'batch/v1/Job': 'Job',
+  'batch/v1/CronJob': 'CronJob',
 };
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"
@@ -103,9 +156,13 @@ function decodeMessage(buf: Buffer, type: string): Record<string, unknown> {
     }
     const [name, fieldType, repeated] = spec;
     let value: unknown;
-    if (fieldType === 'int') value = r.varint();
-    else if (fieldType === 'bool') value = r.varint() !== 0;
-    else {
+    if (fieldType === 'int' || fieldType === 'int?') {
+      const n = r.varint();
+      value = fieldType === 'int' && n === 0 ? undefined : n;
+    } else if (fieldType === 'bool' || fieldType === 'bool?') {
+      const b = r.varint() !== 0;
+      value = fieldType === 'bool' && !b ? undefined : b;
+    } else {
       const bytes = r.bytes();
       if (fieldType === 'string') value = bytes.toString('utf8');
       else if (fieldType === 'bytes') value = Buffer.from(bytes);
@@ -115,6 +172,14 @@ function decodeMessage(buf: Buffer, type: string): Record<string, unknown> {
         const v = entry.value;
         map[String(entry.key ?? '')] = Buffer.isBuffer(v) ? v.toString('base64') : (v ?? '');
         continue;
+      } else if (fieldType === 'quantityMap') {
+        const entry = decodeMessage(bytes, 'QuantityMapEntry');
+        const map = (out[name] ??= {}) as Record<string, unknown>;
+        map[String(entry.key ?? '')] = (entry.value as { string?: string } | undefined)?.string ?? '0';
+        continue;
+      } else if (fieldType === 'IntOrString') {
+        const v = decodeMessage(bytes, 'IntOrString');
+        value = v.type === 1 ? (v.strVal ?? '') : (v.intVal ?? 0);
       } else if (fieldType === 'Time') {
         const t = decodeMessage(bytes, 'Time');
         value = typeof t.seconds === 'number' && t.seconds > 0 ? new Date(t.seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;

@@ -38,7 +38,7 @@ describe('protobuf request bodies', () => {
 
   it('refuses kinds it has no schema for with a 415 that says what to use instead', () => {
     try {
-      decodeProtobufObject(envelope('apps/v1', 'Deployment', Buffer.alloc(0)));
+      decodeProtobufObject(envelope('apps/v1', 'StatefulSet', Buffer.alloc(0)));
       throw new Error('expected a StatusError');
     } catch (err) {
       expect(err).toBeInstanceOf(StatusError);
@@ -92,5 +92,44 @@ describe.runIf(newKubectl !== undefined)('kubectl 1.32+ typed-client writes', ()
     await run('create', 'namespace', 'pbns');
     await run('create', 'serviceaccount', 'robot', '-n', 'pbns');
     expect(sim.store.get('serviceaccounts', 'pbns', 'robot')).toBeDefined();
+  });
+
+  it('decodes what kubectl create deployment|job|cronjob|service and kubectl run send exactly as kubectl would write it in JSON', async () => {
+    const commands = [
+      ['create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=0', '--port=80'],
+      ['run', 'shell', '--image=busybox', '--labels=a=b', '--env=X=1', '--', 'sleep', '10'],
+      ['create', 'job', 'once', '--image=busybox', '--', 'echo', 'hi'],
+      ['create', 'cronjob', 'tick', '--image=busybox', '--schedule=*/5 * * * *', '--', 'date'],
+      ['create', 'service', 'nodeport', 'entry', '--tcp=80:http', '--node-port=30080'],
+    ];
+    const seen: unknown[] = [];
+    const stop = sim.store.onChange((e) => {
+      if (e.type === 'ADDED') seen.push(e.object);
+    });
+    // kubectl's own JSON of the same object, without what the server adds
+    const comparable = (o: Record<string, unknown>): string => JSON.stringify(o, (k, v: unknown) =>
+      k === 'status' || k === 'creationTimestamp' || v === null ? undefined
+      : v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
+    for (const args of commands) {
+      const dash = args.indexOf('--');
+      const [flags, rest] = dash < 0 ? [args, []] : [args.slice(0, dash), args.slice(dash)];
+      const expected = JSON.parse(await run(...flags, '--dry-run=client', '-o', 'json', ...rest)) as Record<string, unknown>;
+      const captured: Record<string, unknown>[] = [];
+      const original = sim.store.create.bind(sim.store);
+      sim.store.create = (ref, obj, opts) => {
+        captured.push(structuredClone(obj));
+        return original(ref, obj, opts);
+      };
+      try {
+        await run(...args);
+      } finally {
+        sim.store.create = original;
+      }
+      const sent = captured[0]!;
+      delete (sent.metadata as Record<string, unknown>).namespace;
+      expect(comparable(sent), args.join(' ')).toBe(comparable(expected));
+    }
+    stop();
+    expect(seen).toHaveLength(commands.length);
   });
 });
