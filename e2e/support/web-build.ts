@@ -1,6 +1,7 @@
 // Builds the web console once per test process into a temporary folder (E2E_WEB_DIST reuses an
 // existing build instead, to iterate quickly on tests).
 import { existsSync, mkdtempSync } from 'node:fs';
+import { inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess } from './child-process';
@@ -12,6 +13,8 @@ export function buildWebOnce(): Promise<string> {
   if (process.env.E2E_WEB_DIST && existsSync(join(process.env.E2E_WEB_DIST, 'index.html'))) {
     return Promise.resolve(process.env.E2E_WEB_DIST);
   }
+  const provided = providedWebDist();
+  if (provided) return Promise.resolve(provided);
   build ??= (async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'kc-e2e-web-'));
     const vite = join(webDir, 'node_modules/vite/bin/vite.js');
@@ -27,4 +30,14 @@ export function buildWebOnce(): Promise<string> {
     return outDir;
   })();
   return build;
+}
+
+/** The build the global setup made, when running under vitest with it. */
+function providedWebDist(): string | undefined {
+  try {
+    const dir = inject('webDist');
+    return dir && existsSync(join(dir, 'index.html')) ? dir : undefined;
+  } catch {
+    return undefined; // not inside a vitest worker (e.g. a script)
+  }
 }

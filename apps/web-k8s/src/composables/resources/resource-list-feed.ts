@@ -99,6 +99,21 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
       chunkRows = [];
       if (rows.length) state.appendPage({ rows, metadata });
     };
+    // The hub sends a snapshot only once its upstream list is complete, which on a big cluster the
+    // first subscriber waits seconds for. A first page over plain HTTP shows rows meanwhile; the
+    // snapshot replaces it when it comes.
+    const preview = new AbortController();
+    void kubeApi(client, q.cluster)
+      .listTable(q.type, {
+        namespace: q.type.namespaced ? q.namespace || undefined : undefined,
+        labelSelector: q.labelSelector || undefined,
+        limit: FIRST_PAGE,
+        signal: preview.signal,
+      })
+      .then((page) => {
+        if (!preview.signal.aborted && !everComplete && !receiving) state.applySnapshot(page);
+      })
+      .catch(() => undefined); // the subscription reports errors
     const flush = () => {
       flushTimer = null;
       const batch = pending;
@@ -117,6 +132,7 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
       },
       {
         snapshot(message) {
+          preview.abort();
           const rows = (message.rows ?? []).map(watchRowToTableRow);
           const metadata = { resourceVersion: message.resourceVersion };
           if (!everComplete) {
@@ -168,6 +184,7 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
       },
     );
     stop = () => {
+      preview.abort();
       unsubscribe();
       if (flushTimer) clearTimeout(flushTimer);
       if (chunkTimer) clearTimeout(chunkTimer);

@@ -1,0 +1,14 @@
+// Builds the web console once for the whole e2e run and hands its folder to every test file
+// (files run in separate workers, so a module-level cache alone would build once per file).
+import type { TestProject } from 'vitest/node';
+import { buildWebOnce } from './web-build';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    webDist: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  project.provide('webDist', await buildWebOnce());
+}
