@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createApp, defineComponent, h, nextTick, ref } from 'vue';
+import type { WatchRow } from '@k8s-console/contracts';
+import { createApiClient } from '#/api/client';
+import { API_CLIENT } from '#/api/context';
+import { WATCH_HUB } from '#/api/watch-hub-context';
+import type { WatchHandlers, WatchHub, WatchTarget } from '#/api/watch-hub';
+import { useResourceListFeed, type ResourceListQuery } from './resource-list-feed';
+
+const columns = [
+  { name: 'Name', type: 'string', format: 'name', priority: 0 },
+  { name: 'Status', type: 'string', priority: 0 },
+];
+const row = (name: string, status = 'Running'): WatchRow => ({ uid: `uid-${name}`, name, namespace: 'shop', resourceVersion: '1', cells: [name, status] });
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Mounts a component that uses the feed, with a hub the test drives and an HTTP API that answers a Table page. */
+function mountFeed(query: ResourceListQuery, tablePage: { delayMs: number; rows: string[] }) {
+  const subscriptions: Array<{ target: WatchTarget; handlers: WatchHandlers; active: boolean }> = [];
+  const hub: WatchHub = {
+    subscribe(target, handlers) {
+      const sub = { target, handlers, active: true };
+      subscriptions.push(sub);
+      return () => void (sub.active = false);
+    },
+    close() {},
+  };
+  const client = createApiClient({
+    baseUrl: '/api',
+    tokens: { getAccessToken: () => 't' },
+    fetch: (async () => {
+      await wait(tablePage.delayMs);
+      const body = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: {}, columnDefinitions: columns, rows: tablePage.rows.map((n) => ({ cells: [n, 'Running'], object: { metadata: { name: n, uid: `uid-${n}` } } })) };
+      return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch,
+  });
+  const q = ref(query);
+  let feed!: ReturnType<typeof useResourceListFeed>;
+  const app = createApp(
+    defineComponent({
+      setup() {
+        feed = useResourceListFeed(q);
+        return () => h('div');
+      },
+    }),
+  );
+  app.provide(API_CLIENT, client);
+  app.provide(WATCH_HUB, hub);
+  app.mount(document.createElement('div'));
+  return { feed, subscriptions, query: q, unmount: () => app.unmount() };
+}
+
+const names = (feed: ReturnType<typeof useResourceListFeed>) => feed.state.rows.value.map((r) => r.name);
+const pods = { group: '', version: 'v1', resource: 'pods', namespaced: true };
+
+describe('resource list feed (live)', () => {
+  it('subscribes in rows mode, shows the snapshot, then batched deltas', async () => {
+    const { feed, subscriptions, unmount } = mountFeed({ cluster: 'c1', type: pods, namespace: 'shop', labelSelector: 'app=web' }, { delayMs: 1000, rows: [] });
+    expect(subscriptions[0]!.target).toEqual({ cluster: 'c1', group: '', version: 'v1', resource: 'pods', namespace: 'shop', labelSelector: 'app=web', mode: 'rows' });
+    const { handlers } = subscriptions[0]!;
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '5', columns, rows: [row('a'), row('b')], complete: false });
+    expect(names(feed)).toEqual(['a', 'b']);
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '5', columns, rows: [row('c')], complete: true });
+    expect(names(feed)).toEqual(['a', 'b', 'c']);
+    expect(feed.complete.value).toBe(true);
+
+    handlers.event({ type: 'event', id: 's1', event: 'MODIFIED', row: row('a', 'CrashLoopBackOff') });
+    handlers.event({ type: 'event', id: 's1', event: 'DELETED', row: row('b') });
+    expect(names(feed)).toEqual(['a', 'b', 'c']); // not yet: deltas are applied in one batch
+    await wait(80);
+    expect(names(feed)).toEqual(['a', 'c']);
+    expect(feed.state.rows.value[0]!.cells[1]).toBe('CrashLoopBackOff');
+
+    // A dropped socket marks the list stale; the next snapshot replaces it in one go.
+    handlers.disconnected?.();
+    expect(feed.stale.value).toBe(true);
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '9', columns, rows: [row('x')], complete: false });
+    expect(names(feed)).toEqual(['a', 'c']);
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '9', columns, rows: [row('y')], complete: true });
+    expect(names(feed)).toEqual(['x', 'y']);
+    expect(feed.stale.value).toBe(false);
+    unmount();
+    expect(subscriptions[0]!.active).toBe(false);
+  });
+
+  it('shows a first page over HTTP until the first snapshot arrives', async () => {
+    const { feed, subscriptions, unmount } = mountFeed({ cluster: 'c1', type: pods }, { delayMs: 0, rows: ['p1', 'p2'] });
+    await wait(20);
+    expect(names(feed)).toEqual(['p1', 'p2']);
+    subscriptions[0]!.handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '5', columns, rows: [row('p1'), row('p2'), row('p3')], complete: true });
+    expect(names(feed)).toEqual(['p1', 'p2', 'p3']);
+    unmount();
+  });
+
+  it('reports a fatal subscription error and resubscribes when the query changes', async () => {
+    const { feed, subscriptions, query, unmount } = mountFeed({ cluster: 'c1', type: pods }, { delayMs: 1000, rows: [] });
+    subscriptions[0]!.handlers.error({ type: 'error', id: 's1', code: 'FORBIDDEN', message: 'you may not list pods', fatal: true });
+    expect(feed.error.value?.message).toBe('you may not list pods');
+    query.value = { ...query.value, namespace: 'web' };
+    await nextTick();
+    expect(subscriptions[0]!.active).toBe(false);
+    expect(subscriptions[1]!.target.namespace).toBe('web');
+    expect(feed.error.value).toBeNull();
+    unmount();
+  });
+});
