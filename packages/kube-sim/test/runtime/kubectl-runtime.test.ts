@@ -148,4 +148,17 @@ describe.runIf(gate.available)('kubectl against the runtime', () => {
     expect((await exec(['-i', 'redis-0', '--', 'sh', '-c', 'cat > /tmp/from-stdin'], 'kept\n')).code).toBe(0);
     expect(await exec(['redis-0', '--', 'cat', '/tmp/from-stdin'])).toMatchObject({ code: 0, stdout: 'kept\n' });
   });
+
+  it('drain cordons a node and evicts its pods, which come back elsewhere', async () => {
+    const drain = await kubectl(['drain', 'sim-worker-1', '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=60s']);
+    expect(drain.stderr).toContain('ignoring DaemonSet-managed Pods');
+    expect(drain.code).toBe(0);
+    expect(drain.stdout).toContain('node/sim-worker-1 drained');
+    expect(sim.store.get('nodes', undefined, 'sim-worker-1')?.spec?.unschedulable).toBe(true);
+    const left = sim.store.list('pods', { fieldSelector: 'spec.nodeName=sim-worker-1' }).items;
+    expect(left.every((p) => p.metadata?.ownerReferences?.[0]?.kind === 'DaemonSet')).toBe(true);
+    await eventually(() => runningPods('shop', 'frontend').length, (n) => n === 3);
+    expect(runningPods('shop', 'frontend').every((p) => p.spec.nodeName !== 'sim-worker-1')).toBe(true);
+    expect((await kubectl(['uncordon', 'sim-worker-1'])).code).toBe(0);
+  });
 });
