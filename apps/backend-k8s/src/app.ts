@@ -17,6 +17,7 @@ import { rbacPlugin } from './rbac/rbac-plugin.js';
 import { ssoPlugin } from './auth/sso/sso-plugin.js';
 import { clustersPlugin } from './clusters/clusters-plugin.js';
 import { kubePlugin } from './kube/kube-plugin.js';
+import { streamsPlugin } from './streams/index.js';
 import { replicationPlugin } from './replication/index.js';
 import { webPlugin } from './web/web-plugin.js';
 import { embedPlugin } from './embed/embed-plugin.js';
@@ -64,6 +65,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(ssoPlugin);
   await app.register(clustersPlugin);
   await app.register(kubePlugin);
+  // Pod logs and exec WebSockets; after kube, which registers @fastify/websocket for every endpoint.
+  await app.register(streamsPlugin);
   await app.register(replicationPlugin);
   await app.register(healthPlugin);
 
