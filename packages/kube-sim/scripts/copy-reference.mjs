@@ -26,9 +26,8 @@ for (const g of groups) {
   const name = g.metadata.name ?? '';
   const keep = served[name];
   if (!keep) continue;
-  // autoscaling: serve v2 only (the issue asks for autoscaling/v2)
+  // autoscaling/v1 is served by converting the stored autoscaling/v2 objects (src/resources/version-conversion.ts)
   const versions = g.versions
-    .filter((v) => !(name === 'autoscaling' && v.version !== 'v2'))
     .map((v) => ({ ...v, resources: v.resources.filter((r) => keep.includes(r.resource)) }))
     .filter((v) => v.resources.length > 0);
   if (versions.length) out.push({ group: name, versions });

@@ -4,6 +4,7 @@ import type { ResourceDef } from '../resources/resource-def.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { K8sObject } from '../store/k8s-object.js';
 import { apiVersionOf } from '../resources/resource-def.js';
+import { converterFor } from '../resources/version-conversion.js';
 
 export interface ResourceContext {
   store: ObjectStore;
@@ -20,7 +21,15 @@ export interface ResourceContext {
 /** The object as the requested version presents it (CRD versions are served without conversion). */
 export function present(ctx: Pick<ResourceContext, 'def' | 'version'>, obj: K8sObject): K8sObject {
   if (ctx.version === ctx.def.version) return obj;
+  const converter = converterFor(ctx.def, ctx.version);
+  if (converter) return converter.fromStorage(obj);
   return { ...obj, apiVersion: apiVersionOf(ctx.def.group, ctx.version) };
+}
+
+/** A request body in the URL's version, as it is stored. */
+export function toStored(ctx: Pick<ResourceContext, 'def' | 'version'>, obj: K8sObject, live?: K8sObject): K8sObject {
+  const converter = converterFor(ctx.def, ctx.version);
+  return converter ? converter.toStorage(obj, live) : obj;
 }
 
 export function isDryRun(query: URLSearchParams, body?: { dryRun?: string[] }): boolean {

@@ -11,7 +11,10 @@ import { formatLabelSelector, type LabelSelectorSpec } from '../store/selectors.
 import { toTable, type IncludeObject } from '../table/table-printer.js';
 import { negotiate, type Representation } from './content-negotiation.js';
 import { parseBody, readBody, sendJson, sendList } from './http-io.js';
-import { fieldManagerOf, isDryRun, present, type ResourceContext } from './request-context.js';
+import { fieldManagerOf, isDryRun, present, toStored, type ResourceContext } from './request-context.js';
+import { converterFor } from '../resources/version-conversion.js';
+import { applyStrategicMergePatch } from '../patch/strategic-merge-patch.js';
+import { serverSideApply } from '../patch/server-side-apply.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 
@@ -116,7 +119,7 @@ export async function handleCreate(ctx: ResourceContext, res: ServerResponse): P
   obj.metadata = { ...obj.metadata };
   if (ctx.def.namespaced) obj.metadata.namespace = ctx.namespace ?? obj.metadata.namespace;
   resetStatusForCreate(ctx.def, obj);
-  const created = ctx.store.create(ctx.def, obj, { dryRun: isDryRun(ctx.query), fieldManager: fieldManagerOf(ctx) });
+  const created = ctx.store.create(ctx.def, toStored(ctx, obj), { dryRun: isDryRun(ctx.query), fieldManager: fieldManagerOf(ctx) });
   sendObject(ctx, res, 201, created);
 }
 
@@ -127,7 +130,8 @@ export async function handleUpdate(ctx: ResourceContext, res: ServerResponse, su
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.name})`);
   }
   obj.metadata = { ...obj.metadata, name: ctx.name, ...(ctx.def.namespaced ? { namespace: ctx.namespace } : {}) };
-  const updated = ctx.store.update(ctx.def, obj, {
+  const live = ctx.store.get(ctx.def, ctx.namespace, ctx.name ?? '');
+  const updated = ctx.store.update(ctx.def, toStored(ctx, obj, live), {
     dryRun: isDryRun(ctx.query),
     fieldManager: fieldManagerOf(ctx),
     preserveStatus: subresource !== 'status',
@@ -154,9 +158,14 @@ export async function handlePatch(ctx: ResourceContext, res: ServerResponse, sub
   const type = patchTypeOf(ctx);
   const body = parseBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
   if (type === 'apply') checkTypeMeta(ctx, body as K8sObject);
-  const existed = ctx.store.get(ctx.def, ctx.namespace, ctx.name ?? '') !== undefined;
+  const live = ctx.store.get(ctx.def, ctx.namespace, ctx.name ?? '');
+  const existed = live !== undefined;
   const force = ctx.query.get('force') === 'true';
   if (force && type !== 'apply') throw badRequest('force is only valid for apply patches');
+  if (converterFor(ctx.def, ctx.version)) {
+    sendObject(ctx, res, existed ? 200 : 201, patchConverted(ctx, live, type, body, force, subresource));
+    return;
+  }
   const result = ctx.store.patch(ctx.def, ctx.namespace, ctx.name ?? '', type, body, {
     dryRun: isDryRun(ctx.query),
     fieldManager: type === 'apply' ? (ctx.query.get('fieldManager') ?? undefined) : fieldManagerOf(ctx),
@@ -165,6 +174,29 @@ export async function handlePatch(ctx: ResourceContext, res: ServerResponse, sub
     ...(subresource ? { subresource } : {}),
   });
   sendObject(ctx, res, existed ? 200 : 201, result);
+}
+
+/** A patch in a converted version (autoscaling/v1 HPAs): applied to the object as that version shows it. */
+function patchConverted(ctx: ResourceContext, live: K8sObject | undefined, type: PatchType, body: unknown, force: boolean, subresource?: 'status'): K8sObject {
+  const opts = { dryRun: isDryRun(ctx.query), preserveStatus: subresource !== 'status', ...(subresource ? { subresource } : {}) };
+  if (!live) {
+    if (type !== 'apply') throw notFound(ctx.def, ctx.name ?? '');
+    const body2 = toStored(ctx, { ...(body as K8sObject), metadata: { ...(body as K8sObject).metadata, name: ctx.name, namespace: ctx.namespace } });
+    return ctx.store.create(ctx.def, body2, { ...opts, fieldManager: ctx.query.get('fieldManager') ?? undefined });
+  }
+  const shown = present(ctx, live);
+  let patched: K8sObject;
+  if (type === 'json') patched = applyJsonPatch(shown, body);
+  else if (type === 'merge') patched = applyMergePatch(shown, body) as K8sObject;
+  else if (type === 'strategic') patched = applyStrategicMergePatch(shown, body, ctx.def.kind) as K8sObject;
+  else {
+    const manager = ctx.query.get('fieldManager');
+    if (!manager) throw badRequest('PATCH with the apply content type requires fieldManager to be set');
+    patched = serverSideApply(shown, body as K8sObject, { manager, force, kind: ctx.def.kind, apiVersion: shown.apiVersion ?? '', qualifiedName: ctx.name ?? '' });
+  }
+  const stored = toStored(ctx, patched, live);
+  stored.metadata = { ...stored.metadata, name: ctx.name, resourceVersion: patched.metadata?.resourceVersion || live.metadata?.resourceVersion };
+  return ctx.store.update(ctx.def, stored, { ...opts, ...(type === 'apply' ? {} : { fieldManager: fieldManagerOf(ctx) }) });
 }
 
 async function readDeleteOptions(ctx: ResourceContext): Promise<DeleteOptions & { dryRunAll: boolean }> {

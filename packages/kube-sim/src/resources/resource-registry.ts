@@ -29,6 +29,12 @@ function builtinDefs(): ResourceDef[] {
   for (const g of builtinDiscovery) {
     for (const v of g.versions) {
       for (const r of v.resources) {
+        // a resource served in several versions (autoscaling v2 and v1) is one def; the first listed is stored
+        const served = defs.find((d) => d.group === g.group && d.resource === r.resource);
+        if (served) {
+          served.versions.push(v.version);
+          continue;
+        }
         defs.push({
           group: g.group,
           version: v.version,

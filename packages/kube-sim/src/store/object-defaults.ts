@@ -141,6 +141,9 @@ export function applyDefaults(def: ResourceDef, obj: K8sObject, allocator: Servi
       setDefault(spec!, 'suspend', false);
       defaultTemplate(spec);
       break;
+    case 'horizontalpodautoscalers.autoscaling':
+      setDefault(spec!, 'minReplicas', 1);
+      break;
     case 'cronjobs.batch':
       setDefault(spec!, 'concurrencyPolicy', 'Allow');
       setDefault(spec!, 'suspend', false);
@@ -153,7 +156,7 @@ export function applyDefaults(def: ResourceDef, obj: K8sObject, allocator: Servi
 
 const needsSpec = new Set([
   'namespaces', 'pods', 'services', 'persistentvolumeclaims', 'persistentvolumes', 'deployments.apps',
-  'replicasets.apps', 'statefulsets.apps', 'daemonsets.apps', 'jobs.batch', 'cronjobs.batch',
+  'replicasets.apps', 'statefulsets.apps', 'daemonsets.apps', 'jobs.batch', 'cronjobs.batch', 'horizontalpodautoscalers.autoscaling',
 ]);
 
 /** Jobs get a selector on their own uid, as the apiserver generates it. */

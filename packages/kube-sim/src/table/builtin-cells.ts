@@ -132,6 +132,11 @@ function accessModes(modes: string[] | undefined): string {
 }
 
 function hpaTargets(hpa: Obj): string {
+  // autoscaling/v1 shows one CPU target
+  if (hpa.spec?.targetCPUUtilizationPercentage !== undefined) {
+    const current = hpa.status?.currentCPUUtilizationPercentage;
+    return `${current !== undefined ? `${current}%` : '<unknown>'}/${hpa.spec.targetCPUUtilizationPercentage}%`;
+  }
   const metrics = (hpa.spec?.metrics as Obj[] | undefined) ?? [];
   const current = (hpa.status?.currentMetrics as Obj[] | undefined) ?? [];
   if (metrics.length === 0) return none;

@@ -178,6 +178,17 @@ describe.runIf(gate.available)('kubectl against kube-sim', () => {
     expect(await ok(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}'])).toBe('4');
   });
 
+  it('autoscales through autoscaling/v1, stored and served as autoscaling/v2', async () => {
+    expect(await ok(['autoscale', 'deployment', 'web', '--max=6', '--cpu-percent=60'])).toBe('horizontalpodautoscaler.autoscaling/web autoscaled\n');
+    const v2 = JSON.parse(await ok(['get', 'hpa.v2.autoscaling', 'web', '-o', 'json']));
+    expect(v2.spec).toMatchObject({ minReplicas: 1, maxReplicas: 6, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }] });
+    await ok(['patch', 'hpa.v1.autoscaling', 'web', '--type', 'merge', '-p', '{"spec":{"targetCPUUtilizationPercentage":80}}']);
+    const v1 = JSON.parse(await ok(['get', 'hpa.v1.autoscaling', 'web', '-o', 'json']));
+    expect(v1).toMatchObject({ apiVersion: 'autoscaling/v1', spec: { maxReplicas: 6, targetCPUUtilizationPercentage: 80 } });
+    expect(rows(await ok(['get', 'hpa', 'web']))[1]?.slice(0, 5)).toEqual(['web', 'Deployment/web', 'cpu: <unknown>/80%', '1', '6']);
+    await ok(['delete', 'hpa', 'web']);
+  });
+
   it('applies server-side, reports conflicts with other managers, and takes over with --force-conflicts', async () => {
     const conflicted = await kubectl(['apply', '--server-side', '-f', '-'], manifests);
     expect(conflicted.code).not.toBe(0);
