@@ -1,7 +1,7 @@
 // The repo's nginx configuration (Debian's nginx) in front of two real backend replicas on one
 // PostgreSQL database, with a kube-sim cluster behind them: sign in, register the cluster, list
-// pods, and watch them over the WebSocket hub, all through /k8s-api, never touching a replica
-// directly; and the replicas' internal API stays out of reach.
+// pods, watch them over the WebSocket hub, follow a log and run a command in a pod, all through
+// /k8s-api, never touching a replica directly; and the replicas' internal API stays out of reach.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,6 +106,61 @@ describe.runIf(gate.available && db.available)('nginx in front of two backend re
     socket.close();
     expect(snapshot.type).toBe('snapshot');
     expect(snapshot.items!.length).toBeGreaterThan(0);
+  });
+
+  async function runningPod(): Promise<{ namespace: string; name: string }> {
+    const res = await api('GET', `/v1/clusters/${clusterId}/k8s/api/v1/pods?limit=500`);
+    const list = (await res.json()) as { items: { metadata: { name: string; namespace: string }; status?: { phase?: string } }[] };
+    const pod = list.items.find((p) => p.status?.phase === 'Running');
+    expect(pod, 'a running pod in the demo seed').toBeDefined();
+    return { namespace: pod!.metadata.namespace, name: pod!.metadata.name };
+  }
+
+  function streamSocket(path: string, protocol: string): WebSocket {
+    return new WebSocket(`${nginx.url.replace('http', 'ws')}/k8s-api${path}`, [protocol, TOKEN_PROTOCOL_PREFIX + Buffer.from(token).toString('base64url')]);
+  }
+
+  it('follows a pod log over a WebSocket', async () => {
+    const pod = await runningPod();
+    const socket = streamSocket(`/v1/clusters/${clusterId}/namespaces/${pod.namespace}/pods/${pod.name}/log?follow=true&tailLines=3`, 'logs.k8s-console.v1');
+    const text = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      socket.on('message', (data, isBinary) => {
+        if (!isBinary) return;
+        got += data.toString();
+        if (got.includes('\n')) resolve(got);
+      });
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    socket.close();
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  it('runs a command in a pod over the exec WebSocket', async () => {
+    const pod = await runningPod();
+    const socket = streamSocket(
+      `/v1/clusters/${clusterId}/namespaces/${pod.namespace}/pods/${pod.name}/exec?command=echo&command=through-nginx&tty=false&stdin=false`,
+      'exec.k8s-console.v1',
+    );
+    const result = await new Promise<{ stdout: string; exit: { exitCode: number | null } }>((resolve, reject) => {
+      let stdout = '';
+      socket.on('message', (data, isBinary) => {
+        const buf = data as Buffer;
+        if (isBinary) {
+          if (buf[0] === 1) stdout += buf.subarray(1).toString();
+          return;
+        }
+        const msg = JSON.parse(buf.toString()) as { type: string; exitCode?: number | null; message?: string };
+        if (msg.type === 'exit') resolve({ stdout, exit: { exitCode: msg.exitCode ?? null } });
+        if (msg.type === 'error') reject(new Error(msg.message));
+      });
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    socket.close();
+    expect(result.stdout).toContain('through-nginx');
+    expect(result.exit.exitCode).toBe(0);
   });
 
   it('refuses a WebSocket upgrade without a token before it completes', async () => {
