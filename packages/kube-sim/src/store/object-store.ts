@@ -140,6 +140,9 @@ const generateSuffix = (): string => {
   return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
 };
 
+/** Namespaces the apiserver refuses to delete. */
+const protectedNamespaces = new Set(['default', 'kube-system', 'kube-public']);
+
 /** Kinds whose metadata.generation a real apiserver maintains. */
 const tracksGeneration = (def: ResourceDef): boolean => def.group !== '' || def.custom !== undefined;
 
@@ -423,6 +426,9 @@ export class ObjectStore {
     const def = this.resolve(ref);
     const ns = def.namespaced ? namespace : undefined;
     const old = this.mustGet(def, ns, name);
+    if (def.group === '' && def.resource === 'namespaces' && protectedNamespaces.has(name)) {
+      throw new StatusError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+    }
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata?.uid) {
       throw conflict(def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata?.uid}`);

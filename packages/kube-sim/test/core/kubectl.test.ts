@@ -263,6 +263,9 @@ describe.runIf(gate.available)('kubectl against kube-sim', () => {
     await ok(['create', '-f', '-'], JSON.stringify(owned));
     expect(await ok(['delete', 'configmap', 'owner'])).toBe('configmap "owner" deleted\n');
     expect((await kubectl(['get', 'configmap', 'owned'])).stderr).toContain('not found');
-    expect(await ok(['delete', 'namespace', 'default', '--dry-run=server'])).toContain('deleted (server dry run)');
+    await ok(['create', 'namespace', 'scratch']);
+    expect(await ok(['delete', 'namespace', 'scratch', '--dry-run=server'])).toContain('deleted (server dry run)');
+    expect((await kubectl(['get', 'namespace', 'scratch'])).code).toBe(0);
+    expect((await kubectl(['delete', 'namespace', 'kube-system'])).stderr).toContain('this namespace may not be deleted');
   });
 });
