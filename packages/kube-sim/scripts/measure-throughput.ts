@@ -32,30 +32,37 @@ function seed(sim: KubeSim, count: number): void {
   }
 }
 
-async function watchRate(sim: KubeSim, events: number): Promise<number> {
-  const path = `/api/v1/namespaces/ns-0/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}`;
-  let seen = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  const req = request(new URL(path, sim.url), { ca: sim.caPem, headers: { Authorization: `Bearer ${sim.token}` } }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      for (const ch of chunk) if (ch === '\n') seen++;
-      if (seen >= events) done();
+/** Events per second delivered in total to `watchers` watchers of one namespace's configmaps. */
+async function watchRate(sim: KubeSim, events: number, watchers: number): Promise<number> {
+  const name = `counter-${watchers}`;
+  sim.store.create('configmaps', { metadata: { name, namespace: 'ns-0' }, data: { n: '0' } });
+  const path = `/api/v1/namespaces/ns-0/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3D${name}`;
+  const finished: Promise<void>[] = [];
+  const requests = [];
+  for (let w = 0; w < watchers; w++) {
+    let seen = 0;
+    let done!: () => void;
+    finished.push(new Promise<void>((r) => (done = r)));
+    const req = request(new URL(path, sim.url), { ca: sim.caPem, headers: { Authorization: `Bearer ${sim.token}` } }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        for (const ch of chunk) if (ch === '\n') seen++;
+        if (seen >= events) done();
+      });
     });
-  });
-  req.end();
-  await new Promise((r) => setTimeout(r, 100));
-  sim.store.create('configmaps', { metadata: { name: 'counter', namespace: 'ns-0' }, data: { n: '0' } });
-  const t0 = performance.now();
-  for (let i = 1; i < events; i++) {
-    sim.store.mutate('configmaps', 'ns-0', 'counter', (o) => (o.data = { n: String(i) }));
-    if (i % 1000 === 0) await new Promise((r) => setImmediate(r));
+    req.end();
+    requests.push(req);
   }
-  await finished;
+  while (sim.store.watcherCount('configmaps') < watchers) await new Promise((r) => setTimeout(r, 20));
+  const t0 = performance.now();
+  for (let i = 1; i <= events; i++) {
+    sim.store.mutate('configmaps', 'ns-0', name, (o) => (o.data = { n: String(i) }));
+    if (i % 200 === 0) await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(finished);
   const ms = performance.now() - t0;
-  req.destroy();
-  return (events / ms) * 1000;
+  for (const req of requests) req.destroy();
+  return ((events * watchers) / ms) * 1000;
 }
 
 const sim = await startApiServer({ watchWindow: 1000 });
@@ -75,6 +82,7 @@ for (const [label, path, accept] of [
   const best = runs.reduce((a, b) => (a.ms < b.ms ? a : b));
   console.log(`${label}: ${best.ms.toFixed(0)} ms, ${(best.bytes / 1e6).toFixed(1)} MB`);
 }
-console.log(`watch: ${(await watchRate(sim, 20000)).toFixed(0)} events/s delivered to one watcher`);
+console.log(`watch: ${(await watchRate(sim, 20000, 1)).toFixed(0)} events/s delivered to one watcher`);
+console.log(`watch: ${(await watchRate(sim, 2000, 50)).toFixed(0)} events/s delivered in total to 50 watchers`);
 console.log(`heap used: ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
 await sim.stop();
