@@ -161,9 +161,11 @@ export const auditPlugin = fp(
       else void log.record(entry);
     });
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    // Callback style on purpose: an async onSend hook makes reply.send() finish later, which
+    // breaks handlers that call send() without returning the reply.
+    app.addHook('onSend', (request, reply, payload, done) => {
       if (reply.statusCode === 403) request.deniedReason = reasonFrom(payload);
-      return payload;
+      done(null, payload);
     });
 
     app.addHook('onResponse', async (request, reply) => {
