@@ -34,6 +34,11 @@ export interface ConsoleAppOptions {
   fetch?: typeof fetch;
   /** Live lists through the watch hub WebSocket (default true); false lists by plain requests. */
   liveUpdates?: boolean;
+  /** Embedded: renews the session through the host (src/embed) instead of the refresh token. */
+  renewToken?: () => Promise<string | null>;
+  /** Embedded under qiankun: antd class prefix and the element popups and antd styles go into. */
+  classPrefix?: string;
+  container?: HTMLElement;
 }
 
 export interface ConsoleApp {
@@ -57,7 +62,7 @@ export async function createConsoleApp(options: ConsoleAppOptions = {}): Promise
   const app = createApp(App);
   const pinia = createConsolePinia();
   app.provide(CONSOLE_STORAGE, storage);
-  app.provide(CONSOLE_OPTIONS, { mode: options.mode ?? 'standalone', basePath });
+  app.provide(CONSOLE_OPTIONS, { mode: options.mode ?? 'standalone', basePath, classPrefix: options.classPrefix, container: options.container });
 
   const router = createConsoleRouter({ base: basePath, history: options.history, pinia });
   const api = createApiClient({
@@ -65,7 +70,7 @@ export async function createConsoleApp(options: ConsoleAppOptions = {}): Promise
     fetch: options.fetch,
     tokens: {
       getAccessToken: () => useSessionStore(pinia).accessToken,
-      refresh: () => useSessionStore(pinia).refresh(),
+      refresh: options.renewToken ?? (() => useSessionStore(pinia).refresh()),
       onSessionExpired: () => {
         useSessionStore(pinia).clear();
         const current = router.currentRoute.value;
@@ -114,6 +119,8 @@ export async function createConsoleApp(options: ConsoleAppOptions = {}): Promise
     unmount() {
       if (mounted) app.unmount();
       mounted = false;
+      // vue-router leaves its popstate/beforeunload listeners on window after app.unmount().
+      router.options.history.destroy();
       hub?.close();
       // Stores hold watchers and timers; dispose them so nothing outlives the instance.
       for (const id of Object.keys(pinia.state.value)) {
