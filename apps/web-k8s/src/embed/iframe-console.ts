@@ -1,0 +1,88 @@
+// The console inside an iframe: no chrome, the session comes from the parent page by the
+// postMessage handshake (announce `ready`, receive the host's SSO token, exchange it), route
+// changes are reported so the host can mirror them, and the host may navigate the console.
+import type { LoginResponse, NavigatedMessage, ReadyMessage, SessionMessage } from '@k8s-console/contracts';
+import { embedMessage } from '@k8s-console/contracts';
+import { createApiClient } from '#/api/client';
+import { createConsoleApp, type ConsoleApp } from '#/app/create-console-app';
+import { safeRedirect } from '#/modules/router';
+import { memoryStorage } from '#/stores/key-value-storage';
+import { usePreferencesStore } from '#/stores/preferences';
+import { loadEmbedConfig } from './embed-config';
+import { hostVisiblePath } from './embed-detection';
+import { createHostSession, exchangeHostToken, type HostSession } from './host-session';
+import { createIframeBridge } from './iframe-bridge';
+
+export interface IframeConsoleOptions {
+  target: Element | string;
+  basePath?: string;
+  /** How long to wait for the host's first token before showing the console's own login page. */
+  handshakeTimeoutMs?: number;
+}
+
+export async function startIframeConsole(options: IframeConsoleOptions): Promise<ConsoleApp> {
+  const basePath = options.basePath ?? import.meta.env.BASE_URL ?? '/';
+  const config = await loadEmbedConfig(new URL(`${basePath.replace(/\/?$/, '/')}config.json`, window.location.href).href);
+
+  let instance: ConsoleApp | null = null;
+  let session: HostSession | null = null;
+  const sessionMessage = (state: SessionMessage['state'], detail: { username?: string; error?: string }) =>
+    bridge.post(embedMessage<SessionMessage>({ type: 'session', state, ...detail }));
+
+  const bridge = createIframeBridge({
+    allowedOrigins: config.allowedOrigins,
+    onMessage(message) {
+      if (!instance || !session) return;
+      const { router, pinia } = instance;
+      if (message.type === 'token') {
+        void session.signIn(message.token).then(() => {
+          // Signed in while the login page shows (a late or renewed token): go where the user was headed.
+          const current = router.currentRoute.value;
+          if (current.name === 'login') void router.replace(safeRedirect(current.query.redirect));
+        }, () => undefined);
+      } else if (message.type === 'navigate') {
+        void router.push(safeRedirect(message.path));
+      } else {
+        const preferences = usePreferencesStore(pinia);
+        if (message.theme) preferences.theme = message.theme;
+        if (message.locale) preferences.locale = message.locale;
+      }
+    },
+  });
+
+  // Handshake first, so the router's first navigation already sees the session.
+  const firstToken = bridge.nextToken(options.handshakeTimeoutMs ?? 10_000);
+  bridge.post(embedMessage<ReadyMessage>({ type: 'ready' }));
+  const hostToken = await firstToken;
+  let initial: LoginResponse | null = null;
+  if (hostToken) {
+    try {
+      initial = await exchangeHostToken(createApiClient({ baseUrl: config.apiBase, tokens: { getAccessToken: () => null } }), hostToken);
+    } catch (err) {
+      sessionMessage('failed', { error: (err as Error).message });
+    }
+  }
+
+  instance = await createConsoleApp({
+    mode: 'embedded',
+    basePath,
+    apiBase: config.apiBase,
+    storage: memoryStorage(),
+    token: initial?.accessToken,
+    renewToken: () => session?.renew('unauthorized') ?? Promise.resolve(null),
+  });
+  session = createHostSession({
+    api: instance.api,
+    pinia: instance.pinia,
+    requestToken: (reason) => bridge.requestToken(reason),
+    onSignedIn: (user) => sessionMessage('signed-in', { username: user.username }),
+    onFailed: (error) => sessionMessage('failed', { error }),
+  });
+  if (initial) session.adopt(initial);
+
+  instance.router.afterEach((to) => {
+    bridge.post(embedMessage<NavigatedMessage>({ type: 'navigated', path: hostVisiblePath(to.fullPath) }));
+  });
+  await instance.mount(options.target);
+  return instance;
+}

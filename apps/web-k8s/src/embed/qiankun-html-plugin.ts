@@ -1,0 +1,67 @@
+// Makes the built index.html loadable by qiankun 2 without vite-plugin-qiankun's globals.
+// qiankun fetches index.html and evaluates its scripts as classic scripts in a sandbox, which an
+// ES module cannot survive. So, at build time:
+// - the module script and modulepreload links get `ignore` (qiankun skips them, browsers do not);
+// - a classic inline script, marked as qiankun's `entry`, is appended: under qiankun it exposes
+//   bootstrap/mount/update/unmount that import the separate qiankun entry module by absolute URL
+//   (from qiankun's injected public path) and forward to it; standalone it does nothing.
+// The lifecycle global it sets is deleted again at bootstrap, once qiankun holds the functions,
+// so even a host running without the JS sandbox keeps a clean window.
+import type { Plugin, ResolvedConfig } from 'vite';
+
+export interface QiankunHtmlOptions {
+  /** Global name qiankun falls back to; hosts may register the app under another name. */
+  appName: string;
+  /** Path suffix of the qiankun entry module (also a build input), e.g. "src/embed/qiankun-entry.ts". */
+  entry: string;
+}
+
+export function qiankunHtmlPlugin(options: QiankunHtmlOptions): Plugin {
+  let config: ResolvedConfig;
+  return {
+    name: 'k8s-console:qiankun-html',
+    apply: 'build',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find(
+          (c) => c.type === 'chunk' && c.isEntry && (c.facadeModuleId ?? '').endsWith(options.entry),
+        );
+        if (!chunk) throw new Error(`qiankun-html: no entry chunk for ${options.entry}; add it to build.rollupOptions.input`);
+        const src = `${config.base}${chunk.fileName}`;
+        const marked = html
+          .replace(/<script type="module"/g, '<script type="module" ignore')
+          .replace(/<link rel="modulepreload"/g, '<link rel="modulepreload" ignore');
+        return marked.replace('</body>', `${shimScript(options.appName, src)}\n</body>`);
+      },
+    },
+  };
+}
+
+function shimScript(appName: string, src: string): string {
+  return `<script entry>
+(function (global) {
+  if (!global.__POWERED_BY_QIANKUN__) return;
+  var name = ${JSON.stringify(appName)};
+  var url = new URL(${JSON.stringify(src)}, global.__INJECTED_PUBLIC_PATH_BY_QIANKUN__ || location.href).href;
+  var hook = function (fn) {
+    return function (props) {
+      return import(url).then(function (m) { return m[fn](props); });
+    };
+  };
+  var bootstrap = hook('bootstrap');
+  global[name] = {
+    bootstrap: function (props) {
+      try { delete global[name]; } catch (e) { global[name] = undefined; }
+      return bootstrap(props);
+    },
+    mount: hook('mount'),
+    update: hook('update'),
+    unmount: hook('unmount')
+  };
+})(window);
+</script>`;
+}
