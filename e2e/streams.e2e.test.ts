@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@k8s-console/kube-sim';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPod, LOG_RATE } from '../apps/backend-k8s/src/streams/testing/sim-pods';
+import { createDeployment, createPod, LOG_RATE, runningPods } from '../apps/backend-k8s/src/streams/testing/sim-pods';
 import { startStreamHarness, type StreamHarness } from '../apps/backend-k8s/src/streams/testing/stream-test-harness';
 import { chromiumGate, launchChromium } from './support/browser';
 import { startProcess } from './support/child-process';
@@ -39,6 +39,7 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the browser', (
     [pageDir, sim, browser] = await Promise.all([buildHarnessPage(), startKubeSim({ seed: 'empty', podStartDelayMs: 50 }), launchChromium()]);
     h = await startStreamHarness(sim, {}, pageDir);
     await createPod(sim, 'default', 'web', { image: 'nginx:1.27', annotations: { [LOG_RATE]: '20' } });
+    await createDeployment(sim, 'default', 'api', 2, { [LOG_RATE]: '20' });
   });
 
   afterAll(async () => {
@@ -74,4 +75,23 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the browser', (
     await page.screenshot({ path: join(resultsDir, 'pod-logs-and-terminal.png') });
     await page.close();
   });
+
+  it("shows a deployment's pods in one aggregated log, each line prefixed with its pod", async () => {
+    const pods = await runningPodsEventually(sim, 'api', 2);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    await page.goto(`${h.baseUrl}/?cluster=sim&namespace=default&workload=deployment/api&token=alice-token`);
+    const text = () => page.locator(sel('log-lines')).innerText();
+    for (const p of pods) await expect.poll(text, { timeout: 15_000 }).toContain(`[${p}/app] `);
+    expect(await page.locator(sel('log-previous')).count()).toBe(0);
+    await page.close();
+  });
 });
+
+async function runningPodsEventually(sim: KubeSim, app: string, n: number): Promise<string[]> {
+  for (let i = 0; i < 200; i++) {
+    const pods = await runningPods(sim, 'default', app);
+    if (pods.length === n) return pods;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${app} never had ${n} running pods`);
+}

@@ -2,6 +2,7 @@
 // components stay self-contained; the host passes `locale`.
 const en = {
   container: 'Container',
+  allContainers: 'all containers',
   previous: 'Previous',
   timestamps: 'Timestamps',
   wrap: 'Wrap',
@@ -28,6 +29,7 @@ export type StreamMessages = typeof en;
 
 const zhCN: StreamMessages = {
   container: '容器',
+  allContainers: '全部容器',
   previous: '上一个实例',
   timestamps: '时间戳',
   wrap: '自动换行',

@@ -30,6 +30,11 @@ export function podPath(ref: PodRef, suffix: string): string {
   return `${ref.apiBase}/v1/clusters/${e(ref.cluster)}/namespaces/${e(ref.namespace)}/pods/${e(ref.pod)}/${suffix}`;
 }
 
+export function namespacePath(ref: Omit<PodRef, 'pod'>, suffix: string): string {
+  const e = encodeURIComponent;
+  return `${ref.apiBase}/v1/clusters/${e(ref.cluster)}/namespaces/${e(ref.namespace)}/${suffix}`;
+}
+
 export function withQuery(path: string, query: Record<string, QueryValue>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {

@@ -4,9 +4,13 @@
 import { LOG_STREAM_PROTOCOL, type StreamServerControl } from '@k8s-console/contracts';
 import { onBeforeUnmount, ref, shallowRef, triggerRef } from 'vue';
 import { LogBuffer } from './log-buffer';
-import { openStreamSocket, podPath, withQuery, type PodRef } from './stream-url';
+import { namespacePath, openStreamSocket, podPath, withQuery, type PodRef } from './stream-url';
 
 export interface LogStreamParams {
+  /** aggregated mode: every pod of this workload, lines prefixed with [pod/container] */
+  workload?: { kind: 'deployment' | 'statefulset' | 'daemonset' | 'job' | 'replicaset'; name: string };
+  /** aggregated mode: every pod matching this selector */
+  labelSelector?: string;
   container?: string;
   previous?: boolean;
   timestamps?: boolean;
@@ -52,13 +56,23 @@ export function useLogStream(getToken: () => string | null | Promise<string | nu
     publish();
     state.value = 'connecting';
     endMessage.value = '';
-    const url = withQuery(podPath(ref, 'log'), {
-      container: params.container,
-      previous: params.previous,
-      timestamps: params.timestamps,
-      follow: params.follow ?? !params.previous,
-      tailLines: params.tailLines,
-    });
+    const aggregated = Boolean(params.workload || params.labelSelector);
+    const url = aggregated
+      ? withQuery(namespacePath(ref, 'logs'), {
+          kind: params.workload?.kind,
+          name: params.workload?.name,
+          labelSelector: params.workload ? undefined : params.labelSelector,
+          container: params.container,
+          timestamps: params.timestamps,
+          tailLines: params.tailLines,
+        })
+      : withQuery(podPath(ref, 'log'), {
+          container: params.container,
+          previous: params.previous,
+          timestamps: params.timestamps,
+          follow: params.follow ?? !params.previous,
+          tailLines: params.tailLines,
+        });
     const s = await openStreamSocket(url, LOG_STREAM_PROTOCOL, getToken);
     socket = s;
     s.onopen = () => {

@@ -14,6 +14,13 @@ const common = {
   containers: (q.get('containers') ?? 'main').split(','),
 };
 
+// `workload=deployment/api` shows that workload's aggregated logs alone
+const [kind, name] = (q.get('workload') ?? '').split('/');
+const workload = kind && name ? { kind: kind as 'deployment', name } : undefined;
+
 createApp({
-  render: () => [h('div', { style: 'min-height:0' }, [h(LogViewer, { ...common, tailLines: 50 })]), h('div', { style: 'min-height:0' }, [h(PodTerminal, common)])],
+  render: () =>
+    workload
+      ? [h('div', { style: 'min-height:0' }, [h(LogViewer, { ...common, workload, containers: [], tailLines: 50 })])]
+      : [h('div', { style: 'min-height:0' }, [h(LogViewer, { ...common, tailLines: 50 })]), h('div', { style: 'min-height:0' }, [h(PodTerminal, common)])],
 }).mount('#app');
