@@ -21,15 +21,17 @@ USER root
 RUN rm -f /etc/nginx/conf.d/default.conf
 COPY nginx/templates/ /etc/nginx/templates/
 COPY nginx/k8s-console/ /etc/nginx/k8s-console/
+# sourced by the image's entrypoint before it renders the templates
+COPY --chmod=755 nginx/docker-entrypoint.d/15-k8s-console-embed.envsh /docker-entrypoint.d/
 COPY --from=build /src/apps/web-k8s/dist/ /usr/share/nginx/html/k8s/
 USER 101
-# Defaults for the template variables (see nginx/templates/k8s-console.conf.template); the
+# Defaults for the template's inputs (see nginx/templates/k8s-console.conf.template); the
 # image's entrypoint substitutes only variables that are set, so every one has a value here.
+# EMBED_ALLOWED_ORIGINS is the backend's variable: comma-separated host origins.
 ENV NGINX_PORT=8080 \
     CONSOLE_ROOT=/usr/share/nginx/html/k8s \
     CONSOLE_API_BASE=/k8s-api \
-    FRAME_ANCESTORS="'self'" \
-    EMBED_ORIGINS_REGEX="^$"
+    EMBED_ALLOWED_ORIGINS=""
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD wget -q -O /dev/null "http://127.0.0.1:${NGINX_PORT}/nginx-health" || exit 1

@@ -11,9 +11,8 @@ import { nginxDir } from './repo-paths';
 export interface NginxTemplateVars {
   NGINX_PORT: string;
   CONSOLE_ROOT: string;
-  FRAME_ANCESTORS: string;
-  EMBED_ORIGINS_REGEX: string;
   CONSOLE_API_BASE: string;
+  [derived: string]: string;
 }
 
 export interface NginxOptions {
@@ -23,8 +22,8 @@ export interface NginxOptions {
   upstreams: string[];
   /** folder with the built console (index.html, assets/) */
   consoleRoot: string;
-  frameAncestors?: string;
-  embedOriginsRegex?: string;
+  /** EMBED_ALLOWED_ORIGINS, as the backend takes it */
+  embedAllowedOrigins?: string[];
   consoleApiBase?: string;
 }
 
@@ -86,6 +85,26 @@ http {
 `;
 }
 
+export const embedScript = join(nginxDir, 'docker-entrypoint.d', '15-k8s-console-embed.envsh');
+
+/**
+ * Runs the image's envsh script (with the system's POSIX sh, as the entrypoint sources it) and
+ * returns the variables it exports for the templates. Throws with its message when it refuses.
+ */
+export function embedVariables(embedAllowedOrigins: string): Record<string, string> {
+  const r = spawnSync('sh', ['-c', `. '${embedScript}' && env`], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', EMBED_ALLOWED_ORIGINS: embedAllowedOrigins },
+  });
+  if (r.status !== 0) throw new Error(`${embedScript} refused: ${r.stderr.trim()}`);
+  const vars: Record<string, string> = {};
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(K8S_CONSOLE_[A-Z_]+)=(.*)$/.exec(line);
+    if (m) vars[m[1]!] = m[2]!;
+  }
+  return vars;
+}
+
 /** Lays out a prefix: nginx.conf, conf.d/ rendered from the templates, k8s-console/ snippets. */
 export function preparePrefix(options: Omit<NginxOptions, 'binary'>, port: number): string {
   const prefix = mkdtempSync(join(tmpdir(), 'k8s-console-nginx-'));
@@ -99,9 +118,8 @@ export function preparePrefix(options: Omit<NginxOptions, 'binary'>, port: numbe
   const vars: NginxTemplateVars = {
     NGINX_PORT: String(port),
     CONSOLE_ROOT: options.consoleRoot,
-    FRAME_ANCESTORS: options.frameAncestors ?? "'self'",
-    EMBED_ORIGINS_REGEX: options.embedOriginsRegex ?? '^$',
     CONSOLE_API_BASE: options.consoleApiBase ?? '/k8s-api',
+    ...embedVariables((options.embedAllowedOrigins ?? []).join(',')),
   };
   for (const file of readdirSync(join(nginxDir, 'templates'))) {
     const text = readFileSync(join(nginxDir, 'templates', file), 'utf8');

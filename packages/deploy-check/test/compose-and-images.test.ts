@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DCLinter } from 'dclint';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { templateVariables } from '../src/nginx-harness';
+import { embedVariables, templateVariables } from '../src/nginx-harness';
 import { composeFile, deployDir, repoRoot } from '../src/repo-paths';
 
 interface ComposeService {
@@ -86,11 +86,15 @@ describe('docker-compose.yml', () => {
     for (const name of [...SECRETS, 'POSTGRES_PASSWORD']) expect(envExample).toMatch(new RegExp(`^${name}=$`, 'm'));
   });
 
-  it('sets every nginx template variable (in compose or the image)', () => {
+  it('sets every nginx template variable (in compose, the image, or the envsh script of the image)', () => {
     const webDockerfile = readFileSync(join(deployDir, 'web.Dockerfile'), 'utf8');
     const imageEnv = new Set([...webDockerfile.matchAll(/^\s*(?:ENV\s+)?([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
     const composeEnv = new Set(Object.keys(compose.services.nginx!.environment!));
-    for (const name of templateVariables()) expect(imageEnv.has(name) || composeEnv.has(name), name).toBe(true);
+    const derived = new Set(Object.keys(embedVariables('')));
+    for (const name of templateVariables()) expect(imageEnv.has(name) || composeEnv.has(name) || derived.has(name), name).toBe(true);
+    // nginx and the backends are given the same host origins
+    expect(compose.services.nginx!.environment!.EMBED_ALLOWED_ORIGINS).toBe(compose.services['backend-1']!.environment!.EMBED_ALLOWED_ORIGINS);
+    expect(webDockerfile).toMatch(/COPY --chmod=755 nginx\/docker-entrypoint\.d\/15-k8s-console-embed\.envsh \/docker-entrypoint\.d\//);
   });
 });
 
@@ -122,7 +126,7 @@ describe('Dockerfiles', () => {
       for (const line of all.flatMap((s) => s.lines)) {
         const copy = /^COPY\s+(?!--from)(.+)\s+\S+$/.exec(line);
         if (!copy) continue;
-        for (const source of copy[1]!.split(/\s+/)) {
+        for (const source of copy[1]!.split(/\s+/).filter((w) => !w.startsWith('--'))) {
           if (source !== '.') expect(existsSync(join(repoRoot, source)), `${file}: ${source}`).toBe(true);
         }
       }

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { nginxPath } from '@k8s-console/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { preparePrefix, startNginx, testConfig, type NginxRun } from '../src/nginx-harness';
+import { embedVariables, preparePrefix, startNginx, testConfig, type NginxRun } from '../src/nginx-harness';
 
 const gate = nginxPath();
 
@@ -87,8 +87,7 @@ describe.runIf(gate.available)('nginx configuration (Debian nginx)', () => {
       binary: gate.path,
       upstreams: replicas.map((r) => r.address),
       consoleRoot,
-      frameAncestors: "'self' https://portal.example.com",
-      embedOriginsRegex: '^https://portal\\.example\\.com$',
+      embedAllowedOrigins: ['https://portal.example.com', 'http://localhost:5173'],
     });
   });
 
@@ -96,6 +95,18 @@ describe.runIf(gate.available)('nginx configuration (Debian nginx)', () => {
     await nginx?.stop();
     for (const r of replicas ?? []) r.server.close();
     if (consoleRoot) rmSync(consoleRoot, { recursive: true, force: true });
+  });
+
+  it('derives the embedding variables from EMBED_ALLOWED_ORIGINS, refusing what is not an origin', () => {
+    expect(embedVariables('')).toEqual({ K8S_CONSOLE_FRAME_ANCESTORS: "'self'", K8S_CONSOLE_CORS_REGEX: '^$', K8S_CONSOLE_ORIGINS_JSON: '[]' });
+    expect(embedVariables(' https://a.example.com , http://b.local:8080')).toEqual({
+      K8S_CONSOLE_FRAME_ANCESTORS: "'self' https://a.example.com http://b.local:8080",
+      K8S_CONSOLE_CORS_REGEX: '^(https://a\\.example\\.com|http://b\\.local:8080)$',
+      K8S_CONSOLE_ORIGINS_JSON: '["https://a.example.com","http://b.local:8080"]',
+    });
+    expect(() => embedVariables('https://a.example.com/path')).toThrow(/expected origins/);
+    expect(() => embedVariables('javascript:alert(1)')).toThrow(/expected origins/);
+    expect(() => embedVariables('https://a.example.com" always; add_header X 1')).toThrow(/expected origins/);
   });
 
   it('passes nginx -t', () => {
@@ -125,7 +136,7 @@ describe.runIf(gate.available)('nginx configuration (Debian nginx)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.headers['cache-control']).toBe('no-cache');
-    expect(JSON.parse(res.body.toString())).toEqual({ apiBase: '/k8s-api' });
+    expect(JSON.parse(res.body.toString())).toEqual({ apiBase: '/k8s-api', embedAllowedOrigins: ['https://portal.example.com', 'http://localhost:5173'] });
   });
 
   it('serves hashed assets cached for a year, gzipped, and 404s a missing one', async () => {
@@ -141,15 +152,20 @@ describe.runIf(gate.available)('nginx configuration (Debian nginx)', () => {
   it('lets only the allowed host origin fetch the console files (qiankun)', async () => {
     const allowed = await get(nginx.url, '/k8s/', { origin: 'https://portal.example.com' });
     expect(allowed.headers['access-control-allow-origin']).toBe('https://portal.example.com');
-    const other = await get(nginx.url, '/k8s/', { origin: 'https://evil.example.net' });
-    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const second = await get(nginx.url, '/k8s/assets/index-abc123.js', { origin: 'http://localhost:5173' });
+    expect(second.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    // exact origins only: the dots are not wildcards, nothing matches by prefix or suffix
+    for (const origin of ['https://evil.example.net', 'https://portalXexample.com', 'https://portal.example.com.evil.net', 'http://portal.example.com']) {
+      const other = await get(nginx.url, '/k8s/', { origin });
+      expect(other.headers['access-control-allow-origin'], origin).toBeUndefined();
+    }
   });
 
   it('sends security headers with frame-ancestors from the variable', async () => {
     for (const path of ['/k8s/', '/k8s/assets/index-abc123.js', '/k8s-api/v1/me']) {
       const res = await get(nginx.url, path);
       expect(res.headers['x-content-type-options'], path).toBe('nosniff');
-      expect(res.headers['content-security-policy'], path).toContain("frame-ancestors 'self' https://portal.example.com");
+      expect(res.headers['content-security-policy'], path).toContain("frame-ancestors 'self' https://portal.example.com http://localhost:5173");
       expect(res.headers['x-frame-options'], path).toBeUndefined();
       expect(res.headers.server, path).toBe('nginx');
     }
