@@ -6,7 +6,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { K8sObject } from '../store/k8s-object.js';
 import type { ApiRouter } from '../api/api-router.js';
 import { isDryRun, type ResourceContext } from '../api/request-context.js';
-import { parseBody, readBody, sendJson, successStatus } from '../api/http-io.js';
+import { parseBody, readBody, sendJson } from '../api/http-io.js';
 import { badRequest, methodNotAllowed, notFound } from '../errors/status-error.js';
 import { R, type ChangeType, type RuntimeStore } from './runtime-store.js';
 import { adaptStore } from './store-adapter.js';
@@ -108,7 +108,7 @@ export function installRuntime(sim: RuntimeHost, opts: RuntimeOptions = {}): Kub
     if (body?.metadata?.name && body.metadata.name !== rctx.name) throw badRequest('name in URL does not match name in Eviction object');
     podOrThrow(rctx);
     if (!isDryRun(rctx.query, body?.deleteOptions)) controllers.disruption.evict(rctx.namespace ?? '', rctx.name ?? '');
-    sendJson(res, 201, { ...successStatus(), code: 201 });
+    sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   });
 
   return {
