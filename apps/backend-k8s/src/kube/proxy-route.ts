@@ -4,6 +4,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Histogram } from 'prom-client';
 import type { Authorizer, Subject } from '../rbac/authorizer.js';
 import type { KubeAccess } from './kube-access.js';
 import { parseRequestInfo, RequestPathError, type RequestInfo } from './request-info.js';
@@ -154,9 +155,17 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
     }
 
     // Hijack so the response headers go out at once: a watch sends its first event much later.
+    // Fastify's onResponse hooks do not run for hijacked replies: log and measure here.
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(upstream.statusCode ?? 502, { ...(reply.getHeaders() as OutgoingHttpHeaders), ...forwardedResponseHeaders(upstream.headers) });
+    const status = upstream.statusCode ?? 502;
+    res.once('close', () => {
+      const seconds = reply.elapsedTime / 1000;
+      request.log.info({ res: { statusCode: status }, responseTime: reply.elapsedTime, cluster: clusterId }, 'proxied request completed');
+      const duration = app.metricsRegistry?.getSingleMetric('k8s_console_http_request_duration_seconds') as Histogram<string> | undefined;
+      duration?.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(status) }, seconds);
+    });
+    res.writeHead(status, { ...(reply.getHeaders() as OutgoingHttpHeaders), ...forwardedResponseHeaders(upstream.headers) });
     res.flushHeaders();
     try {
       await pipeline(upstream, res);

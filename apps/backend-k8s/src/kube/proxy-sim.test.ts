@@ -99,4 +99,10 @@ describe('proxy to kube-sim', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toHaveProperty('gitVersion');
   });
+
+  it('counts proxied requests in the request-duration metric (hijacked replies skip onResponse)', async () => {
+    await fetch(url('/version'), { headers: headers() }).then((r) => r.text());
+    const metrics = await c.t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/k8s_console_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/clusters\/:id\/k8s\/\*",status_code="200"\} [1-9]/);
+  });
 });
