@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from 'vue';
+import { createPinia, setActivePinia } from 'pinia';
+import { createApiClient } from '#/api/client';
+import { API_CLIENT } from '#/api/context';
+import { usePermissionsStore } from './permissions';
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+function setup(handler: (req: Request) => Response | Promise<Response>) {
+  const app = createApp({ render: () => null });
+  const pinia = createPinia();
+  const requests: unknown[] = [];
+  app.provide(
+    API_CLIENT,
+    createApiClient({
+      baseUrl: '/api',
+      tokens: { getAccessToken: () => 't' },
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+        const req = new Request(new URL(String(input), 'http://x'), init);
+        if (req.method === 'POST') requests.push(await req.clone().json());
+        return handler(req);
+      }) as typeof fetch,
+    }),
+  );
+  app.use(pinia);
+  setActivePinia(pinia);
+  return { requests };
+}
+
+const viewer = {
+  cluster: null,
+  rules: [],
+  roles: ['viewer'],
+  console: { clusters: { create: false, update: false, delete: false }, users: false, roles: false, rolebindings: false, audit: false },
+  checks: [],
+};
+
+describe('permissions store', () => {
+  it('hides what the server says the user may not do', async () => {
+    const { requests } = setup((req) =>
+      req.method === 'GET'
+        ? json(200, viewer)
+        : json(200, { ...viewer, checks: [{ check: {}, allowed: false }, { check: {}, allowed: true }] }),
+    );
+    const permissions = usePermissionsStore();
+    expect(permissions.console.clusters.create).toBe(true); // until it knows
+    await permissions.loadConsole();
+    expect(permissions.console.clusters.create).toBe(false);
+    const checks = [
+      { verb: 'delete', resource: 'pods', namespace: 'shop', name: 'p' },
+      { verb: 'get', resource: 'pods/log', namespace: 'shop', name: 'p' },
+    ];
+    await expect(permissions.check('c1', checks)).resolves.toEqual([false, true]);
+    expect(requests).toEqual([{ cluster: 'c1', checks }]);
+  });
+
+  it('shows everything when the server cannot answer (it still enforces)', async () => {
+    setup(() => json(500, { error: { code: 'INTERNAL', message: 'boom' } }));
+    const permissions = usePermissionsStore();
+    await permissions.loadConsole();
+    expect(permissions.console.clusters.delete).toBe(true);
+    await expect(permissions.check('c1', [{ verb: 'patch', resource: 'deployments/scale', group: 'apps' }])).resolves.toEqual([true]);
+  });
+});

@@ -1,0 +1,58 @@
+// The user's console permissions (clusters, users, roles, audit) and per-object checks for the
+// resource pages. When the server cannot say (an error), everything is shown: it enforces anyway.
+import { defineStore } from 'pinia';
+import { shallowRef, watch } from 'vue';
+import type { PermissionCheck, PermissionsResponse } from '@k8s-console/contracts';
+import { useApiClient } from '#/api/context';
+import { permissionsApi } from '#/api/permissions';
+import { useSessionStore } from './session';
+
+export type ConsolePermissions = PermissionsResponse['console'];
+
+const ALLOW_ALL: ConsolePermissions = {
+  clusters: { create: true, update: true, delete: true },
+  users: true,
+  roles: true,
+  rolebindings: true,
+  audit: true,
+};
+
+export const usePermissionsStore = defineStore('permissions', () => {
+  const api = permissionsApi(useApiClient());
+  const consolePermissions = shallowRef<ConsolePermissions>(ALLOW_ALL);
+  let loading: Promise<void> | null = null;
+
+  function loadConsole(): Promise<void> {
+    loading ??= api
+      .get()
+      .then((res) => {
+        consolePermissions.value = res.console;
+      })
+      .catch(() => {
+        consolePermissions.value = ALLOW_ALL;
+        loading = null; // try again next time
+      });
+    return loading;
+  }
+
+  /** Answers each check in order; true for all when the server cannot answer. */
+  async function check(cluster: string, checks: PermissionCheck[]): Promise<boolean[]> {
+    if (checks.length === 0) return [];
+    try {
+      const res = await api.check(cluster, checks);
+      return checks.map((_, i) => res.checks[i]?.allowed ?? true);
+    } catch {
+      return checks.map(() => true);
+    }
+  }
+
+  function reset() {
+    consolePermissions.value = ALLOW_ALL;
+    loading = null;
+  }
+
+  // Another user signing in on the same instance must not inherit these answers.
+  watch(() => useSessionStore().accessToken === null || useSessionStore().user?.id, reset);
+
+  return { console: consolePermissions, loadConsole, check, reset };
+});
