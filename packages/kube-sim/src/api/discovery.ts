@@ -56,9 +56,9 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
       });
     }
   }
-  const body: Record<string, unknown> = { kind: 'APIResourceList', groupVersion: apiVersionOf(group, version), resources };
-  if (group !== '') return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: body.groupVersion, resources };
-  return body;
+  // the core group's list carries no apiVersion, as a real apiserver answers /api/v1
+  const groupVersion = apiVersionOf(group, version);
+  return group === '' ? { kind: 'APIResourceList', groupVersion, resources } : { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
 }
 
 function discoveryResource(def: ResourceDef): unknown {

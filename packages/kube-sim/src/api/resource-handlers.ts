@@ -192,7 +192,7 @@ function patchConverted(ctx: ResourceContext, live: K8sObject | undefined, type:
   else {
     const manager = ctx.query.get('fieldManager');
     if (!manager) throw badRequest('PATCH with the apply content type requires fieldManager to be set');
-    patched = serverSideApply(shown, body as K8sObject, { manager, force, kind: ctx.def.kind, apiVersion: shown.apiVersion ?? '', qualifiedName: ctx.name ?? '' });
+    patched = serverSideApply(shown, body as K8sObject, { manager, force, kind: ctx.def.kind, apiVersion: shown.apiVersion ?? '' });
   }
   const stored = toStored(ctx, patched, live);
   stored.metadata = { ...stored.metadata, name: ctx.name, resourceVersion: patched.metadata?.resourceVersion || live.metadata?.resourceVersion };

@@ -103,11 +103,6 @@ export function removeAt(obj: unknown, path: FieldPath): void {
   }
 }
 
-export interface ApplyConflict {
-  manager: string;
-  field: string;
-}
-
 /** Readable `.spec.replicas`-style name of a field path, as conflict messages print it. */
 export function describePath(key: string): string {
   return keyPath(key)

@@ -12,7 +12,6 @@ export interface ApplyOptions {
   force: boolean;
   kind: string;
   apiVersion: string;
-  qualifiedName: string;
   subresource?: string;
 }
 

@@ -383,7 +383,7 @@ export class ObjectStore {
       applied.metadata = { ...applied.metadata, name, ...(ns ? { namespace: ns } : {}) };
       const manager = opts.fieldManager ?? 'unknown';
       const created = serverSideApply({ metadata: {} }, applied, {
-        manager, force: true, kind: def.kind, apiVersion: apiVersionOf(def.group, def.version), qualifiedName: name,
+        manager, force: true, kind: def.kind, apiVersion: apiVersionOf(def.group, def.version),
       });
       return this.create(def, created, { dryRun: opts.dryRun });
     }
@@ -403,7 +403,7 @@ export class ObjectStore {
         const manager = opts.fieldManager;
         if (!manager) throw badRequest('PATCH with the apply content type requires fieldManager to be set');
         patched = serverSideApply(old, body as K8sObject, {
-          manager, force: opts.force ?? false, kind: def.kind, apiVersion: apiVersionOf(def.group, def.version), qualifiedName: name,
+          manager, force: opts.force ?? false, kind: def.kind, apiVersion: apiVersionOf(def.group, def.version),
           ...(opts.subresource ? { subresource: opts.subresource } : {}),
         });
         break;
