@@ -119,7 +119,21 @@ export class AuditLog {
     private readonly options: AuditLogOptions = {},
   ) {}
 
-  async record(input: AuditRecordInput | ExecSessionAuditInput): Promise<void> {
+  private readonly pending = new Set<Promise<void>>();
+
+  record(input: AuditRecordInput | ExecSessionAuditInput): Promise<void> {
+    const write = this.write(input);
+    this.pending.add(write);
+    void write.finally(() => this.pending.delete(write));
+    return write;
+  }
+
+  /** Waits for the records being written (at shutdown, and in tests before reading). */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async write(input: AuditRecordInput | ExecSessionAuditInput): Promise<void> {
     const entry = input.action === 'pods/exec' ? fromExecSession(input) : input;
     try {
       await this.db

@@ -201,7 +201,11 @@ export const auditPlugin = fp(
     const timer = setInterval(sweep, RETENTION_INTERVAL_MS);
     timer.unref();
     app.addHook('onReady', async () => void sweep());
-    app.addHook('onClose', async () => clearInterval(timer));
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      // Records still being written go in before the database closes (it closes after us).
+      await log.flush();
+    });
 
     await app.register(auditRoutes, { prefix: '/api/v1' });
   },

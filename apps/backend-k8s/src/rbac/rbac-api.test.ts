@@ -222,6 +222,7 @@ describe('console RBAC over REST', () => {
 
   describe('audit', () => {
     it('records denials with the reason, mutations and sign-ins, filtered and paged', async () => {
+      await t.app.audit.flush();
       const denials = (await as('admin', 'GET', '/api/v1/audit?action=denial&username=olivia')).json() as AuditPage;
       expect(denials.items.length).toBeGreaterThan(0);
       expect(denials.items.map((e) => e.detail)).toContain('user "olivia" cannot create clusters (console administration)');

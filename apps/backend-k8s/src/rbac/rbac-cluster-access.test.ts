@@ -123,6 +123,7 @@ describe('console RBAC on the proxy and the watch hub', () => {
     });
 
     it('actions are audited with their target', async () => {
+      await c.t.app.audit.flush();
       const res = await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=request&verb=scale&username=operator', headers: c.t.auth });
       expect(res.json().items[0]).toMatchObject({ clusterId: c.clusterId, resource: 'deployments', namespace: 'shop', name: 'frontend', outcome: 'success' });
       // a document the apply refused is a denial too, though the answer was 200
@@ -198,6 +199,7 @@ describe('console RBAC on the proxy and the watch hub', () => {
     });
 
     it('every denial above is in the audit log with the parsed request', async () => {
+      await c.t.app.audit.flush();
       const res = await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=denial&username=viewer&resource=secrets&limit=500', headers: c.t.auth });
       const items = res.json().items as { clusterId: string; namespace: string | null; verb: string; name: string | null; status: number | null }[];
       expect(items).toContainEqual(expect.objectContaining({ clusterId: c.clusterId, namespace: 'shop', verb: 'get', name: 'shop-db' }));
@@ -231,10 +233,12 @@ describe('console RBAC on the proxy and the watch hub', () => {
     });
 
     it('a denied subscription is in the audit log; filtering the cluster list is not a denial', async () => {
+      await c.t.app.audit.flush();
       const res = await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=denial&username=viewer&resource=secrets&limit=500', headers: c.t.auth });
       const items = res.json().items as { verb: string; namespace: string | null; address: string | null; detail: string }[];
       expect(items.some((e) => (e.verb === 'list' || e.verb === 'watch') && e.namespace === 'shop' && e.detail.startsWith('user "viewer" cannot'))).toBe(true);
       await fetch(`${c.baseUrl}/api/v1/clusters`, { headers: { authorization: `Bearer ${tokens.nobody}` } });
+      await c.t.app.audit.flush();
       const nobody = await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=denial&username=nobody&resource=clusters', headers: c.t.auth });
       expect(nobody.json().items).toEqual([]);
     });

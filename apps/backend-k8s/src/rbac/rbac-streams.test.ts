@@ -91,6 +91,7 @@ describe('console RBAC on logs and exec', () => {
   });
 
   it('denials are audited, and every exec session leaves a record', async () => {
+    await app.audit.flush();
     const denied = (await inject('GET', '/api/v1/audit?action=denial&username=viewer&resource=pods%2Fexec')).json() as AuditPage;
     expect(denied.items[0]).toMatchObject({ clusterId, namespace: 'shop', name: pod, status: 403 });
     const admin = await connect(podUrl('exec?command=sh&command=-c&command=echo%20hi&tty=false&stdin=false'), EXEC_STREAM_PROTOCOL, tokens.admin!);
