@@ -47,6 +47,9 @@ describe('proxy failures', () => {
   let t: TestApp;
   let tlsServer: FakeApiserver;
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
+  let echo: http.Server;
+  const echoed: http.IncomingHttpHeaders[] = [];
+  const echoedRaw: string[][] = [];
   const ids: Record<string, string> = {};
 
   async function addCluster(name: string, kubeconfig: string): Promise<string> {
@@ -64,11 +67,20 @@ describe('proxy failures', () => {
     ids.untrusted = await addCluster('untrusted', kubeconfigFor(tlsServer.url, {}));
     ids.down = await addCluster('down', kubeconfigFor(await closedPortUrl(), {}));
     ids.silent = await addCluster('silent', kubeconfigFor(silent.url, {}));
+    echo = http.createServer((req, res) => {
+      echoed.push(req.headers);
+      echoedRaw.push(req.rawHeaders);
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive', 'set-cookie': 'x=1' }).end('{}');
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    ids.echo = await addCluster('echo', kubeconfigFor(`http://127.0.0.1:${(echo.address() as AddressInfo).port}`, {}));
   });
   afterAll(async () => {
     await t.close();
     await tlsServer.close();
     await silent.close();
+    echo.closeAllConnections();
+    await new Promise((resolve) => echo.close(resolve));
     expect(t.logs.join('\n')).not.toContain(GOOD_TOKEN);
   });
 
@@ -187,6 +199,41 @@ describe('proxy failures', () => {
       expect(seen[1]).toEqual({ clusterId: ids.good, verb: 'get', path: '/version' });
     } finally {
       t.app.authorizer = allowAuthenticated;
+    }
+  });
+
+  it('sends the cluster token and impersonation headers, never the client\'s identity headers', async () => {
+    t.app.kube.setImpersonationHook((connection) =>
+      connection.name === 'echo' ? { 'Impersonate-User': 'alice', 'Impersonate-Group': ['dev', 'ops'] } : undefined,
+    );
+    try {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/clusters/${ids.echo}/k8s/api/v1/namespaces/default/pods`,
+        headers: {
+          ...t.auth,
+          accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+          cookie: 'session=abc',
+          'impersonate-user': 'system:admin',
+          'x-remote-user': 'root',
+          'x-forwarded-for': '1.2.3.4',
+        },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['set-cookie']).toBeUndefined();
+      const seen = echoed.at(-1)!;
+      expect(seen.authorization).toBe(`Bearer ${GOOD_TOKEN}`);
+      expect(seen.accept).toBe('application/json;as=Table;v=v1;g=meta.k8s.io');
+      expect(seen.cookie).toBeUndefined();
+      expect(seen['x-remote-user']).toBeUndefined();
+      expect(seen['x-forwarded-for']).toBeUndefined();
+      expect(seen['impersonate-user']).toBe('alice');
+      // one header line per group: the apiserver does not split "dev,ops"
+      const raw = echoedRaw.at(-1)!;
+      const groups = raw.filter((_v, i) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'impersonate-group');
+      expect(groups).toEqual(['dev', 'ops']);
+    } finally {
+      t.app.kube.setImpersonationHook(undefined);
     }
   });
 
