@@ -245,6 +245,9 @@ describe('console RBAC over REST', () => {
       expect(page1.items).toHaveLength(3);
       expect(page2.items[0]!.time <= page1.items[2]!.time).toBe(true);
       expect(page2.items.map((e) => e.id)).not.toContain(page1.items[0]!.id);
+      expect((await as('admin', 'GET', '/api/v1/audit?since=yesterday')).json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'since' });
+      expect((await as('admin', 'GET', '/api/v1/audit?cursor=bogus')).json().error).toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
+      expect((await as('admin', 'GET', '/api/v1/audit?limit=5000')).statusCode).toBe(400);
       // nothing secret in the log
       const everything = JSON.stringify((await as('admin', 'GET', '/api/v1/audit?limit=500')).json());
       expect(everything).not.toContain(PASSWORD);
