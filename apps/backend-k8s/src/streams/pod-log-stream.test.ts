@@ -1,12 +1,12 @@
 // Pod logs through the backend against kube-sim: tail, follow, previous, download, a slow reader
 // whose server memory stays flat, and a disconnect that closes the upstream within a second.
-import { startKubeSim } from '@k8s-console/kube-sim';
+import { startKubeSim, type KubeSim } from '@k8s-console/kube-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentFor } from './upstream-http.js';
 import { BEHAVIOR, createPod, getPod, LOG_RATE } from './testing/sim-pods.js';
-import { eventually, openRecorded, startStreamHarness, type SimHandle, type StreamHarness } from './testing/stream-test-harness.js';
+import { eventually, openRecorded, startStreamHarness, type StreamHarness } from './testing/stream-test-harness.js';
 
-let sim: SimHandle;
+let sim: KubeSim;
 let h: StreamHarness;
 const ns = 'default';
 const path = (pod: string, q: string) => `/api/v1/clusters/sim/namespaces/${ns}/pods/${pod}/log?${q}`;
@@ -98,5 +98,18 @@ describe('pod log stream', () => {
     expect(await metric('k8s_console_streams_open', { kind: 'log' })).toBe(1);
     rec.ws.terminate();
     await eventually(async () => upstreamSockets() === 0 && (await metric('k8s_console_streams_open', { kind: 'log' })) === 0, 'upstream closed', 1000);
+  });
+
+  it('tells the browser why when the apiserver connection breaks mid-stream', async () => {
+    const rec = await openRecorded(h.wsUrl + path('web', 'follow=true&tailLines=1'), 'alice-token');
+    await eventually(() => rec.bytes() > 0, 'the first line');
+    sim.faults.set({ unreachable: true });
+    try {
+      const closed = await rec.closed;
+      expect(closed.code).toBe(4002);
+      expect(rec.controls.at(-1)).toMatchObject({ type: 'error', code: 'UPSTREAM_BROKEN' });
+    } finally {
+      sim.faults.clear();
+    }
   });
 });
