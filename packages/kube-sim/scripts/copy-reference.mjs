@@ -1,6 +1,6 @@
 // Copies the parts of a real v1.28 apiserver's answers that kube-sim serves (from /work/shared/k8s-reference)
 // into src/reference/, trimmed to the resources kube-sim implements. Run by hand when the reference changes.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const from = process.argv[2] ?? '/work/shared/k8s-reference';
 const to = new URL('../src/reference/', import.meta.url);
@@ -37,3 +37,12 @@ const columns = JSON.parse(readFileSync(`${from}/table-columns.json`, 'utf8'));
 
 writeFileSync(new URL('table-columns.json', to), JSON.stringify(columns, null, 1) + '\n');
 writeFileSync(new URL('version.json', to), JSON.stringify(read('discovery-version.json'), null, 1) + '\n');
+
+// The plain discovery answers (APIResourceList per group-version) are test fixtures: the tests
+// compare kube-sim's answers with them for every served resource.
+const fixtures = new URL('../test/core/fixtures/', import.meta.url);
+mkdirSync(fixtures, { recursive: true });
+for (const file of readdirSync(from).filter((f) => /^discovery-(api-v1|[a-z0-9-]+-v\d+)\.json$/.test(f) && !f.startsWith('discovery-aggregated'))) {
+  const { path, body } = JSON.parse(readFileSync(`${from}/${file}`, 'utf8'));
+  writeFileSync(new URL(file, fixtures), JSON.stringify({ path, body }, null, 1) + '\n');
+}

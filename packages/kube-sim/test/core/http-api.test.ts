@@ -1,6 +1,6 @@
 // The wire format, checked with raw HTTPS: auth, discovery, errors as Status, Table output, watch
 // streaming (bookmarks, timeouts, 410), dryRun, status and scale subresources, faults.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type KubeSim } from '../../src/index.js';
 import { simRequest, simWatch } from './sim-http.js';
@@ -59,6 +59,23 @@ describe('kube-sim HTTP API', () => {
     expect(v2.json.apiVersion).toBe('apidiscovery.k8s.io/v2');
     const core = await simRequest(sim, 'GET', '/api', { headers: { Accept: accept } });
     expect(core.json.items[0].versions[0].resources.map((r: { resource: string }) => r.resource)).toContain('pods');
+  });
+
+  it('answers every group-version\'s APIResourceList as the real apiserver did, for each served resource', async () => {
+    const dir = new URL('./fixtures/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.startsWith('discovery-'));
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    type Entry = { name: string; storageVersionHash?: string };
+    for (const file of files) {
+      const ref = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as { path: string; body: { groupVersion: string; resources: Entry[] } };
+      const served = (await simRequest(sim, 'GET', ref.path)).json as { groupVersion: string; kind: string; resources: Entry[] };
+      expect(served.kind, ref.path).toBe('APIResourceList');
+      expect(served.groupVersion).toBe(ref.body.groupVersion);
+      const names = new Set(served.resources.map((r) => r.name.split('/')[0]));
+      const strip = ({ storageVersionHash: _h, ...rest }: Entry) => rest;
+      const expected = ref.body.resources.filter((r) => names.has(r.name.split('/')[0])).map(strip);
+      expect(served.resources.map(strip), ref.path).toEqual(expected);
+    }
   });
 
   it('returns errors as Status objects with reason, code and causes', async () => {
