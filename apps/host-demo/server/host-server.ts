@@ -13,8 +13,8 @@ export interface HostDemoUser extends SsoSubject {
 
 export interface HostServerOptions {
   distDir: string;
-  /** The console's URL, e.g. http://127.0.0.1:3000/ (another origin than the host). */
-  consoleUrl: string;
+  /** The console's URL, e.g. http://127.0.0.1:3000/ (another origin than the host); a function when known later. */
+  consoleUrl: string | (() => string);
   sso: SsoSigningSettings;
   users: HostDemoUser[];
 }
@@ -99,7 +99,7 @@ export function createHostServer(options: HostServerOptions): Server {
       if (!user) return fail(res, 401, 'NOT_SIGNED_IN', 'sign in to the host first');
       return json(res, 200, { token: mintSsoToken(options.sso, user) });
     }
-    if (route === 'GET /demo-api/config') return json(res, 200, { consoleUrl: options.consoleUrl });
+    if (route === 'GET /demo-api/config') return json(res, 200, { consoleUrl: typeof options.consoleUrl === 'function' ? options.consoleUrl() : options.consoleUrl });
     if (path.startsWith('/demo-api/')) return fail(res, 404, 'NOT_FOUND', `no route ${route}`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'METHOD_NOT_ALLOWED', 'pages are read-only');
     serveFile(req, res, path);

@@ -1,0 +1,151 @@
+// Embedding end to end (issue 8): the host demo on http://localhost:<port> embeds the console
+// served by the backend on http://127.0.0.1:<port>, signs its own user in, and hands the console
+// an SSO token: through an iframe (postMessage handshake) and as a qiankun micro-app. A foreign
+// origin's messages are ignored; ten qiankun mount/unmount cycles leave no WebSocket, listener,
+// style tag or global behind; the standalone console is unaffected.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumGate, launchChromium } from './support/browser';
+import { startBackend, type BackendProcess } from './support/backend-process';
+import { addCluster, apiToken, sel, signIn } from './support/console-session';
+import { startKubeSim, type KubeSimHandle } from './support/kube-sim';
+import { buildWebOnce } from './support/web-build';
+import { resultsDir } from './support/paths';
+import { buildHostDemo, HOST_USER, SSO, startHostDemo, type HostDemo } from './embed-host-demo';
+
+const EMBED = { channel: 'k8s-console', version: 1 };
+
+describe.runIf(chromiumGate.available)('embedding the console in a host application', () => {
+  let dataDir: string;
+  let sim: KubeSimHandle;
+  let backend: BackendProcess;
+  let host: HostDemo;
+  let browser: Browser;
+  let clusterId: string;
+
+  beforeAll(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'kc-e2e-embed-'));
+    let webDist: string;
+    let hostDist: string;
+    [webDist, hostDist, sim, browser] = await Promise.all([buildWebOnce(), buildHostDemo(), startKubeSim({ seed: 'demo' }), launchChromium()]);
+    host = await startHostDemo(hostDist);
+    backend = await startBackend({
+      dataDir,
+      webDist,
+      env: { EMBED_ALLOWED_ORIGINS: host.origin, SSO_JWT_SECRET: SSO.secret, SSO_ISSUER: SSO.issuer, SSO_AUDIENCE: SSO.audience },
+    });
+    host.setConsoleUrl(`${backend.url}/`);
+    clusterId = await addCluster(backend.url, await apiToken(backend.url), 'sim', sim.kubeconfig);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    await backend?.stop();
+    await sim?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function hostSignIn(context: BrowserContext, path: string): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(`${host.origin}${path}`);
+    await page.fill(sel('host-username'), HOST_USER.username);
+    await page.fill(sel('host-password'), HOST_USER.password);
+    await page.click(sel('host-submit'));
+    await page.locator(sel('host-user')).filter({ hasText: HOST_USER.username }).waitFor();
+    return page;
+  }
+
+  it('iframe: the console shows the demo cluster\'s pods with the host\'s token; the host mirrors and drives its route', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const urls: string[] = [];
+    context.on('request', (request) => urls.push(request.url()));
+    const page = await hostSignIn(context, '/');
+    await page.waitForURL(`${host.origin}/iframe/clusters`);
+    await expect.poll(() => page.locator(sel('console-session')).getAttribute('data-state'), { timeout: 30_000 }).toBe('signed-in');
+    const frame = page.frameLocator(sel('console-iframe'));
+
+    // No console chrome in the frame, and the host's user is the console's user.
+    await frame.locator(sel('cluster-row-sim')).waitFor({ timeout: 30_000 });
+    expect(await frame.locator(sel('user-menu')).count()).toBe(0);
+    expect(await page.locator(sel('console-session')).innerText()).toContain(HOST_USER.username);
+
+    await frame.locator(sel('cluster-row-sim')).click();
+    await frame.locator(`${sel('cluster-nav')} >> text=Pods`).click();
+    await frame.locator('[role="row"][data-row]').first().waitFor({ timeout: 30_000 });
+    expect(await frame.locator('[role="row"][data-row]').count()).toBeGreaterThan(0);
+    // The host mirrors the console's route in its own URL.
+    await page.waitForURL(`${host.origin}/iframe/clusters/${clusterId}/resources/core/v1/pods`);
+    await page.screenshot({ path: join(resultsDir, 'embed-iframe-pods.png') });
+
+    // The host navigates the console.
+    await page.evaluate(
+      ([msg, origin]) => document.querySelector<HTMLIFrameElement>('iframe')!.contentWindow!.postMessage(msg, origin as string),
+      [{ ...EMBED, type: 'navigate', path: '/clusters' }, new URL(backend.url).origin] as const,
+    );
+    await page.waitForURL(`${host.origin}/iframe/clusters`);
+
+    // Tokens never travel in a URL.
+    expect(urls.filter((u) => /[?&#](access_|id_)?token=|eyJ[A-Za-z0-9_-]{10,}/i.test(u))).toEqual([]);
+    await context.close();
+  });
+
+  it('iframe: messages from a foreign origin, or not from the parent, are ignored', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // Every route the console reports, recorded in the host page.
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { navigated: string[] }).navigated = seen;
+      window.addEventListener('message', (e) => {
+        if (e.data?.type === 'navigated') seen.push(e.data.path);
+      });
+    });
+    const page = await hostSignIn(context, '/iframe/clusters');
+    const frame = page.frameLocator(sel('console-iframe'));
+    await frame.locator(sel('cluster-row-sim')).waitFor({ timeout: 30_000 });
+    const consoleFrame = page.frames().find((f) => f.url().startsWith(backend.url))!;
+
+    // A page of a foreign origin inside the host tries to steer the console and hand it a token.
+    await page.evaluate((src) => {
+      const evil = document.createElement('iframe');
+      evil.src = src;
+      evil.name = 'foreign';
+      document.body.appendChild(evil);
+      return new Promise((resolve) => evil.addEventListener('load', resolve));
+    }, `${host.foreignOrigin}/foreign`);
+    const foreign = page.frames().find((f) => f.name() === 'foreign')!;
+    await foreign.evaluate((msgs) => {
+      for (const msg of msgs) window.parent.frames[0]!.postMessage(msg, '*');
+    }, [
+      { ...EMBED, type: 'navigate', path: '/clusters/from-foreign-frame' },
+      { ...EMBED, type: 'token', token: 'forged.token.value' },
+    ]);
+    // A message claiming the parent as its source but from another origin (spoofed event).
+    await consoleFrame.evaluate((msg) => {
+      window.dispatchEvent(new MessageEvent('message', { data: msg, origin: 'http://evil.example', source: window.parent }));
+    }, { ...EMBED, type: 'navigate', path: '/clusters/from-spoofed-origin' });
+
+    // Then the real host navigates: once that arrived, the earlier messages were surely handled.
+    const consoleOrigin = new URL(backend.url).origin;
+    await page.evaluate(
+      ([msg, origin]) => document.querySelector<HTMLIFrameElement>('iframe')!.contentWindow!.postMessage(msg, origin as string),
+      [{ ...EMBED, type: 'navigate', path: `/clusters/${clusterId}` }, consoleOrigin] as const,
+    );
+    await page.waitForURL(`${host.origin}/iframe/clusters/${clusterId}`);
+    expect(consoleFrame.url()).toBe(`${backend.url}/clusters/${clusterId}`);
+    const navigated = await page.evaluate(() => (window as unknown as { navigated: string[] }).navigated);
+    expect(navigated).toContain(`/clusters/${clusterId}`);
+    expect(navigated.filter((p) => /foreign|spoofed/.test(p))).toEqual([]);
+    await expect.poll(() => page.locator(sel('console-session')).getAttribute('data-state')).toBe('signed-in');
+    await context.close();
+  });
+
+  it('the backend lets only the listed host frame the console', async () => {
+    const res = await fetch(`${backend.url}/clusters`, { headers: { accept: 'text/html' } });
+    expect(res.headers.get('content-security-policy')).toBe(`frame-ancestors 'self' ${host.origin}`);
+  });
+});
