@@ -14,7 +14,7 @@ import type WebSocket from 'ws';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import type { Subject } from '../rbac/authorizer.js';
 import type { ExecSessionRecorder } from './exec-session-recorder.js';
-import { Channel, ExecUpstreamError, openExecUpstream, parseExecStatus, type ExecStatus } from './exec-upstream.js';
+import { Channel, ExecUpstreamError, openExecUpstream, parseExecStatus, type ExecStatus, type ExecUpstream } from './exec-upstream.js';
 import { IdleTimer } from './idle-timer.js';
 import { SocketSendGate } from './socket-backpressure.js';
 import { closeSocket, sendControl } from './stream-control.js';
@@ -140,9 +140,9 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
 
   const attempt = async (index: number): Promise<void> => {
     command = candidates[index] ?? [];
-    let up: WebSocket;
+    let opened: ExecUpstream;
     try {
-      up = await openExecUpstream(
+      opened = await openExecUpstream(
         o.cluster,
         { namespace: o.namespace, pod: o.pod, container: o.query.container, command, tty, stdin: wantStdin },
         abort.signal,
@@ -155,6 +155,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
       fail(e.code ?? 'UPSTREAM_ERROR', e.message, 'start-failed');
       return;
     }
+    const up = opened.ws;
     if (done) {
       up.terminate();
       return;
@@ -166,7 +167,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     sendControl(browser, { type: 'started', command, protocol: up.protocol });
     if (tty && o.query.cols && o.query.rows) toUpstream.send(resizeFrame(o.query.cols, o.query.rows));
 
-    up.on('message', (data: Buffer) => {
+    opened.listen((data: Buffer) => {
       idle.touch();
       const channel = data[0];
       if (channel === Channel.Stdout || channel === Channel.Stderr) {
@@ -181,7 +182,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     up.on('error', () => {
       // 'close' follows and decides
     });
-    up.on('close', () => {
+    const onClose = () => {
       if (done || upstream !== up) return;
       toBrowser.forget(up);
       const status = exitStatus;
@@ -203,7 +204,13 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
       } else {
         fail('UPSTREAM_CLOSED', 'the cluster closed the exec session without an exit status', 'upstream-error');
       }
-    });
+    };
+    up.on('close', onClose);
+    // it may have closed already, right after the handshake
+    if (up.readyState === up.CLOSED) {
+      onClose();
+      return;
+    }
     browser.resume();
   };
 

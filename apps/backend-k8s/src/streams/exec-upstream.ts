@@ -47,7 +47,17 @@ export function execUrl(cluster: ClusterConnection, t: ExecTarget): URL {
   return url;
 }
 
-export function openExecUpstream(cluster: ClusterConnection, target: ExecTarget, signal: AbortSignal): Promise<WebSocket> {
+export interface ExecUpstream {
+  ws: WebSocket;
+  /**
+   * Starts delivering frames to `handler`, first those that arrived before it was attached: a
+   * fast command's output, status and close can all arrive with the handshake, before the
+   * caller's continuation runs.
+   */
+  listen(handler: (data: Buffer) => void): void;
+}
+
+export function openExecUpstream(cluster: ClusterConnection, target: ExecTarget, signal: AbortSignal): Promise<ExecUpstream> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(execUrl(cluster, target), EXEC_UPSTREAM_PROTOCOLS, {
       ...tlsOptions(cluster.credentials),
@@ -55,12 +65,20 @@ export function openExecUpstream(cluster: ClusterConnection, target: ExecTarget,
       perMessageDeflate: false,
       handshakeTimeout: 15_000,
     });
+    const early: Buffer[] = [];
+    const collect = (data: Buffer) => early.push(data);
+    ws.on('message', collect);
+    const listen = (handler: (data: Buffer) => void) => {
+      ws.off('message', collect);
+      for (const data of early.splice(0)) handler(data);
+      ws.on('message', handler);
+    };
     const onAbort = () => ws.terminate();
     signal.addEventListener('abort', onAbort, { once: true });
     const settle = () => signal.removeEventListener('abort', onAbort);
     ws.once('open', () => {
       settle();
-      resolve(ws);
+      resolve({ ws, listen });
     });
     ws.once('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
