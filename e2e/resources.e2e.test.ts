@@ -97,4 +97,44 @@ describe.runIf(chromiumGate.available)('cluster resources in the browser', () =>
     await page.waitForURL(/\/resources\/core\/v1\/pods/);
     await expect.poll(async () => (await rowNames(page)).includes(victim!), { timeout: 30_000 }).toBe(false);
   });
+
+  it('creates a namespace from YAML and deletes it only after its name is typed', async () => {
+    await page.goto(clusterPath('/resources/core/v1/namespaces'));
+    await page.locator(sel('list-live')).waitFor({ timeout: 30_000 });
+    await page.click(sel('create-from-yaml'));
+    await page.locator(`${sel('yaml-editor')} .cm-content`).click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: e2e-scratch\n');
+    await page.click(sel('apply-review-button'));
+    await page.locator(sel('apply-doc-created')).waitFor({ timeout: 15_000 });
+    await page.click(sel('apply-confirm'));
+    await expect.poll(async () => (await rowNames(page)).includes('e2e-scratch'), { timeout: 15_000 }).toBe(true);
+
+    await page.click('[role="row"][data-row="e2e-scratch"] a');
+    await page.click(sel('action-delete'));
+    const confirm = page.locator(sel('delete-confirm'));
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.fill(sel('delete-typed-name'), 'e2e-scratc');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.fill(sel('delete-typed-name'), 'e2e-scratch');
+    await confirm.click();
+    await page.waitForURL(/\/resources\/core\/v1\/namespaces/);
+    const goneOrTerminating = () => {
+      const ns = sim.sim.store.get('namespaces', undefined, 'e2e-scratch');
+      return !ns || !!ns.metadata?.deletionTimestamp;
+    };
+    await expect.poll(goneOrTerminating, { timeout: 15_000 }).toBe(true);
+  });
+
+  it('cordons a node and uncordons it', async () => {
+    const node = sim.sim.store.list('nodes').items[0]?.metadata?.name ?? '';
+    expect(node).not.toBe('');
+    const unschedulable = () => (sim.sim.store.get('nodes', undefined, node)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true;
+    await page.goto(clusterPath(`/resources/core/v1/nodes/-/${node}`));
+    await page.click(sel('action-cordon'));
+    await expect.poll(unschedulable, { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.locator(sel('action-cordon')).innerText(), { timeout: 15_000 }).toMatch(/Uncordon/);
+    await page.click(sel('action-cordon'));
+    await expect.poll(unschedulable, { timeout: 15_000 }).toBe(false);
+  });
 });
