@@ -29,6 +29,11 @@ export interface KubeSimOptions {
   podStartDelayMs?: number;
   /** interval of BOOKMARK events on watches that allow them (default 60000) */
   bookmarkIntervalMs?: number;
+  /**
+   * Serve requests that carry no credentials (a wrong token is still refused). kubectl sends no
+   * credentials over plain HTTP, so `https: false` with kubectl needs this.
+   */
+  allowAnonymous?: boolean;
 }
 
 export interface KubeSim {
@@ -74,6 +79,7 @@ export async function startApiServer(opts: KubeSimOptions = {}): Promise<KubeSim
     faults,
     serverAddress: () => serverAddress,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
+    allowAnonymous: opts.allowAnonymous ?? false,
   });
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     void apiRouter.handle(req, res);

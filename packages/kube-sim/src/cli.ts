@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { startKubeSim } from './kube-sim.js';
 
 const usage = `usage: kube-sim [--port <n|0>] [--host <addr>] [--seed <empty|demo|scale:N>] [--kubeconfig-out <file>]
-                [--context <name>] [--http] [--token <token>] [--watch-window <events>] [--pod-start-delay-ms <ms>]`;
+                [--context <name>] [--http] [--allow-anonymous] [--token <token>] [--watch-window <events>]
+                [--pod-start-delay-ms <ms>]
+  kubectl sends no credentials over plain HTTP: with --http, add --allow-anonymous for kubectl.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
       'kubeconfig-out': { type: 'string' },
       context: { type: 'string', default: 'kube-sim' },
       http: { type: 'boolean', default: false },
+      'allow-anonymous': { type: 'boolean', default: false },
       token: { type: 'string' },
       'watch-window': { type: 'string' },
       'pod-start-delay-ms': { type: 'string' },
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
     host: values.host,
     port,
     https: !values.http,
+    allowAnonymous: values['allow-anonymous'],
     ...(values.token ? { token: values.token } : {}),
     ...(values.seed ? { seed: values.seed } : {}),
     ...(values['watch-window'] ? { watchWindow: Number(values['watch-window']) } : {}),

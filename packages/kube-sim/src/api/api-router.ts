@@ -34,6 +34,8 @@ export interface ApiRouterOptions {
   serverAddress: () => string;
   bookmarkIntervalMs: number;
   watches: WatchRegistry;
+  /** requests without credentials are served (a wrong token is still refused) */
+  allowAnonymous?: boolean;
 }
 
 /** Paths a real apiserver serves without credentials (system:public-info-viewer). */
@@ -93,7 +95,7 @@ export class ApiRouter {
       if (faults.current.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.current.latencyMs));
       const url = new URL(req.url ?? '/', 'http://kube-sim');
       const auth = this.authenticate(req);
-      if (auth === 'wrong' || (auth === 'missing' && !publicPaths.has(url.pathname))) throw unauthorized();
+      if (auth === 'wrong' || (auth === 'missing' && !this.opts.allowAnonymous && !publicPaths.has(url.pathname))) throw unauthorized();
       if (faults.shouldFail()) throw internalError('injected fault (kube-sim errorRate)');
       await this.route(req, res, url);
     } catch (err) {
@@ -215,7 +217,8 @@ export class ApiRouter {
         socket.destroy();
         return;
       }
-      if (this.authenticate(req) !== 'ok') return refuse(unauthorized());
+      const auth = this.authenticate(req);
+      if (auth === 'wrong' || (auth === 'missing' && !this.opts.allowAnonymous)) return refuse(unauthorized());
       const url = new URL(req.url ?? '/', 'http://kube-sim');
       const info = parseRequestPath(url.pathname);
       if (info.kind !== 'resource' || !info.subresource || !info.name) return refuse(pathNotFound());

@@ -53,6 +53,13 @@ describe('kube-sim command', () => {
     expect(await sim.stop()).toBe(0);
   });
 
+  it('serves requests without credentials with --allow-anonymous (kubectl sends none over plain HTTP), still refusing a wrong token', async () => {
+    const sim = await run(['--port', '0', '--http', '--allow-anonymous']);
+    expect((await fetch(`${sim.url}/api/v1/namespaces`)).status).toBe(200);
+    expect((await fetch(`${sim.url}/api/v1/namespaces`, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(await sim.stop()).toBe(0);
+  });
+
   it('serves HTTPS by default with the CA in the kubeconfig', async () => {
     const file = join(dir, 'https.kubeconfig');
     const sim = await run(['--port', '0', '--kubeconfig-out', file]);
