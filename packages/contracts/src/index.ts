@@ -10,3 +10,4 @@ export * from './watch.js';
 export * from './actions.js';
 export * from './streams.js';
 export * from './embed.js';
+export * from './app-deploy.js';
