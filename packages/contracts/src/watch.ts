@@ -2,7 +2,8 @@
 // many subscriptions, each identified by a client-chosen id. All frames are JSON text.
 //
 // Flow: the client sends `subscribe`; the server answers with one or more `snapshot` chunks (the
-// last has `complete: true`), then `event`s (ADDED / MODIFIED / DELETED) for that subscription
+// last has `complete: true`; while a big list is still paging in, chunks come as pages arrive and
+// carry resourceVersion ''), then `event`s (ADDED / MODIFIED / DELETED) for that subscription
 // until the client sends `unsubscribe` or the server sends a fatal `error` for it.
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -103,6 +104,11 @@ export interface WatchSnapshot {
   rows?: WatchRow[];
   /** false while more chunks of this snapshot follow; events only come after the last one */
   complete: boolean;
+  /**
+   * true: forget every item received for this subscription so far, then keep going. Rare: a big
+   * first list streamed page by page failed halfway and starts over.
+   */
+  reset?: boolean;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

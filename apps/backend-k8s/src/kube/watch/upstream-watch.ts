@@ -34,6 +34,10 @@ export interface UpstreamListener {
   event(type: WatchEventType, json: string): void;
   /** fatal: the upstream stopped for good (forbidden, unknown resource); otherwise it retries */
   error(code: string, message: string, fatal: boolean): void;
+  /** first list only: one more page arrived (so a big list shows its first rows at once) */
+  page?(jsons: string[]): void;
+  /** first list only: an attempt failed after pages were sent; the pages start over */
+  restart?(): void;
 }
 
 export interface UpstreamWatchOptions {
@@ -78,6 +82,9 @@ export class UpstreamWatch {
   private wakeSleep: (() => void) | undefined;
   private columnDefs: WatchColumn[] | undefined;
   private tableSupported = true;
+  /** the first list while it is being paged in, so late subscribers get what came so far */
+  private listing: Map<string, CompactEntry> | undefined;
+  private pagesStreamed = false;
   /** how many list+watch connections were opened; for tests and metrics */
   listCount = 0;
   watchCount = 0;
@@ -104,6 +111,11 @@ export class UpstreamWatch {
 
   get columns(): WatchColumn[] | undefined {
     return this.target.mode === 'rows' ? (this.columnDefs ?? fallbackColumns) : undefined;
+  }
+
+  /** Before the first sync: the pages listed so far (what `page` listeners were sent). */
+  partialSnapshot(): string[] {
+    return this.listing ? Array.from(this.listing.values(), (e) => e.json) : [];
   }
 
   /** The cached JSON strings, in no particular order; a copy, so later events do not change it. */
@@ -257,6 +269,11 @@ export class UpstreamWatch {
   private async relist(): Promise<void> {
     this.listCount++;
     const fresh = new Map<string, CompactEntry>();
+    if (!this.syncedOnce) {
+      this.listing = fresh;
+      if (this.pagesStreamed) for (const l of [...this.listeners]) l.restart?.();
+      this.pagesStreamed = false;
+    }
     let continueToken: string | undefined;
     let listRv = '';
     do {
@@ -269,26 +286,29 @@ export class UpstreamWatch {
         rows?: unknown[];
         metadata?: { resourceVersion?: string; continue?: string };
       };
+      const pageJsons: string[] = [];
+      const add = ({ key, entry }: { key: string; entry: CompactEntry }) => {
+        fresh.set(key, entry);
+        pageJsons.push(entry.json);
+      };
       if (this.target.mode === 'rows') {
         if (page.kind === 'Table') {
           const table = page as unknown as KubeTable;
           if (table.columnDefinitions?.length) this.columnDefs = columnsOf(table);
-          for (const row of table.rows ?? []) {
-            const { key, entry } = compactTableRow(row);
-            fresh.set(key, entry);
-          }
+          for (const row of table.rows ?? []) add(compactTableRow(row));
         } else {
           this.tableSupported = false;
-          for (const item of page.items ?? []) {
-            const { key, entry } = fallbackRow(item);
-            fresh.set(key, entry);
-          }
+          for (const item of page.items ?? []) add(fallbackRow(item));
         }
       } else {
-        for (const item of page.items ?? []) fresh.set(objectKey(item.metadata), compactObject(item));
+        for (const item of page.items ?? []) add({ key: objectKey(item.metadata), entry: compactObject(item) });
       }
       listRv = page.metadata?.resourceVersion ?? listRv;
       continueToken = page.metadata?.continue || undefined;
+      if (!this.syncedOnce && pageJsons.length) {
+        this.pagesStreamed = true;
+        for (const l of [...this.listeners]) l.page?.(pageJsons);
+      }
     } while (continueToken && !this.stopped);
     if (this.stopped) return;
 
@@ -304,6 +324,7 @@ export class UpstreamWatch {
     this.cache.clear();
     for (const [key, entry] of fresh) this.cache.set(key, entry);
     this.resourceVersion = listRv;
+    this.listing = undefined;
     if (!this.syncedOnce) {
       this.syncedOnce = true;
       for (const l of [...this.listeners]) l.synced();

@@ -110,6 +110,35 @@ describe('watch hub', () => {
     expect(added.row!.cells[0]).toBe('row-event');
   });
 
+  it('streams a big first list page by page, to early and late subscribers alike', async () => {
+    c.sim.store.create('namespaces', { metadata: { name: 'hub-pages' } });
+    for (let i = 0; i < 40; i++) createCm('hub-pages', `p-${i}`);
+    c.t.app.watchHub.options.pageSize = 4;
+    c.sim.faults.set({ latencyMs: 20 }); // slow pages, so the second subscriber joins mid-list
+    try {
+      const early = await client();
+      const late = await client();
+      early.send({ ...configmaps('hub-pages'), id: 'early' });
+      await expect.poll(() => early.of('early').length).toBeGreaterThan(0);
+      late.send({ ...configmaps('hub-pages'), id: 'late' });
+      for (const [w, id] of [[early, 'early'], [late, 'late']] as const) {
+        await expect.poll(() => complete(w, id)).toBe(true);
+        const chunks = w.of(id).filter((m): m is WatchSnapshot => m.type === 'snapshot');
+        expect(chunks.length).toBeGreaterThan(2);
+        expect(chunks.slice(0, -1).every((m) => !m.complete && m.resourceVersion === '')).toBe(true);
+        expect(chunks.at(-1)!.resourceVersion).not.toBe('');
+        const names = snapshotItems(w, id).map((o) => o.metadata.name);
+        expect(new Set(names).size).toBe(40);
+        expect(names).toHaveLength(40);
+      }
+      createCm('hub-pages', 'after');
+      await expect.poll(() => events(late, 'late').map((e) => e.object?.metadata.name)).toEqual(['after']);
+    } finally {
+      c.sim.faults.set({ latencyMs: 0 });
+      c.t.app.watchHub.options.pageSize = undefined;
+    }
+  });
+
   it('serves 1000 subscribers from one upstream watch and delivers an event to all', async () => {
     const sockets = await Promise.all(Array.from({ length: 20 }, () => client()));
     const ids: [WatchClient, string][] = [];

@@ -33,6 +33,10 @@ interface SessionSubscription {
   hub?: HubSubscription;
   state: 'waiting' | 'snapshot' | 'live' | 'closed';
   pending: string[];
+  /** pages of the upstream's first list were already sent as incomplete snapshot chunks */
+  partialSent: boolean;
+  /** the next snapshot chunk tells the client to drop what it got so far */
+  resetNext: boolean;
   /** `{"type":"event","id":"<id>","event":"` — the frame prefix, built once */
   prefix: string;
 }
@@ -127,6 +131,8 @@ export class WatchSession {
       msg,
       state: 'waiting',
       pending: [],
+      partialSent: false,
+      resetNext: false,
       prefix: `{"type":"event","id":${JSON.stringify(msg.id)},"event":"`,
     };
     this.subs.set(msg.id, sub);
@@ -163,7 +169,19 @@ export class WatchSession {
       { cluster: msg.cluster, group: msg.group, version: msg.version, resource: msg.resource, namespace: msg.namespace, labelSelector: msg.labelSelector, fieldSelector: msg.fieldSelector, mode: msg.mode },
       {
         synced() {
-          if (sub.state === 'waiting') void session.sendSnapshot(sub);
+          if (sub.state !== 'waiting') return;
+          if (!sub.partialSent) return void session.sendSnapshot(sub);
+          // Every listed page went out already: close the snapshot, events follow.
+          const rv = sub.hub!.upstream.lastResourceVersion ?? '';
+          if (session.sendRaw(session.snapshotFrame(sub, [], rv, true))) sub.state = 'live';
+        },
+        page(jsons: string[]) {
+          if (sub.state === 'waiting') session.sendPartial(sub, jsons);
+        },
+        restart() {
+          if (sub.state !== 'waiting' || !sub.partialSent) return;
+          sub.partialSent = false;
+          sub.resetNext = true;
         },
         event(type: WatchEventType, json: string) {
           if (sub.state === 'waiting' || sub.state === 'closed') return;
@@ -182,7 +200,41 @@ export class WatchSession {
         },
       },
     );
-    if (sub.hub.upstream.synced && sub.state === 'waiting') void this.sendSnapshot(sub);
+    if (sub.state !== 'waiting') return;
+    if (sub.hub.upstream.synced) void this.sendSnapshot(sub);
+    else {
+      // A big first list is still paging in: send what came so far, the rest as it arrives.
+      const partial = sub.hub.upstream.partialSnapshot();
+      if (partial.length) this.sendPartial(sub, partial);
+    }
+  }
+
+  /** One snapshot frame, spliced from the cached JSON strings. */
+  snapshotFrame(sub: SessionSubscription, items: string[], rv: string, complete: boolean): string {
+    const columns = sub.hub!.upstream.columns;
+    const reset = sub.resetNext ? ',"reset":true' : '';
+    sub.resetNext = false;
+    const field = sub.msg.mode === 'rows' ? 'rows' : 'items';
+    return `{"type":"snapshot","id":${JSON.stringify(sub.id)},"resourceVersion":${JSON.stringify(rv)}${
+      columns ? `,"columns":${JSON.stringify(columns)}` : ''
+    }${reset},"${field}":[${items.join(',')}],"complete":${complete}}`;
+  }
+
+  private *chunks(items: string[]): Generator<string[]> {
+    const chunkBytes = this.opts.snapshotChunkBytes ?? 256 * 1024;
+    let i = 0;
+    do {
+      let size = 0;
+      const start = i;
+      while (i < items.length && (i === start || size < chunkBytes)) size += items[i++]!.length + 1;
+      yield items.slice(start, i);
+    } while (i < items.length);
+  }
+
+  /** Incomplete snapshot chunks while the first list pages in; the list's pace paces them. */
+  sendPartial(sub: SessionSubscription, items: string[]): void {
+    for (const chunk of this.chunks(items)) if (!this.sendRaw(this.snapshotFrame(sub, chunk, '', false))) return;
+    sub.partialSent = true;
   }
 
   private failSubscription(sub: SessionSubscription, code: string, message: string): void {
@@ -204,22 +256,12 @@ export class WatchSession {
     sub.state = 'snapshot';
     const items = upstream.snapshot();
     const rv = upstream.lastResourceVersion ?? '';
-    const columns = upstream.columns;
-    const field = sub.msg.mode === 'rows' ? 'rows' : 'items';
-    const head = `{"type":"snapshot","id":${JSON.stringify(sub.id)},"resourceVersion":${JSON.stringify(rv)}${
-      columns ? `,"columns":${JSON.stringify(columns)}` : ''
-    },"${field}":[`;
-    const chunkBytes = this.opts.snapshotChunkBytes ?? 256 * 1024;
-    let i = 0;
-    do {
-      let size = 0;
-      const start = i;
-      while (i < items.length && (i === start || size < chunkBytes)) size += items[i++]!.length + 1;
-      const complete = i >= items.length;
-      const frame = `${head}${items.slice(start, i).join(',')}],"complete":${complete}}`;
-      if (sub.state !== 'snapshot' || !this.sendRaw(frame)) return;
+    const chunks = [...this.chunks(items)];
+    for (const [n, chunk] of chunks.entries()) {
+      const complete = n === chunks.length - 1;
+      if (sub.state !== 'snapshot' || !this.sendRaw(this.snapshotFrame(sub, chunk, rv, complete))) return;
       if (!complete) await this.waitForDrain();
-    } while (i < items.length);
+    }
     if (sub.state !== 'snapshot') return;
     sub.state = 'live';
     const pending = sub.pending;
