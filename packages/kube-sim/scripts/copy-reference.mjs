@@ -1,8 +1,11 @@
-// Copies the parts of a real v1.28 apiserver's answers that kube-sim serves (from /work/shared/k8s-reference)
+// Copies the parts of a real v1.28 apiserver's answers that kube-sim serves (from shared/k8s-reference
+// beside the repository, or the directory given)
 // into src/reference/, trimmed to the resources kube-sim implements. Run by hand when the reference changes.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-const from = process.argv[2] ?? '/work/shared/k8s-reference';
+import { fileURLToPath } from 'node:url';
+
+const from = process.argv[2] ?? fileURLToPath(new URL('../../../../shared/k8s-reference', import.meta.url));
 const to = new URL('../src/reference/', import.meta.url);
 const served = {
   '': ['namespaces', 'nodes', 'pods', 'services', 'endpoints', 'configmaps', 'secrets', 'serviceaccounts', 'events',
