@@ -1,4 +1,5 @@
 // English messages. zh-CN.ts must have exactly the same keys (a test checks it).
+import admin from '#/admin/locales/en';
 export default {
   app: { title: 'K8s Console' },
   common: {
@@ -190,6 +191,7 @@ export default {
     endpoints: 'Endpoints',
     logs: 'Logs',
     terminal: 'Terminal',
+    instances: 'Instances',
     noEvents: 'No events for this object',
     reason: 'Reason',
     message: 'Message',
@@ -202,4 +204,5 @@ export default {
     SESSION_EXPIRED: 'Your session has expired. Please sign in again.',
     generic: 'Something went wrong: {message}',
   },
+  admin,
 } as const;

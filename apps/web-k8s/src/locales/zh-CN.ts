@@ -1,4 +1,5 @@
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
+import admin from '#/admin/locales/zh-CN';
 import type { MessageSchema } from './index';
 
 const zhCN: MessageSchema = {
@@ -192,6 +193,7 @@ const zhCN: MessageSchema = {
     endpoints: '端点',
     logs: '日志',
     terminal: '终端',
+    instances: '实例',
     noEvents: '该对象没有事件',
     reason: '原因',
     message: '消息',
@@ -204,6 +206,7 @@ const zhCN: MessageSchema = {
     SESSION_EXPIRED: '会话已过期，请重新登录。',
     generic: '出错了：{message}',
   },
+  admin,
 };
 
 export default zhCN;

@@ -55,5 +55,14 @@ describe('related objects', () => {
     const service: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' } } };
     expect(relatedLinks('c1', service).map((l) => l.kind)).toEqual(['pods', 'endpoints']);
     expect(selectorString(undefined)).toBe('');
+    const crd: KubeObject = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', names: { plural: 'widgets', kind: 'Widget' }, versions: [{ name: 'v1beta1', served: true, storage: false }, { name: 'v1', served: true, storage: true }] },
+    };
+    expect(relatedLinks('c1', crd)).toEqual([
+      { kind: 'instances', label: 'Widget', to: { name: 'resource-list', params: { cluster: 'c1', group: 'example.com', version: 'v1', resource: 'widgets' } } },
+    ]);
   });
 });

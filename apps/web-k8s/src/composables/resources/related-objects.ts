@@ -5,7 +5,7 @@ import type { KubeObject } from '#/api/kube';
 import { BUILTIN_RESOURCES, groupSegment } from './resource-catalogue';
 
 export interface RelatedLink {
-  kind: 'owner' | 'pods' | 'endpoints';
+  kind: 'owner' | 'pods' | 'endpoints' | 'instances';
   label: string;
   to: RouteLocationRaw;
 }
@@ -57,6 +57,18 @@ export function relatedLinks(cluster: string, obj: KubeObject): RelatedLink[] {
       label: `Endpoints/${obj.metadata.name}`,
       to: { name: 'resource-detail', params: { cluster, group: 'core', version: 'v1', resource: 'endpoints', namespace: ns, name: obj.metadata.name } },
     });
+  }
+  if (obj.kind === 'CustomResourceDefinition') {
+    const crd = obj.spec as { group?: string; names?: { plural?: string; kind?: string }; versions?: Array<{ name: string; served?: boolean; storage?: boolean }> };
+    const served = (crd.versions ?? []).filter((v) => v.served !== false);
+    const version = served.find((v) => v.storage) ?? served[0];
+    if (crd.group && crd.names?.plural && version) {
+      links.push({
+        kind: 'instances',
+        label: crd.names.kind ?? crd.names.plural,
+        to: { name: 'resource-list', params: { cluster, group: groupSegment(crd.group), version: version.name, resource: crd.names.plural } },
+      });
+    }
   }
   return links;
 }
