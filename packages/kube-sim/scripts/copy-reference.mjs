@@ -2,7 +2,6 @@
 // beside the repository, or the directory given)
 // into src/reference/, trimmed to the resources kube-sim implements. Run by hand when the reference changes.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-
 import { fileURLToPath } from 'node:url';
 
 const from = process.argv[2] ?? fileURLToPath(new URL('../../../../shared/k8s-reference', import.meta.url));
