@@ -14,6 +14,7 @@ import { mb, ms, ratio, summarize, type BenchRow } from './bench-row.js';
 import { rssBytes, startBackendProcess, startSimProcess, type Sim } from './console-under-test.js';
 
 const PODS = 10_000;
+const BIG_PODS = 100_000;
 const SUBSCRIBERS = 1000;
 const EVENTS = 10;
 const NAMESPACE = 'fanout';
@@ -176,11 +177,83 @@ async function fanOut(sim: Sim): Promise<BenchRow[]> {
   }
 }
 
-export async function runWatchHubBenchmarks(): Promise<BenchRow[]> {
-  const sim = await startSimProcess(`scale:${PODS}`);
+/** Paged Table list straight from kube-sim: what the hub does before its first snapshot. */
+async function directTableList(sim: Sim): Promise<{ first: number; all: number; rows: number }> {
+  const t0 = performance.now();
+  let first = 0;
+  let rows = 0;
+  let cont = '';
+  do {
+    const text = await new Promise<string>((resolve, reject) => {
+      https
+        .get(new URL(`/api/v1/pods?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, sim.url), {
+          ca: sim.caPem,
+          headers: { authorization: `Bearer ${sim.token}`, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+        }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve(body));
+        })
+        .on('error', reject);
+    });
+    const page = JSON.parse(text) as { rows: unknown[]; metadata: { continue?: string } };
+    if (!first) first = performance.now() - t0;
+    rows += page.rows.length;
+    cont = page.metadata.continue ?? '';
+  } while (cont);
+  return { first, all: performance.now() - t0, rows };
+}
+
+/** One browser subscribing to every pod of a 100000-pod cluster in rows mode. */
+async function bigSnapshot(): Promise<BenchRow[]> {
+  const sim = await startSimProcess(`scale:${BIG_PODS}`);
   try {
-    return [...(await fanOut(sim)), ...(await cacheMemory(sim))];
+    const backend = await startBackendProcess(sim);
+    try {
+      const direct = await directTableList(sim);
+      const rssBefore = rssBytes(backend.pid);
+      const ws = new WebSocket(`${backend.url.replace('http', 'ws')}/api/v1/ws`, [WATCH_PROTOCOL, tokenProtocol(backend.token)]);
+      await new Promise((resolve) => ws.once('open', resolve));
+      const t0 = performance.now();
+      let first = 0;
+      let rows = 0;
+      let bytes = 0;
+      const done = new Promise<number>((resolve) =>
+        ws.on('message', (data: Buffer) => {
+          bytes += data.length;
+          const msg = JSON.parse(data.toString()) as { type: string; rows?: unknown[]; complete?: boolean };
+          if (msg.type !== 'snapshot') return;
+          if (!first) first = performance.now() - t0;
+          rows += msg.rows?.length ?? 0;
+          if (msg.complete) resolve(performance.now() - t0);
+        }),
+      );
+      ws.send(JSON.stringify({ type: 'subscribe', id: 'all', cluster: backend.clusterId, group: '', version: 'v1', resource: 'pods', mode: 'rows' }));
+      const all = await done;
+      const rssWith = rssBytes(backend.pid);
+      ws.terminate();
+      return [
+        { name: `rows snapshot of ${rows} pods, first chunk`, value: ms(first), reference: `direct Table list, first page ${ms(direct.first)}`, ratio: ratio(first, direct.first), target: 'first rows < 1.5 s' },
+        { name: `rows snapshot of ${rows} pods, complete`, value: ms(all), reference: `direct Table list ${ms(direct.all)}`, ratio: ratio(all, direct.all) },
+        { name: `rows snapshot of ${BIG_PODS} pods, bytes to browser`, value: mb(bytes), reference: `${direct.rows} rows`, ratio: `${(bytes / Math.max(rows, 1)).toFixed(0)} B/row` },
+        { name: `backend RSS with ${BIG_PODS} pods cached as rows`, value: mb(rssWith), reference: `before ${mb(rssBefore)}`, ratio: ratio(rssWith, rssBefore) },
+      ];
+    } finally {
+      await backend.stop();
+    }
   } finally {
     await sim.stop();
   }
+}
+
+export async function runWatchHubBenchmarks(): Promise<BenchRow[]> {
+  const sim = await startSimProcess(`scale:${PODS}`);
+  const rows: BenchRow[] = [];
+  try {
+    rows.push(...(await fanOut(sim)), ...(await cacheMemory(sim)));
+  } finally {
+    await sim.stop();
+  }
+  rows.push(...(await bigSnapshot()));
+  return rows;
 }
