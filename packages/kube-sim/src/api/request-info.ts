@@ -24,7 +24,12 @@ export interface DiscoveryRequest {
 export type RequestInfo = ResourceRequest | DiscoveryRequest | { kind: 'other'; path: string };
 
 export function parseRequestPath(pathname: string): RequestInfo {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  } catch {
+    return { kind: 'other', path: pathname };
+  }
   const root = parts[0];
   if (root !== 'api' && root !== 'apis') return { kind: 'other', path: pathname };
   let i = 1;
