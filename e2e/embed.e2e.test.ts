@@ -144,6 +144,103 @@ describe.runIf(chromiumGate.available)('embedding the console in a host applicat
     await context.close();
   });
 
+  it('qiankun: the micro-app shows the demo cluster\'s pods with the host\'s token, in its own class prefix', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await hostSignIn(context, '/qiankun/clusters');
+    await expect.poll(() => page.locator(sel('qiankun-status')).innerText(), { timeout: 30_000 }).toBe('mounted');
+    const app = page.locator(sel('console-container'));
+    await app.locator(sel('cluster-row-sim')).waitFor({ timeout: 30_000 });
+    expect(await app.locator(sel('user-menu')).count()).toBe(0);
+    await app.locator(sel('cluster-row-sim')).click();
+    await app.locator(`${sel('cluster-nav')} >> text=Pods`).click();
+    await app.locator('[role="row"][data-row]').first().waitFor({ timeout: 30_000 });
+    expect(await app.locator('[role="row"][data-row]').count()).toBeGreaterThan(0);
+    // The console routes inside the host's URL, under the base path the host gave it.
+    expect(page.url()).toBe(`${host.origin}/qiankun/clusters/${clusterId}/resources/core/v1/pods`);
+    // antd renders with the console's own prefix, so neither side's antd styles reach the other.
+    expect(await app.locator('[class*="k8sc-"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[class^="ant-"], [class*=" ant-"]').count()).toBe(0);
+    await page.screenshot({ path: join(resultsDir, 'embed-qiankun-pods.png') });
+    await context.close();
+  });
+
+  it('qiankun: ten mount/unmount cycles leave no WebSocket, listener, style tag, DOM node or global behind', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // Count the WebSockets the page opens and still holds open.
+    await context.addInitScript(() => {
+      const Native = window.WebSocket;
+      const sockets: WebSocket[] = [];
+      class Counted extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          sockets.push(this);
+        }
+      }
+      window.WebSocket = Counted;
+      Object.defineProperty(window, '__openSockets', { value: () => sockets.filter((s) => s.readyState !== Native.CLOSED).length });
+      Object.defineProperty(window, '__socketsMade', { value: () => sockets.length });
+    });
+    const page = await hostSignIn(context, `/qiankun/clusters/${clusterId}/resources/core/v1/pods`);
+    const cdp = await context.newCDPSession(page);
+    const status = page.locator(sel('qiankun-status'));
+    const rows = page.locator(`${sel('console-container')} [role="row"][data-row]`);
+    const openSockets = () => page.evaluate(() => (window as unknown as { __openSockets(): number }).__openSockets());
+
+    async function cycle() {
+      await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('mounted');
+      await rows.first().waitFor({ timeout: 30_000 });
+      await expect.poll(openSockets, { timeout: 15_000 }).toBe(1);
+      await page.click(sel('qiankun-unmount'));
+      await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('unmounted');
+      await expect.poll(openSockets, { timeout: 15_000 }).toBe(0);
+    }
+    async function footprint() {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const counters = await cdp.send('Memory.getDOMCounters');
+      const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' });
+      const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId! });
+      const page_ = await page.evaluate(() => ({
+        globals: Object.keys(window).length,
+        head: document.head.children.length,
+        body: document.body.getElementsByTagName('*').length,
+        container: document.querySelector('[data-test="console-container"]')!.childElementCount,
+      }));
+      return { windowListeners: listeners.length, jsEventListeners: counters.jsEventListeners, nodes: counters.nodes, ...page_ };
+    }
+
+    // The first cycle loads code and warms one-time caches (qiankun's, the browser's); it is the baseline.
+    await cycle();
+    const baseline = await footprint();
+    expect(baseline.container).toBe(0);
+    for (let i = 0; i < 10; i += 1) {
+      await page.click(sel('qiankun-mount'));
+      await cycle();
+    }
+    const after = await footprint();
+    expect(await page.evaluate(() => (window as unknown as { __socketsMade(): number }).__socketsMade())).toBeGreaterThanOrEqual(11);
+    expect(after.windowListeners).toBe(baseline.windowListeners);
+    expect(after.globals).toBe(baseline.globals);
+    expect(after.head).toBe(baseline.head);
+    expect(after.body).toBe(baseline.body);
+    expect(after.container).toBe(0);
+    // Detached DOM is freed by the collector in its own time (qiankun's wrapper divs linger a
+    // little): poll with forced collections. Ten leaked consoles would keep thousands of nodes.
+    await expect.poll(async () => (await footprint()).nodes, { timeout: 30_000 }).toBeLessThan(baseline.nodes + 300);
+    await expect.poll(async () => (await footprint()).jsEventListeners, { timeout: 30_000 }).toBeLessThanOrEqual(baseline.jsEventListeners + 20);
+    await context.close();
+  });
+
+  it('the standalone console is unaffected: its own login, chrome, antd prefix and stored session', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, backend.url);
+    await page.locator(sel('user-menu')).waitFor();
+    await page.locator(sel('cluster-row-sim')).waitFor({ timeout: 30_000 });
+    expect(await page.locator('[class*="ant-"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[class*="k8sc-"]').count()).toBe(0);
+    expect(await page.evaluate(() => localStorage.getItem('k8s-console.session'))).toContain('accessToken');
+    await page.close();
+  });
+
   it('the backend lets only the listed host frame the console', async () => {
     const res = await fetch(`${backend.url}/clusters`, { headers: { accept: 'text/html' } });
     expect(res.headers.get('content-security-policy')).toBe(`frame-ancestors 'self' ${host.origin}`);
