@@ -125,6 +125,28 @@ describe.runIf(gate.available)('kubectl against kube-sim', () => {
     expect(dep.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).toContain('nginx:1.26');
   });
 
+  it('removes what a manifest no longer has on the next client-side apply (three-way strategic merge)', async () => {
+    const deployment = (containers: string[], labels: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: three-way
+  labels: {${labels}}
+spec:
+  selector: {matchLabels: {app: three-way}}
+  template:
+    metadata: {labels: {app: three-way}}
+    spec:
+      containers:
+${containers.map((c) => `      - name: ${c}\n        image: ${c}:1\n        env: [{name: A, value: "1"}]`).join('\n')}
+`;
+    await ok(['apply', '-f', '-'], deployment(['main', 'sidecar', 'logger'], 'app: x, keep: me'));
+    expect(await ok(['apply', '-f', '-'], deployment(['main', 'logger'], 'app: x'))).toBe('deployment.apps/three-way configured\n');
+    const live = JSON.parse(await ok(['get', 'deployment', 'three-way', '-o', 'json']));
+    expect(live.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(['main', 'logger']);
+    expect(live.metadata.labels).toEqual({ app: 'x' });
+    await ok(['delete', 'deployment', 'three-way']);
+  });
+
   it('prints get -o wide with kubectl\'s columns and describes objects', async () => {
     const svc = rows(await ok(['get', 'svc', 'web', '-o', 'wide']));
     expect(svc[0]).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR']);
