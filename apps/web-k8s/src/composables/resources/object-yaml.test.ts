@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import type { KubeObject } from '#/api/kube';
 import { editableYaml, MASK, objectYaml } from './object-yaml';
 import { relatedLinks, selectorString } from './related-objects';
+import { objectSummary } from './object-summary';
 
 const secret: KubeObject = {
   apiVersion: 'v1',
@@ -64,5 +65,28 @@ describe('related objects', () => {
     expect(relatedLinks('c1', crd)).toEqual([
       { kind: 'instances', label: 'Widget', to: { name: 'resource-list', params: { cluster: 'c1', group: 'example.com', version: 'v1', resource: 'widgets' } } },
     ]);
+  });
+});
+
+describe('object summary', () => {
+  it('shows the facts people look for first, per kind', () => {
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'nginx:1.27' }, { name: 'side', image: 'envoy' }] },
+      status: { phase: 'Running', podIP: '10.0.0.5', containerStatuses: [{ ready: true, restartCount: 2 }, { ready: false, restartCount: 1 }] },
+    };
+    expect(objectSummary(pod)).toEqual([
+      { key: 'phase', value: 'Running' },
+      { key: 'ready', value: '1/2' },
+      { key: 'restarts', value: '3' },
+      { key: 'node', value: 'node-1' },
+      { key: 'podIP', value: '10.0.0.5' },
+      { key: 'images', value: 'app: nginx:1.27\nside: envoy' },
+    ]);
+    const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'NodePort', clusterIP: '10.96.0.9', ports: [{ port: 80, nodePort: 30080, targetPort: 8080 }] } };
+    expect(objectSummary(svc)).toContainEqual({ key: 'ports', value: '80:30080→8080/TCP' });
+    expect(objectSummary({ apiVersion: 'x/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([]);
   });
 });
