@@ -1,0 +1,84 @@
+// The iframe side of the handshake: only the parent, only from an allowed origin, only valid
+// protocol messages; replies addressed to allowed origins only, then to the host that spoke.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EMBED_CHANNEL, EMBED_PROTOCOL_VERSION, type HostToConsoleMessage } from '@k8s-console/contracts';
+import { createIframeBridge, type IframeBridge } from './iframe-bridge';
+
+const HOST = 'https://portal.example';
+const envelope = { channel: EMBED_CHANNEL, version: EMBED_PROTOCOL_VERSION };
+
+function fakeParent() {
+  const posted: { message: unknown; origin: string }[] = [];
+  return { posted, postMessage: (message: unknown, origin: string) => void posted.push({ message, origin }) } as unknown as Window & {
+    posted: { message: unknown; origin: string }[];
+  };
+}
+
+describe('iframe bridge', () => {
+  let bridge: IframeBridge | null = null;
+  afterEach(() => bridge?.dispose());
+
+  function setup() {
+    const parent = fakeParent();
+    const received: HostToConsoleMessage[] = [];
+    bridge = createIframeBridge({ allowedOrigins: [HOST, 'https://other.example'], parent, onMessage: (m) => received.push(m) });
+    const send = (data: unknown, origin = HOST, source: unknown = parent) =>
+      window.dispatchEvent(new MessageEvent('message', { data, origin, source: source as Window }));
+    return { parent, received, send };
+  }
+
+  it('addresses messages to each allowed origin until the host speaks, then to the host only', () => {
+    const { parent, send } = setup();
+    bridge!.post({ ...envelope, type: 'ready' });
+    expect(parent.posted.map((p) => p.origin)).toEqual([HOST, 'https://other.example']);
+    send({ ...envelope, type: 'appearance', theme: 'dark' });
+    expect(bridge!.hostOrigin).toBe(HOST);
+    parent.posted.length = 0;
+    bridge!.post({ ...envelope, type: 'navigated', path: '/clusters' });
+    expect(parent.posted).toEqual([{ message: { ...envelope, type: 'navigated', path: '/clusters' }, origin: HOST }]);
+  });
+
+  it('ignores foreign origins, other windows, other channels and versions, and malformed messages', () => {
+    const { received, send } = setup();
+    send({ ...envelope, type: 'navigate', path: '/x' }, 'https://evil.example');
+    send({ ...envelope, type: 'navigate', path: '/x' }, HOST, window);
+    send({ channel: 'other', version: 1, type: 'navigate', path: '/x' });
+    send({ ...envelope, version: 2, type: 'navigate', path: '/x' });
+    send({ ...envelope, type: 'navigate', path: 'https://evil.example/' });
+    send({ ...envelope, type: 'navigate', path: '//evil.example/' });
+    send({ ...envelope, type: 'token', token: '' });
+    send('a string');
+    expect(received).toEqual([]);
+    expect(bridge!.hostOrigin).toBeNull();
+    send({ ...envelope, type: 'navigate', path: '/clusters/a' });
+    expect(received).toEqual([{ ...envelope, type: 'navigate', path: '/clusters/a' }]);
+  });
+
+  it('asks for a token and resolves with the host\'s answer, or null when none comes', async () => {
+    vi.useFakeTimers();
+    try {
+      const { parent, received, send } = setup();
+      const answer = bridge!.requestToken('expiring', 1000);
+      expect(parent.posted.at(-1)?.message).toEqual({ ...envelope, type: 'token-request', reason: 'expiring' });
+      send({ ...envelope, type: 'token', token: 'host.jwt.1' });
+      await expect(answer).resolves.toBe('host.jwt.1');
+      // an awaited token goes to the waiter, not also to onMessage
+      expect(received).toEqual([]);
+
+      const silence = bridge!.requestToken('unauthorized', 1000);
+      vi.advanceTimersByTime(1000);
+      await expect(silence).resolves.toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('stops listening when disposed and releases waiters', async () => {
+    const { received, send } = setup();
+    const waiting = bridge!.nextToken(60_000);
+    bridge!.dispose();
+    await expect(waiting).resolves.toBeNull();
+    send({ ...envelope, type: 'navigate', path: '/clusters' });
+    expect(received).toEqual([]);
+  });
+});
