@@ -1,7 +1,7 @@
 // Builds one console instance: its own pinia, router, i18n and API client, and nothing on window.
 // The standalone entry (main.ts), the iframe mode and the qiankun lifecycle all go through here,
 // so an instance can be mounted, unmounted and mounted again without leaking state.
-import { createApp, watch, type App as VueApp } from 'vue';
+import { createApp, effectScope, watch, type App as VueApp } from 'vue';
 import type { Pinia } from 'pinia';
 import type { Router } from 'vue-router';
 import App from './App.vue';
@@ -93,11 +93,15 @@ export async function createConsoleApp(options: ConsoleAppOptions = {}): Promise
 
   const preferences = usePreferencesStore(pinia);
   const i18n = createConsoleI18n(preferences.locale);
-  watch(
-    () => preferences.locale,
-    (locale) => {
-      i18n.global.locale.value = locale;
-    },
+  // Watchers made outside components live in a scope of their own, stopped on unmount.
+  const scope = effectScope();
+  scope.run(() =>
+    watch(
+      () => preferences.locale,
+      (locale) => {
+        i18n.global.locale.value = locale;
+      },
+    ),
   );
   if (options.token) useSessionStore(pinia).adoptToken(options.token);
 
@@ -122,6 +126,7 @@ export async function createConsoleApp(options: ConsoleAppOptions = {}): Promise
       // vue-router leaves its popstate/beforeunload listeners on window after app.unmount().
       router.options.history.destroy();
       hub?.close();
+      scope.stop();
       // Stores hold watchers and timers; dispose them so nothing outlives the instance.
       for (const id of Object.keys(pinia.state.value)) {
         (pinia as unknown as { _s: Map<string, { $dispose(): void }> })._s.get(id)?.$dispose();
