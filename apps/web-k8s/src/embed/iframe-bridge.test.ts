@@ -5,7 +5,7 @@ import { EMBED_CHANNEL, EMBED_PROTOCOL_VERSION, type HostToConsoleMessage } from
 import { createIframeBridge, type IframeBridge } from './iframe-bridge';
 
 const HOST = 'https://portal.example';
-const envelope = { channel: EMBED_CHANNEL, version: EMBED_PROTOCOL_VERSION };
+const envelope = { channel: EMBED_CHANNEL, version: EMBED_PROTOCOL_VERSION } as const;
 
 function fakeParent() {
   const posted: { message: unknown; origin: string }[] = [];
