@@ -6,7 +6,8 @@ import { useSessionStore } from '#/stores/session';
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-describe('createConsoleApp', () => {
+// Mounting loads the whole app (ant-design-vue included), which takes seconds on a busy machine.
+describe('createConsoleApp', { timeout: 60_000 }, () => {
   it('mounts to the login page, signs in, and unmounts leaving nothing behind', async () => {
     const requests: string[] = [];
     const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
