@@ -14,7 +14,7 @@ import { crdStatus, resourceDefFromCrd } from './crd-resource.js';
 import { cloneJson, deepEqual, deepFreeze } from './json-values.js';
 import type { K8sObject } from './k8s-object.js';
 import { applyDefaults, defaultJobSelector, keepAllocations, ServiceAllocator } from './object-defaults.js';
-import { validateObject } from './object-validation.js';
+import { validateObject, validatePodUpdate } from './object-validation.js';
 import { combineMatchers, parseFieldSelector, parseLabelSelector, type ObjectMatcher } from './selectors.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -336,6 +336,8 @@ export class ObjectStore {
       applyDefaults(def, obj, this.allocator);
     }
     validateObject(def, obj);
+    // a client's write (not a kubelet's or scheduler's, which go through the store) of a pod
+    if (opts.preserveStatus && def.group === '' && def.resource === 'pods') validatePodUpdate(old, obj);
     if (tracksGeneration(def)) {
       m.generation = (om.generation ?? 1) + (deepEqual(specOf(old), specOf(obj)) ? 0 : 1);
     }

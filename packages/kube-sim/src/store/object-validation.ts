@@ -102,3 +102,25 @@ function validateCrd(obj: K8sObject): StatusCause[] {
   }
   return causes;
 }
+
+/** Pod specs are immutable but for images and a few fields; a client's update that changes more is refused, as the apiserver does. */
+export function validatePodUpdate(old: K8sObject, obj: K8sObject): void {
+  const comparable = (spec: K8sObject | undefined): K8sObject => {
+    const copy = JSON.parse(JSON.stringify(spec ?? {})) as K8sObject;
+    for (const key of ['containers', 'initContainers']) for (const c of (copy[key] as K8sObject[] | undefined) ?? []) delete c.image;
+    for (const key of ['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds', 'schedulingGates']) delete copy[key];
+    return copy;
+  };
+  if (JSON.stringify(sortKeys(comparable(old.spec))) === JSON.stringify(sortKeys(comparable(obj.spec)))) return;
+  throw invalid('Pod', '', obj.metadata?.name ?? '', [{
+    reason: 'FieldValueForbidden',
+    message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+    field: 'spec',
+  }]);
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as K8sObject)[k])]));
+  return v;
+}

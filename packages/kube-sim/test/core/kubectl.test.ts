@@ -147,6 +147,15 @@ ${containers.map((c) => `      - name: ${c}\n        image: ${c}:1\n        env:
     await ok(['delete', 'deployment', 'three-way']);
   });
 
+  it('lets a pod\'s image change but refuses other pod spec changes, as the apiserver does', async () => {
+    await ok(['run', 'fixed', '--image=busybox:1']);
+    await ok(['set', 'image', 'pod/fixed', 'fixed=busybox:2']);
+    expect(await ok(['get', 'pod', 'fixed', '-o', 'jsonpath={.spec.containers[0].image}'])).toBe('busybox:2');
+    const refused = await kubectl(['patch', 'pod', 'fixed', '-p', '{"spec":{"containers":[{"name":"extra","image":"x"}]}}']);
+    expect(refused.stderr).toContain('pod updates may not change fields other than');
+    await ok(['delete', 'pod', 'fixed', '--wait=false']);
+  });
+
   it('prints get -o wide with kubectl\'s columns and describes objects', async () => {
     const svc = rows(await ok(['get', 'svc', 'web', '-o', 'wide']));
     expect(svc[0]).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR']);
