@@ -3,6 +3,7 @@
 import { createMemoryHistory, createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
 import type { Pinia } from 'pinia';
 import { useSessionStore } from '#/stores/session';
+import { adminRoutes, guardAdminRoute } from '#/admin/admin-routes';
 
 /** The core API group ("") in URLs, where an empty path segment would not survive. */
 export const CORE_GROUP = 'core';
@@ -33,6 +34,7 @@ const routes: RouteRecordRaw[] = [
           },
         ],
       },
+      ...adminRoutes,
     ],
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('#/views/layout/NotFoundView.vue'), meta: { public: true } },
@@ -49,7 +51,7 @@ export interface ConsoleRouterOptions {
 export function createConsoleRouter(options: ConsoleRouterOptions): Router {
   const history = options.history === 'memory' ? createMemoryHistory(options.base) : createWebHistory(options.base);
   const router = createRouter({ history, routes });
-  router.beforeEach((to) => {
+  router.beforeEach(async (to) => {
     const session = useSessionStore(options.pinia);
     if (to.meta.public) {
       if (to.name === 'login' && session.isAuthenticated) return { name: 'clusters' };
@@ -58,7 +60,7 @@ export function createConsoleRouter(options: ConsoleRouterOptions): Router {
     if (!session.isAuthenticated) {
       return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
     }
-    return true;
+    return guardAdminRoute(to, options.pinia);
   });
   return router;
 }

@@ -42,6 +42,7 @@ export const useSessionStore = defineStore('session', () => {
     storage.setItem(STORAGE_KEY, JSON.stringify(value));
   }
 
+  /** Takes a new token pair: from login, refresh, or a password change (which ends every other sign-in). */
   function accept(res: LoginResponse) {
     accessToken.value = res.accessToken;
     // The server rotates refresh tokens; keep the old one only if it sent none.
@@ -101,5 +102,5 @@ export const useSessionStore = defineStore('session', () => {
     return me;
   }
 
-  return { accessToken, refreshToken, user, expiresAt, isAuthenticated, login, refresh, adoptToken, clear, logout, loadMe };
+  return { accessToken, refreshToken, user, expiresAt, isAuthenticated, accept, login, refresh, adoptToken, clear, logout, loadMe };
 });
