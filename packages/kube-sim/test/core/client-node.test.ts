@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim } from '../../src/index.js';
 
 const waitUntil = async (check: () => boolean, what: string): Promise<void> => {
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 800; i++) {
     if (check()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
