@@ -1,0 +1,78 @@
+// Routes of "deploy an application" (issue 9), under /api/v1/clusters/:id/app-deploys. Each
+// request is authorized per object by the service and audited as one console request naming the
+// application; the body is validated by the contracts' schema, then by the Kubernetes-style
+// validator, with the message at the field.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppDeployRequestSchema, CONSOLE_API_GROUP, type AppDeployRequest } from '@k8s-console/contracts';
+import { ApiError } from '../errors/api-error.js';
+import { ActionContext, toConsoleError } from '../kube/actions/action-context.js';
+import { AppDeployError, AppDeployService } from './app-deploy-service.js';
+
+const id = { type: 'string', minLength: 1, maxLength: 128 } as const;
+const dnsName = { type: 'string', minLength: 1, maxLength: 253 } as const;
+const clusterParams = { type: 'object', properties: { id }, required: ['id'] } as const;
+const appParams = { type: 'object', properties: { id, namespace: dnsName, name: dnsName }, required: ['id', 'namespace', 'name'] } as const;
+const listQuery = { type: 'object', properties: { namespace: dnsName }, additionalProperties: false } as const;
+
+type AppParams = { id: string; namespace: string; name: string };
+
+export async function appDeployRoutes(app: FastifyInstance): Promise<void> {
+  async function service(request: FastifyRequest<{ Params: { id: string } }>): Promise<AppDeployService> {
+    if (!request.subject) throw ApiError.unauthorized();
+    await app.kube.connection(request.params.id); // 404 for an unknown cluster
+    return new AppDeployService(new ActionContext(app.kube, request.params.id, request.subject, app.authorizer));
+  }
+
+  function audit(request: FastifyRequest<{ Params: { id: string } }>, verb: string, namespace: string, name: string, detail: string | null) {
+    request.auditContext = { clusterId: request.params.id, apiGroup: CONSOLE_API_GROUP, resource: 'app-deploys', namespace, name, verb, detail };
+  }
+
+  async function run<T>(reply: FastifyReply, fn: () => Promise<T>): Promise<T | FastifyReply> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof AppDeployError) return reply.code(err.statusCode).send(err.toBody());
+      throw toConsoleError(err);
+    }
+  }
+
+  const base = '/api/v1/clusters/:id/app-deploys';
+
+  app.post<{ Params: { id: string }; Body: AppDeployRequest }>(`${base}/preview`, { schema: { params: clusterParams, body: AppDeployRequestSchema } }, async (request, reply) => {
+    // Only reads and dry runs: not a change worth an audit record.
+    request.auditContext = { skip: true };
+    const svc = await service(request);
+    return run(reply, () => svc.preview(request.body));
+  });
+
+  app.post<{ Params: { id: string }; Body: AppDeployRequest }>(base, { schema: { params: clusterParams, body: AppDeployRequestSchema } }, async (request, reply) => {
+    const { spec } = request.body;
+    audit(request, 'create', spec.namespace, spec.name, request.body.dryRun ? 'dry run' : request.body.yaml !== undefined ? 'from edited YAML' : null);
+    const svc = await service(request);
+    return run(reply, async () => reply.code(request.body.dryRun ? 200 : 201).send(await svc.create(request.body)));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { namespace?: string } }>(base, { schema: { params: clusterParams, querystring: listQuery } }, async (request, reply) => {
+    const svc = await service(request);
+    return run(reply, async () => ({ items: await svc.list(request.query.namespace) }));
+  });
+
+  app.get<{ Params: AppParams }>(`${base}/:namespace/:name`, { schema: { params: appParams } }, async (request, reply) => {
+    const svc = await service(request);
+    return run(reply, () => svc.get(request.params.namespace, request.params.name));
+  });
+
+  app.put<{ Params: AppParams; Body: AppDeployRequest }>(`${base}/:namespace/:name`, { schema: { params: appParams, body: AppDeployRequestSchema } }, async (request, reply) => {
+    const { namespace, name } = request.params;
+    audit(request, 'update', namespace, name, request.body.dryRun ? 'dry run' : null);
+    const svc = await service(request);
+    return run(reply, () => svc.update(namespace, name, request.body));
+  });
+
+  app.delete<{ Params: AppParams }>(`${base}/:namespace/:name`, { schema: { params: appParams } }, async (request, reply) => {
+    const { namespace, name } = request.params;
+    audit(request, 'delete', namespace, name, null);
+    const svc = await service(request);
+    return run(reply, () => svc.remove(namespace, name));
+  });
+}

@@ -1,0 +1,225 @@
+// "Deploy an application" against kube-sim through the HTTP API: create (with its namespace),
+// list, load, edit (image, replicas, Ingress off), delete; field errors; per-object
+// authorization; and a create that fails part-way being rolled back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_NAME_LABEL, defaultAppDeploySpec, type AppDeployResult, type AppDeploySpec } from '@k8s-console/contracts';
+import { startSimCluster, type SimCluster } from '../kube/testing/sim-cluster.js';
+import { allowAuthenticated, type ResourceAttributes } from '../rbac/authorizer.js';
+
+const DEPLOYMENTS = { group: 'apps', resource: 'deployments' };
+const HPAS = { group: 'autoscaling', resource: 'horizontalpodautoscalers' };
+const INGRESSES = { group: 'networking.k8s.io', resource: 'ingresses' };
+
+function spec(name: string, namespace = 'store'): AppDeploySpec {
+  return {
+    ...defaultAppDeploySpec(namespace),
+    name,
+    image: 'nginx:1.27',
+    containerPort: 80,
+    replicas: 2,
+    env: [{ name: 'MODE', source: 'value', value: 'prod' }],
+    labels: { team: 'checkout' },
+    ingress: { enabled: true, host: `${name}.example.com`, path: '/', pathType: 'Prefix', annotations: {} },
+    readinessProbe: { type: 'http', path: '/' },
+  };
+}
+
+describe('app-deploys', () => {
+  let c: SimCluster;
+  beforeAll(async () => {
+    c = await startSimCluster({ seed: 'demo', podStartDelayMs: 0 });
+    c.sim.store.create('namespaces', { metadata: { name: 'store' } });
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, payload?: unknown) =>
+    c.t.app.inject({ method, url: `/api/v1/clusters/${c.clusterId}/app-deploys${path}`, headers: c.t.auth, ...(payload ? { payload: payload as object } : {}) });
+  const pods = (namespace: string, name: string) => c.sim.store.list('pods', { namespace, labelSelector: `${APP_NAME_LABEL}=${name}` }).items;
+
+  it('creates the four objects and the namespace, and the Deployment starts its pods', async () => {
+    const s = { ...spec('web', 'fresh'), createNamespace: true, autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 4, cpuUtilization: 60 } };
+    const res = await call('POST', '', { spec: s });
+    expect(res.statusCode, res.body).toBe(201);
+    const result = res.json() as AppDeployResult;
+    expect(result.ok).toBe(true);
+    expect(result.objects.map((o) => `${o.kind}:${o.action}`)).toEqual(['Namespace:created', 'Deployment:created', 'Service:created', 'HorizontalPodAutoscaler:created', 'Ingress:created']);
+    expect(c.sim.store.get('namespaces', undefined, 'fresh')).toBeDefined();
+    expect(c.sim.store.get('services', 'fresh', 'web')?.spec?.selector).toEqual({ [APP_NAME_LABEL]: 'web' });
+    expect(c.sim.store.get(HPAS, 'fresh', 'web')?.spec?.maxReplicas).toBe(4);
+    expect(c.sim.store.get(INGRESSES, 'fresh', 'web')?.spec?.rules?.[0]?.host).toBe('web.example.com');
+    await expect.poll(() => pods('fresh', 'web').filter((p) => p.status?.phase === 'Running').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+  });
+
+  it('asks the authorizer about each object it creates, and a denial creates nothing', async () => {
+    const asked: Omit<ResourceAttributes, 'clusterId'>[] = [];
+    c.t.app.authorizer = {
+      ...allowAuthenticated,
+      async authorizeResource(_s, { clusterId: _c, ...attrs }) {
+        asked.push(attrs);
+        return attrs.resource === 'ingresses' && attrs.verb === 'create' ? { allowed: false, reason: 'no rule allows it' } : { allowed: true };
+      },
+    };
+    try {
+      const res = await call('POST', '', { spec: spec('denied') });
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().error.message).toContain('ingresses');
+    } finally {
+      c.t.app.authorizer = allowAuthenticated;
+    }
+    for (const resource of ['deployments', 'services', 'ingresses']) expect(asked).toContainEqual(expect.objectContaining({ verb: 'create', resource, namespace: 'store', name: 'denied' }));
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'denied')).toBeUndefined();
+    expect(c.sim.store.get('services', 'store', 'denied')).toBeUndefined();
+  });
+
+  it('refuses invalid input with the message at the field, before calling the cluster', async () => {
+    const bad = { ...spec('bad'), containerPort: 0, ingress: { enabled: true, host: 'Not A Host', path: 'x' } };
+    const res = await call('POST', '', { spec: bad });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'containerPort' });
+    expect(body.errors.map((e: { field: string }) => e.field)).toEqual(['containerPort', 'ingress.host', 'ingress.path']);
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'bad')).toBeUndefined();
+
+    const preview = await call('POST', '/preview', { spec: bad });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.json().errors).toHaveLength(3);
+  });
+
+  it('previews the generated objects with a server dry run', async () => {
+    const res = await call('POST', '/preview', { spec: spec('preview') });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.errors).toEqual([]);
+    expect(body.manifests.map((m: { kind: string }) => m.kind)).toEqual(['Deployment', 'Service', 'Ingress']);
+    expect(body.objects.map((o: { action: string }) => o.action)).toEqual(['created', 'created', 'created']);
+    expect(body.objects[0].diff).toContain('+kind: Deployment');
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'preview')).toBeUndefined();
+  });
+
+  it('creates in an existing namespace, lists and loads the application back', async () => {
+    const res = await call('POST', '', { spec: spec('shop-web') });
+    expect(res.statusCode, res.body).toBe(201);
+
+    const list = await call('GET', '?namespace=store');
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().items).toContainEqual(expect.objectContaining({ name: 'shop-web', namespace: 'store', image: 'nginx:1.27', kinds: ['Deployment', 'Service', 'Ingress'] }));
+
+    const got = await call('GET', '/store/shop-web');
+    expect(got.statusCode, got.body).toBe(200);
+    const loaded = got.json();
+    expect(loaded.spec).toMatchObject({ name: 'shop-web', image: 'nginx:1.27', replicas: 2, labels: { team: 'checkout' }, ingress: { enabled: true, host: 'shop-web.example.com' } });
+    expect(loaded.objects.map((o: { kind: string }) => o.kind)).toEqual(['Deployment', 'Service', 'Ingress']);
+  });
+
+  it('refuses to create over an existing object of the same name', async () => {
+    const res = await call('POST', '', { spec: spec('shop-web') });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'ALREADY_EXISTS', field: 'name' });
+  });
+
+  it('edits: new image and replicas, the Ingress turned off is deleted', async () => {
+    const s = { ...spec('shop-web'), image: 'nginx:1.28', replicas: 3, ingress: { enabled: false } };
+    const res = await call('PUT', '/store/shop-web', { spec: s });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((res.json() as AppDeployResult).objects.map((o) => `${o.kind}:${o.action}`)).toEqual(['Deployment:configured', 'Service:unchanged', 'Ingress:deleted']);
+    const d = c.sim.store.get(DEPLOYMENTS, 'store', 'shop-web');
+    expect(d?.spec?.replicas).toBe(3);
+    expect(d?.spec?.template?.spec?.containers?.[0]?.image).toBe('nginx:1.28');
+    expect(c.sim.store.get(INGRESSES, 'store', 'shop-web')).toBeUndefined();
+    await expect.poll(() => pods('store', 'shop-web').filter((p) => p.spec?.containers?.[0]?.image === 'nginx:1.28' && !p.metadata?.deletionTimestamp).length, { timeout: 10_000 }).toBe(3);
+  });
+
+  it('edits from the edited YAML of step 2', async () => {
+    const preview = (await call('POST', '/preview', { spec: spec('shop-web') })).json();
+    const { stringify } = await import('yaml');
+    const deployment = preview.manifests[0];
+    deployment.spec.template.metadata.annotations = { 'example.com/edited': 'yes' };
+    const yaml = preview.manifests.map((m: unknown) => stringify(m)).join('---\n');
+    const res = await call('PUT', '/store/shop-web', { spec: spec('shop-web'), yaml });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'shop-web')?.spec?.template?.metadata?.annotations).toEqual({ 'example.com/edited': 'yes' });
+    expect(c.sim.store.get(INGRESSES, 'store', 'shop-web')).toBeDefined();
+
+    const wrong = yaml.replace('kind: Service', 'kind: ConfigMap');
+    const refused = await call('PUT', '/store/shop-web', { spec: spec('shop-web'), yaml: wrong });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatchObject({ code: 'INVALID_YAML', field: 'yaml' });
+  });
+
+  it('deletes all the objects together', async () => {
+    const res = await call('DELETE', '/store/shop-web');
+    expect(res.statusCode, res.body).toBe(200);
+    expect((res.json() as AppDeployResult).objects.map((o) => `${o.kind}:${o.action}`)).toEqual(['Ingress:deleted', 'Service:deleted', 'Deployment:deleted']);
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'shop-web')).toBeUndefined();
+    expect(c.sim.store.get('services', 'store', 'shop-web')).toBeUndefined();
+    expect((await call('GET', '/store/shop-web')).statusCode).toBe(404);
+    expect((await call('DELETE', '/store/shop-web')).statusCode).toBe(404);
+  });
+
+  it('a Service made by someone else mid-way: the Deployment is rolled back and the answer says so', async () => {
+    // Between the dry run and the Service's turn, another client creates a Service of that name.
+    const off = c.sim.store.onChange((e) => {
+      if (e.type === 'ADDED' && e.resource.resource === 'deployments' && e.object.metadata?.name === 'racer') {
+        c.sim.store.create('services', { metadata: { name: 'racer', namespace: 'store' }, spec: { ports: [{ port: 9000 }] } });
+      }
+    });
+    try {
+      const res = await call('POST', '', { spec: spec('racer') });
+      expect(res.statusCode, res.body).toBe(409);
+      const body = res.json() as { error: { code: string; message: string }; result: AppDeployResult };
+      expect(body.error.code).toBe('APPLY_FAILED');
+      expect(body.error.message).toContain('Service "racer"');
+      expect(body.result.objects.map((o) => `${o.kind}:${o.action}`)).toEqual(['Deployment:rolled-back', 'Service:failed', 'Ingress:skipped']);
+      expect(body.result.failure?.remaining).toEqual([]);
+    } finally {
+      off();
+    }
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'racer')).toBeUndefined();
+    // the other client's Service is left alone
+    expect(c.sim.store.get('services', 'store', 'racer')?.spec?.ports?.[0]?.port).toBe(9000);
+  });
+
+  it('an object the apiserver refuses at the dry run: nothing is created, the namespace it made is removed', async () => {
+    const res = await call('POST', '', { spec: { ...spec('conflicted', 'temp'), createNamespace: true }, yaml: refusedYaml('conflicted', 'temp') });
+    expect(res.statusCode, res.body).toBe(422);
+    const body = res.json() as { error: { code: string }; result: AppDeployResult };
+    expect(body.error.code).toBe('DRY_RUN_FAILED');
+    expect(body.result.objects.find((o) => o.kind === 'Deployment')?.error?.message).toContain('selector');
+    expect(c.sim.store.get('services', 'temp', 'conflicted')).toBeUndefined();
+    expect(body.result.objects[0]).toMatchObject({ kind: 'Namespace', action: 'rolled-back' });
+    expect(c.sim.store.get(DEPLOYMENTS, 'temp', 'conflicted')).toBeUndefined();
+    await expect.poll(() => c.sim.store.get('namespaces', undefined, 'temp')?.status?.phase ?? 'gone').not.toBe('Active');
+  });
+
+  it('records one audit entry per change, naming the application', async () => {
+    await c.t.app.audit.flush();
+    const res = await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?resource=app-deploys', headers: c.t.auth });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as Array<{ verb: string; name: string; namespace: string; outcome: string }>;
+    expect(items).toContainEqual(expect.objectContaining({ verb: 'delete', name: 'shop-web', namespace: 'store', outcome: 'success' }));
+    expect(items).toContainEqual(expect.objectContaining({ verb: 'create', name: 'racer', outcome: 'failure' }));
+  });
+});
+
+/** YAML the console's checks pass but the apiserver refuses (a selector that misses the pod labels). */
+function refusedYaml(name: string, namespace: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:
+  replicas: 1
+  selector: { matchLabels: { ${APP_NAME_LABEL}: ${name} } }
+  template:
+    metadata: { labels: { other: ${name} } }
+    spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 80 }] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:
+  selector: { ${APP_NAME_LABEL}: ${name} }
+  ports: [{ name: http, port: 80, targetPort: http }]
+`;
+}
