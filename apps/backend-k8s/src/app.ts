@@ -21,6 +21,7 @@ import { streamsPlugin } from './streams/index.js';
 import { replicationPlugin } from './replication/index.js';
 import { webPlugin } from './web/web-plugin.js';
 import { embedPlugin } from './embed/embed-plugin.js';
+import { appDeployRoutes } from './app-deploy/app-deploy-routes.js';
 
 export interface BuildOptions {
   /** override the logger (tests pass a stream to capture lines, or false) */
@@ -65,6 +66,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(ssoPlugin);
   await app.register(clustersPlugin);
   await app.register(kubePlugin);
+  await app.register(appDeployRoutes);
   // Pod logs and exec WebSockets; after kube, which registers @fastify/websocket for every endpoint.
   await app.register(streamsPlugin);
   await app.register(replicationPlugin);
