@@ -2,9 +2,10 @@
 // qiankun fetches index.html and evaluates its scripts as classic scripts in a sandbox, which an
 // ES module cannot survive. So, at build time:
 // - the module script and modulepreload links get `ignore` (qiankun skips them, browsers do not);
-// - a classic inline script, marked as qiankun's `entry`, is appended: under qiankun it exposes
+// - a small classic script, marked as qiankun's `entry`, is appended: under qiankun it exposes
 //   bootstrap/mount/update/unmount that import the separate qiankun entry module by absolute URL
-//   (from qiankun's injected public path) and forward to it; standalone it does nothing.
+//   (from qiankun's injected public path) and forward to it; standalone it does nothing. It is a
+//   file of its own, not inline, so a `script-src 'self'` CSP (nginx/) lets it load.
 // The lifecycle global it sets is deleted again at bootstrap, once qiankun holds the functions,
 // so even a host running without the JS sandbox keeps a clean window.
 import type { Plugin, ResolvedConfig } from 'vite';
@@ -18,32 +19,41 @@ export interface QiankunHtmlOptions {
 
 export function qiankunHtmlPlugin(options: QiankunHtmlOptions): Plugin {
   let config: ResolvedConfig;
+  let shimFileName = '';
   return {
     name: 'k8s-console:qiankun-html',
     apply: 'build',
     configResolved(resolved) {
       config = resolved;
     },
-    transformIndexHtml: {
-      order: 'post',
-      handler(html, ctx) {
-        const chunk = Object.values(ctx.bundle ?? {}).find(
+    generateBundle: {
+      // before Vite writes index.html, which needs the shim's hashed name
+      order: 'pre',
+      handler(_output, bundle) {
+        const chunk = Object.values(bundle).find(
           (c) => c.type === 'chunk' && c.isEntry && (c.facadeModuleId ?? '').endsWith(options.entry),
         );
-        if (!chunk) throw new Error(`qiankun-html: no entry chunk for ${options.entry}; add it to build.rollupOptions.input`);
-        const src = `${config.base}${chunk.fileName}`;
+        if (!chunk) this.error(`qiankun-html: no entry chunk for ${options.entry}; add it to build.rollupOptions.input`);
+        const ref = this.emitFile({ type: 'asset', name: 'qiankun-shim.js', source: shimScript(options.appName, `${config.base}${chunk.fileName}`) });
+        shimFileName = this.getFileName(ref);
+      },
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        if (!shimFileName) throw new Error('qiankun-html: the shim was not emitted');
         const marked = html
           .replace(/<script type="module"/g, '<script type="module" ignore')
           .replace(/<link rel="modulepreload"/g, '<link rel="modulepreload" ignore');
-        return marked.replace('</body>', `${shimScript(options.appName, src)}\n</body>`);
+        return marked.replace('</body>', `<script entry src="${config.base}${shimFileName}"></script>\n</body>`);
       },
     },
   };
 }
 
-function shimScript(appName: string, src: string): string {
-  return `<script entry>
-(function (global) {
+/** The classic script qiankun runs as the app's entry (exported for its test). */
+export function shimScript(appName: string, src: string): string {
+  return `(function (global) {
   if (!global.__POWERED_BY_QIANKUN__) return;
   var name = ${JSON.stringify(appName)};
   var url = new URL(${JSON.stringify(src)}, global.__INJECTED_PUBLIC_PATH_BY_QIANKUN__ || location.href).href;
@@ -63,5 +73,5 @@ function shimScript(appName: string, src: string): string {
     unmount: hook('unmount')
   };
 })(window);
-</script>`;
+`;
 }
