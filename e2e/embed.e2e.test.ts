@@ -160,6 +160,16 @@ describe.runIf(chromiumGate.available)('embedding the console in a host applicat
     // antd renders with the console's own prefix, so neither side's antd styles reach the other.
     expect(await app.locator('[class*="k8sc-"]').count()).toBeGreaterThan(0);
     expect(await page.locator('[class^="ant-"], [class*=" ant-"]').count()).toBe(0);
+    // Popups and drawers render inside the micro-app's container, not in the host's body.
+    await app.locator(`${sel('namespace-filter')} .k8sc-select-selector`).click();
+    await page.locator('.k8sc-select-dropdown').first().waitFor();
+    expect(await app.locator('.k8sc-select-dropdown').count()).toBe(await page.locator('.k8sc-select-dropdown').count());
+    await page.keyboard.press('Escape');
+    if (await app.locator(sel('create-from-yaml')).count()) {
+      await app.locator(sel('create-from-yaml')).click();
+      await page.locator('.k8sc-drawer').first().waitFor();
+      expect(await app.locator('.k8sc-drawer').count()).toBe(await page.locator('.k8sc-drawer').count());
+    }
     await page.screenshot({ path: join(resultsDir, 'embed-qiankun-pods.png') });
     await context.close();
   });
