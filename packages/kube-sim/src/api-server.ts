@@ -34,6 +34,8 @@ export interface KubeSimOptions {
    * credentials over plain HTTP, so `https: false` with kubectl needs this.
    */
   allowAnonymous?: boolean;
+  /** log one line per request to stderr (method, URL, status, duration); default: env KUBE_SIM_LOG=1 */
+  logRequests?: boolean;
 }
 
 export interface KubeSim {
@@ -80,6 +82,7 @@ export async function startApiServer(opts: KubeSimOptions = {}): Promise<KubeSim
     serverAddress: () => serverAddress,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     allowAnonymous: opts.allowAnonymous ?? false,
+    logRequests: opts.logRequests ?? process.env.KUBE_SIM_LOG === '1',
   });
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     void apiRouter.handle(req, res);

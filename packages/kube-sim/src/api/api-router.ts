@@ -36,6 +36,16 @@ export interface ApiRouterOptions {
   watches: WatchRegistry;
   /** requests without credentials are served (a wrong token is still refused) */
   allowAnonymous?: boolean;
+  /** one stderr line per request: method, path and query, status, duration (never headers or bodies) */
+  logRequests?: boolean;
+}
+
+function logWhenFinished(req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  res.once('close', () => {
+    const ms = (performance.now() - started).toFixed(1);
+    console.error(`kube-sim: ${req.method} ${req.url} ${res.statusCode} ${ms}ms`);
+  });
 }
 
 /** Paths a real apiserver serves without credentials (system:public-info-viewer). */
@@ -86,6 +96,7 @@ export class ApiRouter {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.opts.logRequests) logWhenFinished(req, res);
     try {
       const faults = this.opts.faults;
       if (faults.current.unreachable) {
