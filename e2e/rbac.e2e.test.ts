@@ -1,0 +1,184 @@
+// Console RBAC in the browser: what a viewer may not do is not offered, and an admin who creates a
+// user and binds a role through the admin pages changes what that user sees. Screenshots of the
+// admin pages in both themes land in e2e/test-results.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumGate, launchChromium } from './support/browser';
+import { startBackend, type BackendProcess } from './support/backend-process';
+import { startKubeSim, type KubeSimHandle } from './support/kube-sim';
+import { buildWebOnce } from './support/web-build';
+import { resultsDir } from './support/paths';
+import { addCluster, apiToken, sel, signIn } from './support/console-session';
+
+const PASSWORD = 'Correct-horse-battery-9';
+
+describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
+  let dataDir: string;
+  let sim: KubeSimHandle;
+  let backend: BackendProcess;
+  let browser: Browser;
+  let admin: BrowserContext;
+  let adminPage: Page;
+  let clusterId: string;
+  let token: string;
+  let pod: string;
+
+  beforeAll(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'kc-e2e-rbac-'));
+    let webDist: string;
+    [webDist, sim, browser] = await Promise.all([buildWebOnce(), startKubeSim({ seed: 'demo' }), launchChromium()]);
+    backend = await startBackend({ dataDir, webDist });
+    token = await apiToken(backend.url);
+    clusterId = await addCluster(backend.url, token, 'demo', sim.kubeconfig);
+    pod = sim.sim.store.list('pods', { namespace: 'shop' }).items[0]?.metadata?.name ?? '';
+    admin = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    adminPage = await admin.newPage();
+    await signIn(adminPage, backend.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.stop();
+    await sim?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const podPath = () => `${backend.url}/clusters/${clusterId}/resources/core/v1/pods/shop/${pod}`;
+
+  async function createUserByApi(username: string, roles: string[]) {
+    const res = await fetch(`${backend.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ username, password: PASSWORD, roles }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+  }
+
+  async function signInAs(username: string, password = PASSWORD): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${backend.url}/clusters`);
+    await page.waitForURL(/\/login/);
+    await page.fill(sel('login-username'), username);
+    await page.fill(sel('login-password'), password);
+    await page.click(sel('login-submit'));
+    await page.waitForURL((url) => !url.pathname.endsWith('/login'));
+    return { context, page };
+  }
+
+  /** Opens the pod's page and waits until its per-object permission answers have arrived (logs is allowed to all). */
+  async function openPod(page: Page) {
+    await page.goto(podPath());
+    await page.locator(sel('detail-title')).waitFor({ timeout: 30_000 });
+    await page.locator(sel('resource-actions')).waitFor();
+  }
+
+  const deleteButtons = (page: Page) => page.locator(sel('action-delete')).count();
+  const terminalTabs = (page: Page) => page.locator('.ant-tabs-tab', { hasText: /^Terminal$/ }).count();
+
+  async function chooseOption(page: Page, select: string, text: string) {
+    await page.click(`${sel(select)} .ant-select-selector, ${sel(select)}.ant-select .ant-select-selector`);
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first().click();
+    // A multiple select keeps its list open; clicking the dialog's title closes it.
+    await page.click('.ant-modal-title');
+  }
+
+  it('shows a viewer no delete button, no terminal and no administration', async () => {
+    expect(pod).not.toBe('');
+    await createUserByApi('vera', ['viewer']);
+    const { context, page } = await signInAs('vera');
+    try {
+      await openPod(page);
+      // Buttons start visible and go away once the server's answer arrives.
+      await expect.poll(() => deleteButtons(page), { timeout: 15_000 }).toBe(0);
+      await expect.poll(() => terminalTabs(page), { timeout: 15_000 }).toBe(0);
+      expect(await page.locator('.ant-tabs-tab', { hasText: /^Logs$/ }).count()).toBe(1);
+      await page.screenshot({ path: join(resultsDir, 'rbac-viewer-pod.png') });
+
+      await page.click(sel('user-menu'));
+      await page.locator(sel('menu-change-password')).waitFor();
+      expect(await page.locator(sel('menu-admin')).count()).toBe(0);
+      await page.keyboard.press('Escape');
+
+      // Typing an admin URL does not open it.
+      await page.goto(`${backend.url}/admin/users`);
+      await page.waitForURL(/\/clusters$/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets an admin create a user and bind operator through the admin pages, and the user sees delete and terminal', async () => {
+    // Users page: a weak password is refused with the server's reason under the field.
+    await adminPage.goto(`${backend.url}/clusters`);
+    await adminPage.click(sel('user-menu'));
+    await adminPage.click(sel('menu-admin'));
+    await adminPage.waitForURL(/\/admin\/users$/);
+    await adminPage.locator(sel('user-row-vera')).waitFor();
+    await adminPage.click(sel('user-add'));
+    await adminPage.fill(sel('user-create-username'), 'olga');
+    await adminPage.fill(sel('user-create-password'), 'olga12345');
+    await adminPage.fill(sel('user-create-confirm'), 'olga12345');
+    await chooseOption(adminPage, 'user-create-roles', 'viewer');
+    await adminPage.click(sel('user-create-submit'));
+    await adminPage.locator('.ant-modal .ant-form-item-explain-error', { hasText: /at least 10 characters/ }).waitFor();
+    await adminPage.screenshot({ path: join(resultsDir, 'rbac-admin-weak-password.png') });
+    await adminPage.fill(sel('user-create-password'), PASSWORD);
+    await adminPage.fill(sel('user-create-confirm'), PASSWORD);
+    await adminPage.click(sel('user-create-submit'));
+    await adminPage.locator(sel('user-row-olga')).waitFor({ timeout: 15_000 });
+
+    // As created (viewer), olga may not delete the pod.
+    const olga = await signInAs('olga');
+    try {
+      await openPod(olga.page);
+      await expect.poll(() => deleteButtons(olga.page), { timeout: 15_000 }).toBe(0);
+      expect(await terminalTabs(olga.page)).toBe(0);
+
+      // Bindings page: bind operator to olga.
+      await adminPage.click('.ant-tabs-tab >> text=Role bindings');
+      await adminPage.waitForURL(/\/admin\/bindings$/);
+      await adminPage.locator(sel('binding-row-viewer-user-olga')).waitFor({ timeout: 15_000 });
+      await adminPage.click(sel('binding-add'));
+      await chooseOption(adminPage, 'binding-role', 'operator');
+      await chooseOption(adminPage, 'binding-users', 'olga');
+      await adminPage.click(sel('binding-create-submit'));
+      await adminPage.locator(sel('binding-row-operator-user-olga')).waitFor({ timeout: 15_000 });
+      await adminPage.screenshot({ path: join(resultsDir, 'rbac-admin-bindings.png') });
+
+      // Olga's view changes on her next visit: delete and terminal are offered.
+      await openPod(olga.page);
+      await olga.page.locator(sel('action-delete')).waitFor({ timeout: 15_000 });
+      await expect.poll(() => terminalTabs(olga.page), { timeout: 15_000 }).toBe(1);
+      // Let the answers settle, then check they stayed.
+      await expect.poll(() => deleteButtons(olga.page)).toBe(1);
+      await olga.page.screenshot({ path: join(resultsDir, 'rbac-operator-pod.png') });
+    } finally {
+      await olga.context.close();
+    }
+  });
+
+  it('shows the roles, the rule editor and the audit log in light and dark themes', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      await adminPage.goto(`${backend.url}/admin/roles`);
+      await adminPage.locator(sel('role-row-operator')).waitFor({ timeout: 15_000 });
+      // The toggle offers the other theme.
+      const offers = await adminPage.locator(sel('theme-toggle')).getAttribute('aria-label');
+      if (/dark/i.test(offers ?? '') === (theme === 'dark')) await adminPage.click(sel('theme-toggle'));
+      await adminPage.screenshot({ path: join(resultsDir, `rbac-admin-roles-${theme}.png`) });
+
+      await adminPage.click(sel('role-copy-viewer'));
+      await adminPage.locator(sel('rule-0')).waitFor();
+      await adminPage.screenshot({ path: join(resultsDir, `rbac-admin-role-editor-${theme}.png`) });
+      await adminPage.keyboard.press('Escape');
+
+      await adminPage.goto(`${backend.url}/admin/audit`);
+      await adminPage.locator(`${sel('audit-table')} .ant-table-row`).first().waitFor({ timeout: 15_000 });
+      await adminPage.screenshot({ path: join(resultsDir, `rbac-admin-audit-${theme}.png`) });
+    }
+  });
+});
