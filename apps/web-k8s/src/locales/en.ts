@@ -1,5 +1,6 @@
 // English messages. zh-CN.ts must have exactly the same keys (a test checks it).
 import admin from '#/admin/locales/en';
+import appDeploy from '#/app-deploy/locales/en';
 export default {
   app: { title: 'K8s Console' },
   common: {
@@ -223,4 +224,5 @@ export default {
     generic: 'Something went wrong: {message}',
   },
   admin,
+  appDeploy,
 } as const;

@@ -1,5 +1,6 @@
 // 简体中文。键必须与 en.ts 完全一致（有测试检查）。
 import admin from '#/admin/locales/zh-CN';
+import appDeploy from '#/app-deploy/locales/zh-CN';
 import type { MessageSchema } from './index';
 
 const zhCN: MessageSchema = {
@@ -225,6 +226,7 @@ const zhCN: MessageSchema = {
     generic: '出错了：{message}',
   },
   admin,
+  appDeploy,
 };
 
 export default zhCN;

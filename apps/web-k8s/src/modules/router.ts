@@ -3,6 +3,7 @@
 import { createMemoryHistory, createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
 import type { Pinia } from 'pinia';
 import { useSessionStore } from '#/stores/session';
+import { appDeployRoutes } from '#/app-deploy/app-deploy-routes';
 import { adminRoutes, guardAdminRoute } from '#/admin/admin-routes';
 
 /** The core API group ("") in URLs, where an empty path segment would not survive. */
@@ -32,6 +33,7 @@ const routes: RouteRecordRaw[] = [
             name: 'resource-detail',
             component: () => import('#/views/resources/ResourceDetailView.vue'),
           },
+          ...appDeployRoutes,
         ],
       },
       ...adminRoutes,
