@@ -274,18 +274,21 @@ export class UpstreamWatch {
       if (this.pagesStreamed) for (const l of [...this.listeners]) l.restart?.();
       this.pagesStreamed = false;
     }
-    let continueToken: string | undefined;
-    let listRv = '';
-    do {
+    type Page = { kind?: string; items?: KubeObject[]; rows?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
+    const fetchPage = async (continueToken: string | undefined): Promise<Page> => {
       const extra: Record<string, string> = { limit: String(this.options.pageSize ?? 500) };
       if (continueToken) extra.continue = continueToken;
       const res = await this.open(this.query(extra));
-      const page = JSON.parse((await readBody(res)).toString('utf8')) as {
-        kind?: string;
-        items?: KubeObject[];
-        rows?: unknown[];
-        metadata?: { resourceVersion?: string; continue?: string };
-      };
+      return JSON.parse((await readBody(res)).toString('utf8')) as Page;
+    };
+    let listRv = '';
+    let next: Promise<Page> | undefined = fetchPage(undefined);
+    while (next) {
+      const page: Page = await next;
+      // Ask for the next page before processing this one: the apiserver works while we do.
+      const continueToken = page.metadata?.continue || undefined;
+      next = continueToken && !this.stopped ? fetchPage(continueToken) : undefined;
+      next?.catch(() => undefined); // awaited on the next turn; no unhandled rejection meanwhile
       const pageJsons: string[] = [];
       const add = ({ key, entry }: { key: string; entry: CompactEntry }) => {
         fresh.set(key, entry);
@@ -304,12 +307,11 @@ export class UpstreamWatch {
         for (const item of page.items ?? []) add({ key: objectKey(item.metadata), entry: compactObject(item) });
       }
       listRv = page.metadata?.resourceVersion ?? listRv;
-      continueToken = page.metadata?.continue || undefined;
       if (!this.syncedOnce && pageJsons.length) {
         this.pagesStreamed = true;
         for (const l of [...this.listeners]) l.page?.(pageJsons);
       }
-    } while (continueToken && !this.stopped);
+    }
     if (this.stopped) return;
 
     if (this.syncedOnce) {
