@@ -19,6 +19,7 @@ import type { ExecSessionRecorder } from './exec-session-recorder.js';
 import { runExecSession } from './exec-session.js';
 import { podLogPath, podLogQuery, streamPodLog } from './pod-log-stream.js';
 import { SessionLimiter } from './session-limiter.js';
+import { closeSocket, sendControl } from './stream-control.js';
 import { streamAccess, streamAccessHook, type StreamAccessDeps } from './stream-access.js';
 import type { StreamLimits } from './stream-config.js';
 import type { StreamMetrics } from './stream-metrics.js';
@@ -119,8 +120,8 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
           } catch (err) {
             if (abort.signal.aborted) return;
             const e = err as WorkloadLookupError;
-            socket.send(JSON.stringify({ type: 'error', code: e.code ?? 'UPSTREAM_ERROR', message: e.message }));
-            socket.close(StreamCloseCode.UpstreamError, 'workload lookup failed');
+            sendControl(socket, { type: 'error', code: e.code ?? 'UPSTREAM_ERROR', message: e.message });
+            closeSocket(socket, StreamCloseCode.UpstreamError, 'workload lookup failed');
             return;
           }
         }
