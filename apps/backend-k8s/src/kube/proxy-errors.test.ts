@@ -70,7 +70,9 @@ describe('proxy failures', () => {
     echo = http.createServer((req, res) => {
       echoed.push(req.headers);
       echoedRaw.push(req.rawHeaders);
-      res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive', 'set-cookie': 'x=1' }).end('{}');
+      let bytes = 0;
+      req.on('data', (c: Buffer) => (bytes += c.length));
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive', 'set-cookie': 'x=1' }).end(JSON.stringify({ bytes })));
     });
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     ids.echo = await addCluster('echo', kubeconfigFor(`http://127.0.0.1:${(echo.address() as AddressInfo).port}`, {}));
@@ -235,6 +237,18 @@ describe('proxy failures', () => {
     } finally {
       t.app.kube.setImpersonationHook(undefined);
     }
+  });
+
+  it('streams request bodies larger than the API body limit (nothing is buffered)', async () => {
+    const size = 5 * 1024 * 1024; // the test app's body limit is 1 MiB
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/clusters/${ids.echo}/k8s/api/v1/namespaces/default/configmaps/big`,
+      headers: { ...t.auth, 'content-type': 'application/json' },
+      payload: Buffer.alloc(size, 0x61),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ bytes: size });
   });
 
   it('answers 404 for an unknown cluster', async () => {
