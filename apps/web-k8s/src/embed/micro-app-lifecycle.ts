@@ -17,6 +17,7 @@ export type MicroAppProps = ConsoleMicroAppProps<HTMLElement>;
 export const MICRO_APP_CLASS_PREFIX = 'k8sc';
 
 interface Mounted {
+  container: HTMLElement | undefined;
   instance: ConsoleApp;
   session: HostSession;
   props: MicroAppProps;
@@ -33,7 +34,18 @@ export interface MicroAppLifecycle {
 
 /** `assetsRoot`: where the console's files are served (the folder holding config.json). */
 export function createMicroAppLifecycle(assetsRoot: string): MicroAppLifecycle {
-  const mounted = new Map<HTMLElement | undefined, Mounted>();
+  const mounted = new Set<Mounted>();
+
+  // qiankun may hand unmount/update another props object (and wrapper) than mount got: match by
+  // container, then by the root inside it, then the only instance.
+  function find(props: MicroAppProps): Mounted | undefined {
+    const all = [...mounted];
+    return (
+      all.find((m) => m.container && m.container === props.container) ??
+      all.find((m) => props.container?.contains(m.root)) ??
+      (all.length === 1 ? all[0] : undefined)
+    );
+  }
 
   async function hostToken(props: MicroAppProps): Promise<string | null> {
     if (props.getToken) return (await props.getToken()) || null;
@@ -64,7 +76,7 @@ export function createMicroAppLifecycle(assetsRoot: string): MicroAppLifecycle {
         const api = createApiClient({ baseUrl: apiBase, tokens: { getAccessToken: () => null } });
         initial = await exchangeHostToken(api, token).catch(() => null);
       }
-      const state: Partial<Mounted> = { props, root, createdRoot: !existing };
+      const state: Partial<Mounted> = { container, props, root, createdRoot: !existing };
       const instance = await createConsoleApp({
         mode: 'embedded',
         basePath: props.basePath ?? '/',
@@ -82,13 +94,13 @@ export function createMicroAppLifecycle(assetsRoot: string): MicroAppLifecycle {
         requestToken: () => hostToken(state.props ?? props),
       });
       if (initial) state.session.adopt(initial);
-      mounted.set(container, state as Mounted);
+      mounted.add(state as Mounted);
       applyAppearance(instance, props);
       await instance.mount(root);
     },
 
     async update(props) {
-      const current = mounted.get(props.container) ?? [...mounted.values()][0];
+      const current = find(props);
       if (!current) return;
       const tokenChanged = props.token && props.token !== current.props.token;
       current.props = { ...current.props, ...props };
@@ -97,9 +109,9 @@ export function createMicroAppLifecycle(assetsRoot: string): MicroAppLifecycle {
     },
 
     async unmount(props) {
-      const current = mounted.get(props.container) ?? [...mounted.values()][0];
+      const current = find(props);
       if (!current) return;
-      mounted.delete(props.container);
+      mounted.delete(current);
       current.session.dispose();
       current.instance.unmount();
       if (current.createdRoot) current.root.remove();
