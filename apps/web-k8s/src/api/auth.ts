@@ -7,8 +7,8 @@ export function authApi(client: ApiClient) {
     login: (input: LoginRequest) => client.post<LoginResponse>('/v1/auth/login', input, { skipAuth: true }),
     refresh: (refreshToken: string) =>
       client.post<LoginResponse>('/v1/auth/refresh', { refreshToken }, { skipAuth: true }),
-    logout: (refreshToken?: string) =>
-      client.post<void>('/v1/auth/logout', refreshToken ? { refreshToken } : {}),
+    /** Ends the sign-in the refresh token belongs to (its access token simply expires). */
+    logout: (refreshToken: string) => client.post<void>('/v1/auth/logout', { refreshToken }, { skipAuth: true }),
     me: () => client.get<Me>('/v1/me'),
   };
 }

@@ -87,7 +87,7 @@ export const useSessionStore = defineStore('session', () => {
   async function logout(): Promise<void> {
     const token = refreshToken.value;
     try {
-      if (accessToken.value) await auth.logout(token ?? undefined);
+      if (token) await auth.logout(token);
     } catch {
       // Signing out locally matters more than telling a server that may be gone.
     } finally {

@@ -49,6 +49,11 @@ function fakeBackend() {
       if (!refreshTokens.delete(refreshToken)) return json(401, { error: { code: 'INVALID_REFRESH_TOKEN', message: 'no' } });
       return json(200, issue());
     }
+    if (path === '/api/v1/auth/logout') {
+      const { refreshToken } = await req.json();
+      refreshTokens.delete(refreshToken);
+      return new Response(null, { status: 204 });
+    }
     if (req.headers.get('authorization') !== `Bearer a${accessVersion}`) return json(401, { error: { code: 'UNAUTHENTICATED', message: 'expired' } });
     if (path === '/api/v1/clusters' && req.method === 'GET') return json(200, { items: [...clusters.values()] });
     if (path === '/api/v1/clusters' && req.method === 'POST') {
@@ -139,6 +144,21 @@ describe('session store', () => {
     expect(clusters.error).toMatchObject({ code: 'SESSION_EXPIRED' });
     expect(expiredCount()).toBe(1);
     expect(session.isAuthenticated).toBe(false);
+  });
+});
+
+describe('session logout', () => {
+  it('ends the sign-in on the server with its refresh token, then forgets everything', async () => {
+    const { backend, storage } = setup();
+    const session = useSessionStore();
+    await session.login('admin', 'right');
+    await session.logout();
+    expect(backend.calls.at(-1)).toBe('POST /api/v1/auth/logout');
+    expect(session.isAuthenticated).toBe(false);
+    expect(storage.getItem('k8s-console.session')).toBeNull();
+    // the refresh token no longer works
+    session.refreshToken = 'r1';
+    await expect(session.refresh()).resolves.toBeNull();
   });
 });
 
