@@ -42,20 +42,23 @@ export const DrainRequestSchema = Type.Object(
 );
 export type DrainRequest = Static<typeof DrainRequestSchema>;
 
-export interface PodRef {
-  namespace: string;
-  name: string;
-}
+const str = Type.String();
+export const PodRefSchema = Type.Object({ namespace: str, name: str });
+export type PodRef = Static<typeof PodRefSchema>;
 
-export interface DrainResult {
-  node: string;
-  cordoned: boolean;
-  evicted: PodRef[];
-  /** pods deliberately left (DaemonSet pods, mirror pods, emptyDir without deleteEmptyDirData) */
-  skipped: (PodRef & { reason: string })[];
-  /** evictions the cluster refused, e.g. 429 because a PodDisruptionBudget allows no disruption */
-  failed: (PodRef & { code: number; reason: string; message: string })[];
-}
+export const DrainResultSchema = Type.Object(
+  {
+    node: str,
+    cordoned: Type.Boolean(),
+    evicted: Type.Array(PodRefSchema),
+    /** pods deliberately left (DaemonSet pods, mirror pods, emptyDir without deleteEmptyDirData) */
+    skipped: Type.Array(Type.Object({ namespace: str, name: str, reason: str })),
+    /** evictions the cluster refused, e.g. 429 because a PodDisruptionBudget allows no disruption */
+    failed: Type.Array(Type.Object({ namespace: str, name: str, code: Type.Integer(), reason: str, message: str })),
+  },
+  { $id: 'DrainResult' },
+);
+export type DrainResult = Static<typeof DrainResultSchema>;
 
 export const DeleteRequestSchema = Type.Object(
   {
@@ -72,10 +75,8 @@ export const DeleteRequestSchema = Type.Object(
 export type DeleteRequest = Static<typeof DeleteRequestSchema>;
 
 /** What scale, restart, cordon, uncordon and delete answer: the object as the cluster now has it. */
-export interface ActionResult {
-  ok: true;
-  object?: unknown;
-}
+export const ActionResultSchema = Type.Object({ ok: Type.Literal(true), object: Type.Optional(Type.Unknown()) }, { $id: 'ActionResult' });
+export type ActionResult = Static<typeof ActionResultSchema>;
 
 export const ApplyRequestSchema = Type.Object(
   {
@@ -91,21 +92,23 @@ export const ApplyRequestSchema = Type.Object(
 );
 export type ApplyRequest = Static<typeof ApplyRequestSchema>;
 
-export interface ApplyDocumentResult {
-  /** position of the document in the YAML, from 0 */
-  index: number;
-  apiVersion?: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  /** created: did not exist; configured: changed; unchanged: applying changes nothing; failed: see error */
-  action: 'created' | 'configured' | 'unchanged' | 'failed';
-  /** a unified diff of the object's YAML (managedFields, resourceVersion and status left out) */
-  diff?: string;
-  error?: { code: string; message: string; field?: string };
-}
+export const ApplyDocumentResultSchema = Type.Object(
+  {
+    /** position of the document in the YAML, from 0 */
+    index: Type.Integer(),
+    apiVersion: Type.Optional(str),
+    kind: Type.Optional(str),
+    namespace: Type.Optional(str),
+    name: Type.Optional(str),
+    /** created: did not exist; configured: changed; unchanged: applying changes nothing; failed: see error */
+    action: Type.Union([Type.Literal('created'), Type.Literal('configured'), Type.Literal('unchanged'), Type.Literal('failed')]),
+    /** a unified diff of the object's YAML (managedFields, resourceVersion and status left out) */
+    diff: Type.Optional(str),
+    error: Type.Optional(Type.Object({ code: str, message: str, field: Type.Optional(str) })),
+  },
+  { $id: 'ApplyDocumentResult' },
+);
+export type ApplyDocumentResult = Static<typeof ApplyDocumentResultSchema>;
 
-export interface ApplyResult {
-  dryRun: boolean;
-  documents: ApplyDocumentResult[];
-}
+export const ApplyResultSchema = Type.Object({ dryRun: Type.Boolean(), documents: Type.Array(ApplyDocumentResultSchema) }, { $id: 'ApplyResult' });
+export type ApplyResult = Static<typeof ApplyResultSchema>;

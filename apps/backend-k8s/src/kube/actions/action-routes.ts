@@ -2,7 +2,11 @@
 // cluster's errors come back as `{error:{code,message}}` with the apiserver's status code.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
+  ActionResultSchema,
+  ApiErrorSchema,
   ApplyRequestSchema,
+  ApplyResultSchema,
+  DrainResultSchema,
   DeleteRequestSchema,
   DrainRequestSchema,
   NodeRequestSchema,
@@ -43,8 +47,10 @@ export async function actionRoutes(app: FastifyInstance, opts: ActionRouteOption
     return new ActionContext(opts.kube, request.params.id, request.subject, opts.authorizer());
   }
 
-  function action<B>(path: string, schema: TSchema, run: (ctx: ActionContext, body: B) => Promise<unknown>) {
-    app.post<{ Params: { id: string }; Body: B }>(`/api/v1/clusters/:id${path}`, { schema: { params, body: schema } }, async (request) => {
+  // Failures carry the apiserver's status (404, 409, 422, 429...) or 502/504 for the network.
+  const errors = { '4xx': ApiErrorSchema, '5xx': ApiErrorSchema };
+  function action<B>(path: string, schema: TSchema, result: TSchema, run: (ctx: ActionContext, body: B) => Promise<unknown>) {
+    app.post<{ Params: { id: string }; Body: B }>(`/api/v1/clusters/:id${path}`, { schema: { params, body: schema, response: { 200: result, ...errors } } }, async (request) => {
       const ctx = await context(request);
       try {
         return await run(ctx, request.body as B);
@@ -55,11 +61,11 @@ export async function actionRoutes(app: FastifyInstance, opts: ActionRouteOption
   }
 
   const ok = (object: unknown) => ({ ok: true, object });
-  action<ScaleRequest>('/actions/scale', ScaleRequestSchema, async (ctx, body) => ok(await scaleWorkload(ctx, body)));
-  action<RestartRequest>('/actions/restart', RestartRequestSchema, async (ctx, body) => ok(await restartWorkload(ctx, body)));
-  action<NodeRequest>('/actions/cordon', NodeRequestSchema, async (ctx, body) => ok(await setUnschedulable(ctx, body.node, true)));
-  action<NodeRequest>('/actions/uncordon', NodeRequestSchema, async (ctx, body) => ok(await setUnschedulable(ctx, body.node, false)));
-  action<DrainRequest>('/actions/drain', DrainRequestSchema, (ctx, body) => drainNode(ctx, body));
-  action<DeleteRequest>('/actions/delete', DeleteRequestSchema, async (ctx, body) => ok(await deleteObject(ctx, body)));
-  action<ApplyRequest>('/apply', ApplyRequestSchema, (ctx, body) => applyManifests(ctx, body));
+  action<ScaleRequest>('/actions/scale', ScaleRequestSchema, ActionResultSchema, async (ctx, body) => ok(await scaleWorkload(ctx, body)));
+  action<RestartRequest>('/actions/restart', RestartRequestSchema, ActionResultSchema, async (ctx, body) => ok(await restartWorkload(ctx, body)));
+  action<NodeRequest>('/actions/cordon', NodeRequestSchema, ActionResultSchema, async (ctx, body) => ok(await setUnschedulable(ctx, body.node, true)));
+  action<NodeRequest>('/actions/uncordon', NodeRequestSchema, ActionResultSchema, async (ctx, body) => ok(await setUnschedulable(ctx, body.node, false)));
+  action<DrainRequest>('/actions/drain', DrainRequestSchema, DrainResultSchema, (ctx, body) => drainNode(ctx, body));
+  action<DeleteRequest>('/actions/delete', DeleteRequestSchema, ActionResultSchema, async (ctx, body) => ok(await deleteObject(ctx, body)));
+  action<ApplyRequest>('/apply', ApplyRequestSchema, ApplyResultSchema, (ctx, body) => applyManifests(ctx, body));
 }
