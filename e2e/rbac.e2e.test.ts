@@ -126,6 +126,8 @@ describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
     await chooseOption(adminPage, 'user-create-roles', 'viewer');
     await adminPage.click(sel('user-create-submit'));
     await adminPage.locator('.ant-modal .ant-form-item-explain-error', { hasText: /at least 10 characters/ }).waitFor();
+    // The picture after the role list has finished closing.
+    await adminPage.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
     await adminPage.screenshot({ path: join(resultsDir, 'rbac-admin-weak-password.png') });
     await adminPage.fill(sel('user-create-password'), PASSWORD);
     await adminPage.fill(sel('user-create-confirm'), PASSWORD);
@@ -157,6 +159,31 @@ describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
       // Let the answers settle, then check they stayed.
       await expect.poll(() => deleteButtons(olga.page)).toBe(1);
       await olga.page.screenshot({ path: join(resultsDir, 'rbac-operator-pod.png') });
+
+      // Olga changes her password: a wrong current one and a weak new one are refused in the form.
+      const newPassword = 'Another-long-secret-42';
+      await olga.page.click(sel('user-menu'));
+      await olga.page.click(sel('menu-change-password'));
+      await olga.page.fill(sel('password-current'), 'not-my-password');
+      await olga.page.fill(sel('password-new'), newPassword);
+      await olga.page.fill(sel('password-confirm'), newPassword);
+      await olga.page.click(sel('password-submit'));
+      await olga.page.locator('.ant-modal .ant-form-item-explain-error', { hasText: /current password is wrong/ }).waitFor();
+      await olga.page.fill(sel('password-current'), PASSWORD);
+      await olga.page.fill(sel('password-new'), 'aaaaaaaaaaaa');
+      await olga.page.fill(sel('password-confirm'), 'aaaaaaaaaaaa');
+      await olga.page.click(sel('password-submit'));
+      await olga.page.locator('.ant-modal .ant-form-item-explain-error', { hasText: /4 different characters/ }).waitFor();
+      await olga.page.fill(sel('password-new'), newPassword);
+      await olga.page.fill(sel('password-confirm'), newPassword);
+      await olga.page.click(sel('password-submit'));
+      await olga.page.locator('.ant-message-success').waitFor({ timeout: 15_000 });
+      // The session goes on with the fresh tokens the server sent: the page still loads.
+      await openPod(olga.page);
+      expect(await olga.page.locator(sel('detail-error')).count()).toBe(0);
+      expect(olga.page.url()).not.toMatch(/\/login/);
+      const again = await signInAs('olga', newPassword);
+      await again.context.close();
     } finally {
       await olga.context.close();
     }
@@ -174,7 +201,17 @@ describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
       await adminPage.click(sel('role-copy-viewer'));
       await adminPage.locator(sel('rule-0')).waitFor();
       await adminPage.screenshot({ path: join(resultsDir, `rbac-admin-role-editor-${theme}.png`) });
-      await adminPage.keyboard.press('Escape');
+      if (theme === 'light') {
+        // A custom role made from a copy and a preset is saved and listed.
+        await adminPage.fill(sel('role-name'), 'viewer-plus-configmaps');
+        await adminPage.click(sel('rule-add-preset'));
+        await adminPage.click('.ant-dropdown-menu-item >> text=Manage ConfigMaps');
+        await adminPage.locator(sel('rule-3')).waitFor();
+        await adminPage.click(sel('role-save'));
+        await adminPage.locator(sel('role-row-viewer-plus-configmaps')).waitFor({ timeout: 15_000 });
+      } else {
+        await adminPage.keyboard.press('Escape');
+      }
 
       await adminPage.goto(`${backend.url}/admin/audit`);
       await adminPage.locator(`${sel('audit-table')} .ant-table-row`).first().waitFor({ timeout: 15_000 });

@@ -128,7 +128,7 @@ export default {
     subjectsRequired: 'Choose at least one user or group',
     filter: 'Filter by role or subject',
     deleteConfirm: 'Remove the binding of {role} to {subject}?',
-    created: '{n} bindings created',
+    created: 'One binding created | {n} bindings created',
     deleted: 'Binding removed',
     empty: 'No bindings',
     partial: '{ok} bindings created; {failed} failed: {message}',
