@@ -218,4 +218,33 @@ describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
       await adminPage.screenshot({ path: join(resultsDir, `rbac-admin-audit-${theme}.png`) });
     }
   });
+
+  it('filters the audit log by user through the URL and shows a record in full', async () => {
+    await adminPage.goto(`${backend.url}/admin/audit`);
+    await adminPage.fill(sel('audit-filter-user'), 'vera');
+    await adminPage.click(sel('audit-search'));
+    await adminPage.waitForURL(/username=vera/);
+    const users = () => adminPage.locator(`${sel('audit-table')} .ant-table-row td:nth-child(2)`).allInnerTexts();
+    await expect.poll(async () => [...new Set(await users())], { timeout: 15_000 }).toEqual(['vera']);
+    await adminPage.locator(`${sel('audit-table')} .ant-table-row`).first().click();
+    await expect.poll(() => adminPage.locator(sel('audit-detail')).innerText()).toMatch(/vera[\s\S]*127\.0\.0\.1/);
+    await adminPage.screenshot({ path: join(resultsDir, 'rbac-admin-audit-detail.png') });
+  });
+
+  it('disables a user, who then cannot sign in, and enables them again', async () => {
+    const login = () =>
+      fetch(`${backend.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'vera', password: PASSWORD }),
+      }).then((res) => res.status);
+    await adminPage.goto(`${backend.url}/admin/users`);
+    await adminPage.click(sel('user-disable-vera'));
+    await adminPage.click('.ant-popover .ant-btn-primary');
+    await adminPage.locator(sel('user-enable-vera')).waitFor({ timeout: 15_000 });
+    expect(await login()).toBe(401);
+    await adminPage.click(sel('user-enable-vera'));
+    await adminPage.locator(sel('user-disable-vera')).waitFor({ timeout: 15_000 });
+    expect(await login()).toBe(200);
+  });
 });
