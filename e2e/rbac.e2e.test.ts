@@ -80,6 +80,11 @@ describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
   const deleteButtons = (page: Page) => page.locator(sel('action-delete')).count();
   const terminalTabs = (page: Page) => page.locator('.ant-tabs-tab', { hasText: /^Terminal$/ }).count();
 
+  /** Waits until no drawer, dialog or dropdown is mid-animation, so a screenshot shows the settled page. */
+  async function settled(page: Page) {
+    await page.locator('[class*="-enter-active"], [class*="-leave-active"]').first().waitFor({ state: 'detached' });
+  }
+
   async function chooseOption(page: Page, select: string, text: string) {
     await page.click(`${sel(select)} .ant-select-selector, ${sel(select)}.ant-select .ant-select-selector`);
     await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first().click();
@@ -126,8 +131,7 @@ describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
     await chooseOption(adminPage, 'user-create-roles', 'viewer');
     await adminPage.click(sel('user-create-submit'));
     await adminPage.locator('.ant-modal .ant-form-item-explain-error', { hasText: /at least 10 characters/ }).waitFor();
-    // The picture after the role list has finished closing.
-    await adminPage.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
+    await settled(adminPage);
     await adminPage.screenshot({ path: join(resultsDir, 'rbac-admin-weak-password.png') });
     await adminPage.fill(sel('user-create-password'), PASSWORD);
     await adminPage.fill(sel('user-create-confirm'), PASSWORD);
@@ -200,6 +204,7 @@ describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
 
       await adminPage.click(sel('role-copy-viewer'));
       await adminPage.locator(sel('rule-0')).waitFor();
+      await settled(adminPage);
       await adminPage.screenshot({ path: join(resultsDir, `rbac-admin-role-editor-${theme}.png`) });
       if (theme === 'light') {
         // A custom role made from a copy and a preset is saved and listed.
@@ -228,6 +233,7 @@ describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
     await expect.poll(async () => [...new Set(await users())], { timeout: 15_000 }).toEqual(['vera']);
     await adminPage.locator(`${sel('audit-table')} .ant-table-row`).first().click();
     await expect.poll(() => adminPage.locator(sel('audit-detail')).innerText()).toMatch(/vera[\s\S]*127\.0\.0\.1/);
+    await settled(adminPage);
     await adminPage.screenshot({ path: join(resultsDir, 'rbac-admin-audit-detail.png') });
   });
 
