@@ -178,17 +178,21 @@ describe.runIf(chromiumGate.available)('embedding the console in a host applicat
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     // Count the WebSockets the page opens and still holds open.
     await context.addInitScript(() => {
+      // Holds a socket only until it closes, so the count does not itself keep consoles alive.
       const Native = window.WebSocket;
-      const sockets: WebSocket[] = [];
+      const open = new Set<WebSocket>();
+      let made = 0;
       class Counted extends Native {
         constructor(url: string | URL, protocols?: string | string[]) {
           super(url, protocols);
-          sockets.push(this);
+          made += 1;
+          open.add(this);
+          this.addEventListener('close', () => open.delete(this));
         }
       }
       window.WebSocket = Counted;
-      Object.defineProperty(window, '__openSockets', { value: () => sockets.filter((s) => s.readyState !== Native.CLOSED).length });
-      Object.defineProperty(window, '__socketsMade', { value: () => sockets.length });
+      Object.defineProperty(window, '__openSockets', { value: () => open.size });
+      Object.defineProperty(window, '__socketsMade', { value: () => made });
     });
     const page = await hostSignIn(context, `/qiankun/clusters/${clusterId}/resources/core/v1/pods`);
     const cdp = await context.newCDPSession(page);

@@ -4,6 +4,7 @@
 // hub WebSocket, stores, renewal timer) so repeated mounts leave nothing behind.
 import type { ConsoleMicroAppProps } from '@k8s-console/contracts';
 import type { LoginResponse } from '@k8s-console/contracts';
+import { clearContainerCache } from 'ant-design-vue/es/vc-util/Dom/dynamicCSS';
 import { createApiClient } from '#/api/client';
 import { createConsoleApp, type ConsoleApp } from '#/app/create-console-app';
 import { memoryStorage } from '#/stores/key-value-storage';
@@ -114,6 +115,9 @@ export function createMicroAppLifecycle(assetsRoot: string): MicroAppLifecycle {
       mounted.delete(current);
       current.session.dispose();
       current.instance.unmount();
+      // antd remembers every style container in a module-level Map and never forgets one: without
+      // this, each unmounted console's root (and qiankun's wrapper around it) stays in memory.
+      clearContainerCache();
       if (current.createdRoot) current.root.remove();
     },
   };
