@@ -244,6 +244,27 @@ describe.runIf(chromiumGate.available)('embedding the console in a host applicat
     await context.close();
   });
 
+  it('qiankun without its JS sandbox: the console works and unmount leaves the window as it was', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await hostSignIn(context, `/qiankun/clusters/${clusterId}/resources/core/v1/pods?sandbox=off`);
+    const status = page.locator(sel('qiankun-status'));
+    const rows = page.locator(`${sel('console-container')} [role="row"][data-row]`);
+    const globals = () => page.evaluate(() => Object.keys(window).filter((k) => !k.startsWith('__INJECTED_PUBLIC_PATH') && k !== 'proxy').sort());
+    await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('mounted');
+    await rows.first().waitFor({ timeout: 30_000 });
+    await page.click(sel('qiankun-unmount'));
+    await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('unmounted');
+    const afterFirst = await globals();
+    expect(afterFirst).not.toContain('k8s-console');
+    await page.click(sel('qiankun-mount'));
+    await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('mounted');
+    await rows.first().waitFor({ timeout: 30_000 });
+    await page.click(sel('qiankun-unmount'));
+    await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('unmounted');
+    expect(await globals()).toEqual(afterFirst);
+    await context.close();
+  });
+
   it('the standalone console is unaffected: its own login, chrome, antd prefix and stored session', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await signIn(page, backend.url);

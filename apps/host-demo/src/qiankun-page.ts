@@ -22,6 +22,7 @@ export function mountQiankunPage(el: HTMLElement, consoleUrl: string, theme: 'li
   container.dataset.test = 'console-container';
   el.replaceChildren(controls, container);
 
+  const sandboxOff = new URLSearchParams(location.search).get('sandbox') === 'off';
   let app: MicroApp | null = null;
   let busy: Promise<unknown> = Promise.resolve();
   const props = (): ConsoleMicroAppProps<HTMLElement> => ({ basePath: '/qiankun', getToken: hostApi.ssoToken, theme });
@@ -36,8 +37,9 @@ export function mountQiankunPage(el: HTMLElement, consoleUrl: string, theme: 'li
       setStatus('mounting');
       app = loadMicroApp(
         { name: 'k8s-console', entry: consoleUrl, container, props: props() },
-        // The console does not rely on the JS sandbox; style isolation keeps its CSS inside the container.
-        { sandbox: { experimentalStyleIsolation: true } },
+        // The console does not rely on the JS sandbox (`?sandbox=off` proves it); style isolation
+        // keeps its CSS inside the container.
+        { sandbox: sandboxOff ? false : { experimentalStyleIsolation: true } },
       );
       await app.mountPromise;
       setStatus('mounted');
