@@ -36,7 +36,8 @@ describe.runIf(chromiumGate.available)('embedding the console in a host applicat
     backend = await startBackend({
       dataDir,
       webDist,
-      env: { EMBED_ALLOWED_ORIGINS: host.origin, SSO_JWT_SECRET: SSO.secret, SSO_ISSUER: SSO.issuer, SSO_AUDIENCE: SSO.audience },
+      // The shortest console session (60 s): an embedded console asks its host again after 5 s.
+      env: { EMBED_ALLOWED_ORIGINS: host.origin, SSO_JWT_SECRET: SSO.secret, SSO_ISSUER: SSO.issuer, SSO_AUDIENCE: SSO.audience, JWT_TTL_SECONDS: '60' },
     });
     host.setConsoleUrl(`${backend.url}/`);
     clusterId = await addCluster(backend.url, await apiToken(backend.url), 'sim', sim.kubeconfig);
@@ -141,6 +142,29 @@ describe.runIf(chromiumGate.available)('embedding the console in a host applicat
     expect(navigated).toContain(`/clusters/${clusterId}`);
     expect(navigated.filter((p) => /foreign|spoofed/.test(p))).toEqual([]);
     await expect.poll(() => page.locator(sel('console-session')).getAttribute('data-state')).toBe('signed-in');
+    await context.close();
+  });
+
+  it('iframe: asks the host for a new token before the console session expires, and keeps working', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { consoleMessages: string[] }).consoleMessages = seen;
+      window.addEventListener('message', (e) => {
+        if (e.data?.channel === 'k8s-console') seen.push(`${e.data.type}:${e.data.reason ?? e.data.state ?? ''}`);
+      });
+    });
+    const page = await hostSignIn(context, `/iframe/clusters/${clusterId}/resources/core/v1/pods`);
+    const frame = page.frameLocator(sel('console-iframe'));
+    await frame.locator('[role="row"][data-row]').first().waitFor({ timeout: 30_000 });
+    const messages = () => page.evaluate(() => (window as unknown as { consoleMessages: string[] }).consoleMessages);
+    await expect.poll(async () => (await messages()).filter((m) => m === 'session:signed-in').length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    expect(await messages()).toContain('token-request:expiring');
+    expect((await messages()).filter((m) => m.startsWith('session:failed'))).toEqual([]);
+    // Still signed in with the renewed session: another page loads from the API.
+    await frame.locator(`${sel('cluster-nav')} >> text=Deployments`).click();
+    await page.waitForURL(`${host.origin}/iframe/clusters/${clusterId}/resources/apps/v1/deployments`);
+    await frame.locator('[role="row"][data-row]').first().waitFor({ timeout: 30_000 });
     await context.close();
   });
 
