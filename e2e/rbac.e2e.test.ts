@@ -74,7 +74,8 @@ describe.runIf(chromiumGate.available)('console RBAC in the browser', () => {
   async function openPod(page: Page) {
     await page.goto(podPath());
     await page.locator(sel('detail-title')).waitFor({ timeout: 30_000 });
-    await page.locator(sel('resource-actions')).waitFor();
+    // A viewer may have no action at all, leaving the bar empty (and so "hidden"): wait for it to exist.
+    await page.locator(sel('resource-actions')).waitFor({ state: 'attached' });
   }
 
   const deleteButtons = (page: Page) => page.locator(sel('action-delete')).count();
