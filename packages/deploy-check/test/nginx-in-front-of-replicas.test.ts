@@ -7,10 +7,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@k8s-console/kube-sim';
-import { freshPostgresDatabase, nginxPath } from '@k8s-console/test-support';
+import { BackendProcess, freePorts, freshPostgresDatabase, nginxPath } from '@k8s-console/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { BackendProcess, freePorts } from '../src/backend-process';
 import { startNginx, type NginxRun } from '../src/nginx-harness';
 
 const gate = nginxPath();

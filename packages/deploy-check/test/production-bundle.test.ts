@@ -6,9 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { freshPostgresDatabase } from '@k8s-console/test-support';
+import { BackendProcess, freePorts, freshPostgresDatabase } from '@k8s-console/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackendProcess, freePorts } from '../src/backend-process';
 import { repoRoot } from '../src/repo-paths';
 
 const db = await freshPostgresDatabase();
@@ -58,7 +57,7 @@ describe.runIf(db.available)('the production backend bundle', () => {
         ADMIN_PASSWORD: 'production-bundle-password',
         LOG_LEVEL: 'info',
       },
-      out,
+      { tsxFrom: out },
     );
     await backend.start();
     expect(await backend.stop(), backend.log).toBe(0);

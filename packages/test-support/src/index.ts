@@ -4,3 +4,5 @@
 export { postgresUrl, freshPostgresDatabase } from './postgres.js';
 export { findExecutable, chromiumPath, nginxPath, kubectlPath } from './executables.js';
 export { serviceGate, type ServiceGate } from './gate.js';
+export { BackendProcess, freePorts, type BackendProcessOptions } from './backend-process.js';
+export { backendBundle, backendDir } from './backend-bundle.js';

@@ -10,10 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer, type KubeSim } from '@k8s-console/kube-sim';
-import { freshPostgresDatabase } from '@k8s-console/test-support';
+import { BackendProcess, freePorts, freshPostgresDatabase } from '@k8s-console/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reloadPath } from './broadcaster.js';
-import { ReplicaProcess, freePorts } from './replica-processes.js';
 import { signRequest } from './signing.js';
 
 const db = await freshPostgresDatabase();
@@ -54,7 +53,7 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
   let simA: KubeSim;
   let simB: KubeSim;
   let hang: Awaited<ReturnType<typeof hangingPeer>>;
-  let replicas: ReplicaProcess[] = [];
+  let replicas: BackendProcess[] = [];
   let dataDir: string;
   let token = '';
   const secrets = {
@@ -63,23 +62,27 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     INTERNAL_SECRET: randomBytes(32).toString('hex'),
   };
 
-  async function startSet(names: string[], extraEnv: Record<string, string> = {}): Promise<ReplicaProcess[]> {
+  async function startSet(names: string[], extraEnv: Record<string, string> = {}): Promise<BackendProcess[]> {
     const ports = await freePorts(names.length);
     const addresses = [...ports.map((p) => `127.0.0.1:${p}`), `127.0.0.1:${hang.port}`].join(',');
     const set = names.map(
       (name, i) =>
-        new ReplicaProcess(name, ports[i]!, {
-          ...secrets,
-          DATABASE_URL: db.url,
-          DATA_DIR: join(dataDir, name),
-          ADMIN_PASSWORD,
-          INSTANCE_ADDRESSES: addresses,
-          HEALTH_CHECK_INTERVAL_MS: '0',
-          // shorter than the 5 s default so the hanging peer's timeouts show up within the test
-          BROADCAST_TIMEOUT_MS: '1000',
-          LOG_LEVEL: 'info',
-          ...extraEnv,
-        }),
+        new BackendProcess(
+          ports[i]!,
+          {
+            ...secrets,
+            DATABASE_URL: db.url,
+            DATA_DIR: join(dataDir, name),
+            ADMIN_PASSWORD,
+            INSTANCE_ADDRESSES: addresses,
+            HEALTH_CHECK_INTERVAL_MS: '0',
+            // shorter than the 5 s default so the hanging peer's timeouts show up within the test
+            BROADCAST_TIMEOUT_MS: '1000',
+            LOG_LEVEL: 'info',
+            ...extraEnv,
+          },
+          { name },
+        ),
     );
     const started = performance.now();
     await Promise.all(set.map((r) => r.start()));
@@ -87,7 +90,7 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     return set;
   }
 
-  async function login(r: ReplicaProcess): Promise<string> {
+  async function login(r: BackendProcess): Promise<string> {
     const res = await fetch(`${r.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -97,7 +100,7 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     return ((await res.json()) as { accessToken: string }).accessToken;
   }
 
-  function api(r: ReplicaProcess, method: string, path: string, body?: unknown): Promise<Response> {
+  function api(r: BackendProcess, method: string, path: string, body?: unknown): Promise<Response> {
     return fetch(`${r.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -106,39 +109,40 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
   }
 
   /** Which sim a replica's cached connection talks to: the namespace only that sim has. */
-  async function serves(r: ReplicaProcess, id: string, namespace: string): Promise<boolean> {
+  async function serves(r: BackendProcess, id: string, namespace: string): Promise<boolean> {
     const res = await api(r, 'GET', `/api/v1/clusters/${id}/k8s/api/v1/namespaces/${namespace}`);
     await res.arrayBuffer();
     return res.status === 200;
   }
 
-  async function unknownTo(r: ReplicaProcess, id: string): Promise<boolean> {
+  async function unknownTo(r: BackendProcess, id: string): Promise<boolean> {
     const res = await api(r, 'GET', `/api/v1/clusters/${id}/k8s/version`);
     await res.arrayBuffer();
     return res.status === 404;
   }
 
-  /** ms from now until every replica passes the check (polled every 5 ms), or throws after 20 s. */
-  async function untilAll(set: ReplicaProcess[], check: (r: ReplicaProcess) => Promise<boolean>): Promise<number> {
+  // The ceiling is generous for a loaded 2-core machine; the measured time is what the log reports.
+  /** ms from now until every replica passes the check (polled every 10 ms), or throws after 60 s. */
+  async function untilAll(set: BackendProcess[], check: (r: BackendProcess) => Promise<boolean>): Promise<number> {
     const started = performance.now();
     await Promise.all(
       set.map(async (r) => {
         while (!(await check(r))) {
-          if (performance.now() - started > 20_000) throw new Error(`${r.name} did not converge:\n${r.log.slice(-3000)}`);
-          await new Promise((res) => setTimeout(res, 5));
+          if (performance.now() - started > 60_000) throw new Error(`${r.name} did not converge:\n${r.log.slice(-3000)}`);
+          await new Promise((res) => setTimeout(res, 10));
         }
       }),
     );
     return performance.now() - started;
   }
 
-  async function addCluster(r: ReplicaProcess, name: string, sim: KubeSim): Promise<string> {
+  async function addCluster(r: BackendProcess, name: string, sim: KubeSim): Promise<string> {
     const res = await api(r, 'POST', '/api/v1/clusters?skipTest=true', { name, kubeconfig: sim.kubeconfig(name) });
     expect(res.status, await res.clone().text()).toBe(201);
     return ((await res.json()) as { id: string }).id;
   }
 
-  async function pointAt(r: ReplicaProcess, id: string, sim: KubeSim): Promise<void> {
+  async function pointAt(r: BackendProcess, id: string, sim: KubeSim): Promise<void> {
     const res = await api(r, 'PATCH', `/api/v1/clusters/${id}?skipTest=true`, { kubeconfig: sim.kubeconfig('ctx') });
     expect(res.status, await res.clone().text()).toBe(200);
   }
@@ -161,8 +165,8 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     await db.drop();
   });
 
-  it('a cluster added, changed and removed on one replica is served accordingly by all', async () => {
-    const [r1] = replicas as [ReplicaProcess];
+  it('a cluster added, changed and removed on one replica is served accordingly by all', { timeout: 240_000 }, async () => {
+    const [r1] = replicas as [BackendProcess];
     const samples: number[] = [];
     const id = await addCluster(r1, 'moving', simA);
     samples.push(await untilAll(replicas, (r) => serves(r, id, 'only-in-a')));
@@ -191,8 +195,8 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     expect(r1.lines('sibling reloaded the cluster').length).toBeGreaterThan(0);
   });
 
-  it('a peer that hangs holds up neither the user nor the other peers', async () => {
-    const [r1] = replicas as [ReplicaProcess];
+  it('a peer that hangs holds up neither the user nor the other peers', { timeout: 180_000 }, async () => {
+    const [r1] = replicas as [BackendProcess];
     const id = await addCluster(r1, 'while-hanging', simA);
     await untilAll(replicas, (r) => serves(r, id, 'only-in-a'));
     await pointAt(r1, id, simB);
@@ -206,7 +210,7 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
   });
 
   it('a stopped replica serves what changed while it was down once it starts again', { timeout: 240_000 }, async () => {
-    const [r1, r2, r3] = replicas as [ReplicaProcess, ReplicaProcess, ReplicaProcess];
+    const [r1, r2, r3] = replicas as [BackendProcess, BackendProcess, BackendProcess];
     const id = await addCluster(r1, 'before-stop', simA);
     await untilAll(replicas, (r) => serves(r, id, 'only-in-a'));
     await r3.stop();
@@ -240,7 +244,7 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     // the reconciler's timer (30 s by default) stays out of the way: only NOTIFY can deliver
     const set = await startSet(['q1', 'q2'], { REPLICATION_BROADCAST: 'off' });
     replicas.push(...set);
-    const [q1, q2] = set as [ReplicaProcess, ReplicaProcess];
+    const [q1, q2] = set as [BackendProcess, BackendProcess];
     const id = await addCluster(q1, 'quiet', simA);
     await untilAll(set, (r) => serves(r, id, 'only-in-a'));
     await pointAt(q1, id, simB);

@@ -1,7 +1,6 @@
 // The replication plugin inside real apps: the signed reload endpoint, the reconciler, and two
 // apps on one PostgreSQL database that converge by broadcast alone and by NOTIFY alone.
-import { createServer } from 'node:net';
-import { freshPostgresDatabase } from '@k8s-console/test-support';
+import { freePorts, freshPostgresDatabase } from '@k8s-console/test-support';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/test-app.js';
 import { parseKeyRingSpec } from '../config/key-ring-spec.js';
@@ -171,19 +170,6 @@ describe('reconciler', () => {
     expect((await t.app.replication.reconciler.reconcile()).reloaded).toEqual([]);
   });
 });
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const s = createServer();
-      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-      return s;
-    }),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 const pg = await freshPostgresDatabase();
 
