@@ -6,7 +6,7 @@ import type { ClusterConnection } from '../clusters/credentials.js';
 import type { Subject } from '../rbac/authorizer.js';
 import { runExecPlugin } from '../clusters/exec-plugin.js';
 import { ClusterConnectionPool, type ClusterEndpoint } from './connection-pool.js';
-import { readBody, requestUpstream, type UpstreamRequest } from './upstream-request.js';
+import { readBody, requestUpstream, UpstreamError, type UpstreamRequest } from './upstream-request.js';
 
 export interface ConnectionSource {
   get(clusterId: string): Promise<ClusterConnection>;
@@ -108,7 +108,7 @@ export class KubeAccess {
           },
           (err: Error) => {
             entry.expires = 0; // retry on the next request
-            throw new Error(`cluster "${connection.name}": the exec credential plugin ${err.message}`);
+            throw new UpstreamError(502, 'CLUSTER_CREDENTIALS_FAILED', `cluster "${connection.name}": the exec credential plugin ${err.message}`);
           },
         );
         cached = entry;

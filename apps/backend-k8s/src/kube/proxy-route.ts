@@ -122,10 +122,13 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
     // Resolves the cluster (404 ApiError for an unknown id) before anything is sent upstream.
     const connection = await opts.kube.connection(clusterId);
     const endpoint = await opts.kube.endpointFor(connection);
-    const headers = {
-      ...forwardedRequestHeaders(request.headers),
-      ...(await opts.kube.clusterHeaders(connection, subject)),
-    };
+    let headers: OutgoingHttpHeaders;
+    try {
+      headers = { ...forwardedRequestHeaders(request.headers), ...(await opts.kube.clusterHeaders(connection, subject)) };
+    } catch (err) {
+      if (err instanceof UpstreamError) return sendError(reply, err.statusCode, err.code, err.message);
+      throw err;
+    }
 
     const abort = new AbortController();
     const onClientGone = () => {

@@ -22,7 +22,7 @@ export interface UpstreamRequest {
 export class UpstreamError extends Error {
   constructor(
     readonly statusCode: 502 | 504,
-    readonly code: 'CLUSTER_UNREACHABLE' | 'CLUSTER_TLS_ERROR' | 'CLUSTER_TIMEOUT',
+    readonly code: 'CLUSTER_UNREACHABLE' | 'CLUSTER_TLS_ERROR' | 'CLUSTER_TIMEOUT' | 'CLUSTER_CREDENTIALS_FAILED',
     message: string,
   ) {
     super(message);
