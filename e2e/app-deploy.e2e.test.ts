@@ -60,6 +60,7 @@ describe.runIf(chromiumGate.available)('deploy an application from one form', ()
     // The name is refused where it was typed, in Kubernetes' words; nothing else is.
     const errors = page.locator('.ant-form-item-explain-error');
     await expect.poll(() => errors.allInnerTexts()).toEqual([expect.stringContaining('lowercase letters, digits or "-"')]);
+    await page.screenshot({ path: join(resultsDir, 'app-deploy-form-error.png'), fullPage: true });
 
     await page.fill(input('app-name'), 'hello');
     await page.click(sel('app-next'));

@@ -119,6 +119,15 @@ describe('app-deploys', () => {
     expect(res.json().error).toMatchObject({ code: 'ALREADY_EXISTS', field: 'name' });
   });
 
+  it('a Service of that name owned by another field manager: refused before anything is created', async () => {
+    c.sim.store.create('services', { metadata: { name: 'taken', namespace: 'store', managedFields: [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:ports': {} } } }] }, spec: { ports: [{ port: 9000 }] } });
+    const res = await call('POST', '', { spec: spec('taken') });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'ALREADY_EXISTS', field: 'name', message: expect.stringContaining('Service "taken"') });
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'taken')).toBeUndefined();
+    expect(c.sim.store.get('services', 'store', 'taken')?.spec?.ports?.[0]?.port).toBe(9000);
+  });
+
   it('edits: new image and replicas, the Ingress turned off is deleted', async () => {
     const s = { ...spec('shop-web'), image: 'nginx:1.28', replicas: 3, ingress: { enabled: false } };
     const res = await call('PUT', '/store/shop-web', { spec: s });
