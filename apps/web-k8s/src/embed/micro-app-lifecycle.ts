@@ -118,6 +118,8 @@ export function createMicroAppLifecycle(assetsRoot: string): MicroAppLifecycle {
       // antd remembers every style container in a module-level Map and never forgets one: without
       // this, each unmounted console's root (and qiankun's wrapper around it) stays in memory.
       clearContainerCache();
+      // antd's style tags were injected into the root and outlive the Vue app.
+      current.root.replaceChildren();
       if (current.createdRoot) current.root.remove();
     },
   };
