@@ -78,6 +78,18 @@ describe.each([
     for (const s of survivors) if (s.ok) expect((await tokens.rotate(s.next.token)).ok).toBe(false);
   });
 
+  it.runIf(available)('a successor issued while the same token is reused is revoked with its family', async () => {
+    // Many rounds, as the bad interleaving (reuse revokes the family while the winner's successor
+    // is being written) is only one of several each round can take.
+    const userId = await addUser();
+    for (let round = 0; round < 25; round++) {
+      const t = await tokens.issue(userId);
+      const results = await Promise.all([tokens.rotate(t.token), tokens.rotate(t.token)]);
+      expect(results.filter((r) => r.ok).length).toBe(1);
+      for (const r of results) if (r.ok) expect(await tokens.rotate(r.next.token), `round ${round}`).toMatchObject({ ok: false, reason: 'revoked' });
+    }
+  });
+
   it.runIf(available)('refuses expired, forged and malformed tokens; a family ends at its deadline', async () => {
     const userId = await addUser();
     const t = await tokens.issue(userId);

@@ -3,7 +3,7 @@
 // used and a new one of the same family issued. A used or revoked token presented again means a
 // copy is in someone else's hands, so the whole family is revoked and both holders must sign in.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import './refresh-tokens-table.js';
 
@@ -53,13 +53,17 @@ export class RefreshTokenStore {
 
   /** A new token; without familyId it starts a new family (a sign-in). */
   async issue(userId: string, family?: { id: string; expiresAt: string }): Promise<IssuedRefreshToken> {
+    return this.insertToken(this.db, userId, family);
+  }
+
+  private async insertToken(db: Kysely<Database>, userId: string, family?: { id: string; expiresAt: string }): Promise<IssuedRefreshToken> {
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     const familyId = family?.id ?? randomUUID();
     const familyExpiresAt = family?.expiresAt ?? this.iso(this.settings.familyTtlSeconds);
     const own = this.iso(this.settings.ttlSeconds);
     const expiresAt = own < familyExpiresAt ? own : familyExpiresAt;
-    await this.db
+    await db
       .insertInto('refresh_tokens')
       .values({
         id,
@@ -94,24 +98,43 @@ export class RefreshTokenStore {
     const who = { userId: row.user_id, familyId: row.family_id };
     if (row.used_at || row.revoked_at) {
       // Presenting a rotated token again: revoke whatever the family still has alive.
-      await this.revokeFamily(row.family_id, 'reuse');
+      await this.revokeFamilyOnReuse(row.id, row.family_id);
       return { ok: false, reason: row.used_at ? 'reused' : 'revoked', ...who };
     }
     if (row.expires_at <= this.iso()) return { ok: false, reason: 'expired', ...who };
-    const claimed = await this.db
-      .updateTable('refresh_tokens')
-      .set({ used_at: this.iso() })
-      .where('id', '=', row.id)
-      .where('used_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) {
+    // Claim and successor in one transaction: the claim's row lock is held until the successor is
+    // committed, which revokeFamilyOnReuse() waits for, so a concurrent reuse also revokes it.
+    const next = await this.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable('refresh_tokens')
+        .set({ used_at: this.iso() })
+        .where('id', '=', row.id)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return null;
+      return this.insertToken(trx, row.user_id, { id: row.family_id, expiresAt: row.family_expires_at });
+    });
+    if (!next) {
       // Another request used it between our read and our write: the same token twice is reuse.
-      await this.revokeFamily(row.family_id, 'reuse');
+      await this.revokeFamilyOnReuse(row.id, row.family_id);
       return { ok: false, reason: 'reused', ...who };
     }
-    const next = await this.issue(row.user_id, { id: row.family_id, expiresAt: row.family_expires_at });
     return { ok: true, userId: row.user_id, next };
+  }
+
+  /**
+   * Revokes the family of a token presented twice. Touching the presented row first waits for a
+   * rotation of it still in flight (its transaction holds that row) to commit; the family update is
+   * then a new statement that sees the successor that rotation issued, so no token escapes.
+   */
+  private async revokeFamilyOnReuse(tokenId: string, familyId: string): Promise<void> {
+    await this.db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: sql<string>`coalesce(revoked_at, ${this.iso()})`, revoked_reason: sql<string>`coalesce(revoked_reason, 'reuse')` })
+      .where('id', '=', tokenId)
+      .execute();
+    await this.revokeFamily(familyId, 'reuse');
   }
 
   async revokeFamily(familyId: string, reason: string): Promise<void> {
