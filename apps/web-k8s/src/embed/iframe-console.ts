@@ -51,7 +51,9 @@ export async function startIframeConsole(options: IframeConsoleOptions): Promise
   });
 
   // Handshake first, so the router's first navigation already sees the session.
-  const firstToken = bridge.nextToken(options.handshakeTimeoutMs ?? 10_000);
+  // Not framed (only ?embed=1): no parent will answer, so do not wait for one.
+  const framed = window.parent !== window;
+  const firstToken = bridge.nextToken(framed ? (options.handshakeTimeoutMs ?? 10_000) : 0);
   bridge.post(embedMessage<ReadyMessage>({ type: 'ready' }));
   const hostToken = await firstToken;
   let initial: LoginResponse | null = null;
