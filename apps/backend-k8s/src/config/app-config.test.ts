@@ -12,6 +12,17 @@ describe('parseConfig', () => {
     const c = parseConfig({}, '/srv');
     expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', dataDir: '/srv/data', broadcastTimeoutMs: 5000, logLevel: 'info', podPort: 3000 });
     expect(c.databaseUrl).toBeUndefined();
+    expect(c).toMatchObject({ replicationBroadcast: true, replicationNotify: true, reconcileIntervalMs: 30_000 });
+    expect(c.internalPort).toBeUndefined();
+  });
+
+  it('parses the replica sync tunables', () => {
+    expect(parseConfig({ REPLICATION_BROADCAST: 'off', REPLICATION_NOTIFY: 'False', RECONCILE_INTERVAL_MS: '500', INTERNAL_PORT: '3001' })).toMatchObject({
+      replicationBroadcast: false,
+      replicationNotify: false,
+      reconcileIntervalMs: 500,
+      internalPort: 3001,
+    });
   });
 
   it.each([
@@ -28,6 +39,11 @@ describe('parseConfig', () => {
     [{ BROADCAST_TIMEOUT_MS: '-1' }, 'BROADCAST_TIMEOUT_MS'],
     [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD: expected at least 8 characters'],
     [{ SSO_JWT_PUBLIC_KEY: 'abc' }, 'SSO_JWT_PUBLIC_KEY: expected a PEM'],
+    [{ REPLICATION_BROADCAST: 'sometimes' }, 'REPLICATION_BROADCAST: expected on or off, got "sometimes"'],
+    [{ REPLICATION_NOTIFY: 'yes please' }, 'REPLICATION_NOTIFY: expected on or off'],
+    [{ RECONCILE_INTERVAL_MS: '10' }, 'RECONCILE_INTERVAL_MS: expected an integer from 100 to 86400000, got "10"'],
+    [{ INTERNAL_PORT: '0' }, 'INTERNAL_PORT: expected an integer from 1 to 65535'],
+    [{ TRUST_PROXY: 'nginx' }, 'TRUST_PROXY: expected true, a hop count'],
   ])('refuses %j with one line naming the variable', (env, expected) => {
     let error: unknown;
     try {

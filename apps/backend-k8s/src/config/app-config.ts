@@ -54,6 +54,15 @@ export interface AppConfig {
    * throttling per address): unset = nobody; 'true'; a hop count; or comma-separated IPs/CIDRs
    */
   trustProxy?: boolean | number | string;
+  // Replica sync tunables (optional so tests can leave them out; defaults in parseConfig).
+  /** REPLICATION_BROADCAST: POST each change to siblings (default on; off to test the other paths) */
+  replicationBroadcast?: boolean;
+  /** REPLICATION_NOTIFY: PostgreSQL NOTIFY/LISTEN of changes (default on); ignored on SQLite */
+  replicationNotify?: boolean;
+  /** RECONCILE_INTERVAL_MS: how often cached connections are compared with the clusters table (default 30000) */
+  reconcileIntervalMs?: number;
+  /** INTERNAL_PORT: serve /api/v1/internal on this port only, so a NetworkPolicy can fence it; unset: on PORT */
+  internalPort?: number;
 }
 
 /** The config before secrets are known: those may be generated into DATA_DIR in development. */
@@ -87,6 +96,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['on', 'true', '1'].includes(raw)) return true;
+  if (['off', 'false', '0'].includes(raw)) return false;
+  throw new ConfigError(name, `expected on or off, got "${env[name]}"`);
 }
 
 function list(env: Env, name: string, check?: (item: string) => string | null): string[] {
@@ -196,5 +213,9 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): RawCon
     ssoGroupsClaim: read(env, 'SSO_GROUPS_CLAIM') ?? 'groups',
     ssoDefaultRole: read(env, 'SSO_DEFAULT_ROLE') ?? 'viewer',
     trustProxy: trustProxy(read(env, 'TRUST_PROXY')),
+    replicationBroadcast: onOff(env, 'REPLICATION_BROADCAST', true),
+    replicationNotify: onOff(env, 'REPLICATION_NOTIFY', true),
+    reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 30_000, 100, 86_400_000),
+    internalPort: read(env, 'INTERNAL_PORT') === undefined ? undefined : integer(env, 'INTERNAL_PORT', 0, 1, 65535),
   };
 }

@@ -13,7 +13,7 @@ import { replicationMetrics } from './metrics.js';
 import { PeerDiscovery } from './peer-discovery.js';
 import { Reconciler } from './reconciler.js';
 import { reloadRoute } from './reload-route.js';
-import { parseReplicationSettings, type ReplicationSettings } from './replication-settings.js';
+import { replicationSettingsOf, type ReplicationSettings } from './replication-settings.js';
 import { RequestVerifier } from './signing.js';
 
 export { signRequest, RequestVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, NONCE_HEADER } from './signing.js';
@@ -39,14 +39,14 @@ declare module 'fastify' {
 }
 
 export interface ReplicationPluginOptions {
-  /** overrides REPLICATION_BROADCAST / REPLICATION_NOTIFY / RECONCILE_INTERVAL_MS from the environment */
+  /** overrides what the config says (REPLICATION_BROADCAST, REPLICATION_NOTIFY, RECONCILE_INTERVAL_MS, INTERNAL_PORT) */
   settings?: Partial<ReplicationSettings>;
 }
 
 export const replicationPlugin = fp(
   async (app: FastifyInstance, opts: ReplicationPluginOptions) => {
-    const settings: ReplicationSettings = { ...parseReplicationSettings(), ...opts.settings };
     const config = app.config;
+    const settings: ReplicationSettings = { ...replicationSettingsOf(config), ...opts.settings };
     const log = app.log.child({ module: 'replication' });
     const instanceId = randomUUID();
     const metrics = replicationMetrics(app.metricsRegistry);

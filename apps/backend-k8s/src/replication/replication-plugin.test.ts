@@ -123,13 +123,7 @@ describe('internal reload endpoint', () => {
 describe('INTERNAL_PORT', () => {
   it('serves the internal API only on its own port, and only that there', async () => {
     const [internalPort] = await freePorts(1);
-    process.env.INTERNAL_PORT = String(internalPort);
-    let t: TestApp;
-    try {
-      t = await buildTestApp();
-    } finally {
-      delete process.env.INTERNAL_PORT;
-    }
+    const t = await buildTestApp({ internalPort });
     apps.push(t);
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const mainPort = (t.app.server.address() as { port: number }).port;
@@ -184,19 +178,19 @@ describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
     const addresses = ports.map((p) => `127.0.0.1:${p}`);
     const built: TestApp[] = [];
     for (const port of ports) {
-      process.env.REPLICATION_BROADCAST = settings.broadcast ? 'on' : 'off';
-      process.env.REPLICATION_NOTIFY = settings.notify ? 'on' : 'off';
-      if (settings.reconcileMs) process.env.RECONCILE_INTERVAL_MS = String(settings.reconcileMs);
-      try {
-        const t = await buildTestApp({ databaseUrl: pg.url, internalSecret: secret, port, instanceAddresses: addresses, kubeconfigKeys: keys });
-        apps.push(t);
-        await t.app.listen({ host: '127.0.0.1', port });
-        built.push(t);
-      } finally {
-        delete process.env.REPLICATION_BROADCAST;
-        delete process.env.REPLICATION_NOTIFY;
-        delete process.env.RECONCILE_INTERVAL_MS;
-      }
+      const t = await buildTestApp({
+        databaseUrl: pg.url,
+        internalSecret: secret,
+        port,
+        instanceAddresses: addresses,
+        kubeconfigKeys: keys,
+        replicationBroadcast: settings.broadcast,
+        replicationNotify: settings.notify,
+        ...(settings.reconcileMs ? { reconcileIntervalMs: settings.reconcileMs } : {}),
+      });
+      apps.push(t);
+      await t.app.listen({ host: '127.0.0.1', port });
+      built.push(t);
     }
     // the listener connects in the background: wait until both listen before changing anything
     if (settings.notify) await until('both listen', () => built.every((t) => t.app.replication.listener?.connected));
