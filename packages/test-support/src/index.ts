@@ -6,3 +6,4 @@ export { findExecutable, chromiumPath, nginxPath, kubectlPath } from './executab
 export { serviceGate, type ServiceGate } from './gate.js';
 export { BackendProcess, freePorts, type BackendProcessOptions } from './backend-process.js';
 export { backendBundle, backendDir } from './backend-bundle.js';
+export { waitUntil, type WaitOptions } from './wait-until.js';

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
+import { waitUntil } from '@k8s-console/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Broadcaster, type ClusterChange } from './broadcaster.js';
 import { replicationMetrics } from './metrics.js';
@@ -209,7 +210,7 @@ describe('Broadcaster', () => {
     const { broadcaster } = setup([hanging, healthy], { maxInFlight: 3, maxInFlightPerPeer: 1, timeoutMs: 60_000, attempts: 1 });
     // five changes of different clusters: the hanging peer takes one slot, the rest wait on it
     const pending = Array.from({ length: 5 }, (_, i) => broadcaster.broadcast({ id: `c-${i}`, action: 'updated', version: 1 }));
-    while (served < 5) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil('the healthy peer served all five', () => served >= 5);
     expect(served).toBe(5);
     await broadcaster.close();
     const reports = await Promise.all(pending);
@@ -228,7 +229,7 @@ describe('Broadcaster', () => {
     const { broadcaster } = setup([peer], { backoffMs: 200 });
     const older = broadcaster.broadcast({ ...change, version: 4 });
     // wait until the first attempt failed, then send a newer version
-    while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil('the first attempt reached the peer', () => seen.length > 0);
     const newer = await broadcaster.broadcast({ ...change, version: 5 });
     expect(newer.peers[0]?.outcome).toBe('ok');
     expect((await older).peers[0]?.outcome).toBe('superseded');
@@ -237,9 +238,10 @@ describe('Broadcaster', () => {
 
   it('cancels pending retries on close', async () => {
     const dead = await deadPeer();
-    const { broadcaster } = setup([dead], { backoffMs: 60_000 });
+    const { broadcaster, registry } = setup([dead], { backoffMs: 60_000 });
     const pending = broadcaster.broadcast(change);
-    await new Promise((r) => setTimeout(r, 20));
+    // the first attempt failed and counted: the retry now waits out its backoff
+    await waitUntil('the first attempt failed', async () => (await counterValues(registry, 'k8s_console_reload_broadcasts_sent_total')).length > 0);
     await broadcaster.close();
     expect((await pending).peers[0]?.outcome).toBe('cancelled');
   });

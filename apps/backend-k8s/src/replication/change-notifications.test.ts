@@ -1,19 +1,11 @@
 // The LISTEN side against a real PostgreSQL: notices from others arrive, its own are ignored,
 // a malformed payload is skipped, and a killed connection comes back (asking for a reconcile).
 import pg from 'pg';
-import { freshPostgresDatabase } from '@k8s-console/test-support';
+import { freshPostgresDatabase, waitUntil } from '@k8s-console/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHANGE_CHANNEL, ChangeListener, type ChangeNotice } from './change-notifications.js';
 
 const db = await freshPostgresDatabase();
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
 
 describe.runIf(db.available)('ChangeListener on PostgreSQL', () => {
   afterAll(async () => db.drop());
@@ -36,24 +28,24 @@ describe.runIf(db.available)('ChangeListener on PostgreSQL', () => {
       sender.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, typeof payload === 'string' ? payload : JSON.stringify(payload)]);
     try {
       listener.start();
-      await until('connected', () => listener.connected);
+      await waitUntil('connected', () => listener.connected);
       expect(connected).toEqual([false]);
 
       await notify({ id: 'c1', action: 'updated', version: 2, origin: 'me' });
       await notify('not json');
       await notify({ id: 'c1', action: 'updated', version: 2, origin: 'sibling' });
-      await until('the sibling notice arrives', () => received.length === 1);
+      await waitUntil('the sibling notice arrives', () => received.length === 1);
       expect(received).toEqual([{ id: 'c1', action: 'updated', version: 2, origin: 'sibling' }]);
       expect(warnings).toContain('ignored a malformed change notification');
 
       // the database drops the listening session (failover, restart, idle killer)
       await sender.query(`select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN ${CHANGE_CHANNEL}' and pid <> pg_backend_pid()`);
-      await until('reconnected', () => connected.length === 2);
+      await waitUntil('reconnected', () => connected.length === 2);
       expect(connected).toEqual([false, true]);
       expect(warnings).toContain('change notification connection lost; reconnecting');
 
       await notify({ id: 'c2', action: 'deleted', version: 5, origin: 'sibling' });
-      await until('the notice after the reconnect arrives', () => received.length === 2);
+      await waitUntil('the notice after the reconnect arrives', () => received.length === 2);
       expect(received[1]).toMatchObject({ id: 'c2', action: 'deleted' });
     } finally {
       await listener.close();
@@ -76,7 +68,7 @@ describe.runIf(db.available)('ChangeListener on PostgreSQL', () => {
       maxBackoffMs: 20,
     });
     listener.start();
-    await until('three failed attempts', () => warnings.length >= 3);
+    await waitUntil('three failed attempts', () => warnings.length >= 3);
     await listener.close();
     const after = warnings.length;
     await new Promise((r) => setTimeout(r, 60));

@@ -1,6 +1,6 @@
 // The replication plugin inside real apps: the signed reload endpoint, the reconciler, and two
 // apps on one PostgreSQL database that converge by broadcast alone and by NOTIFY alone.
-import { freePorts, freshPostgresDatabase } from '@k8s-console/test-support';
+import { freePorts, freshPostgresDatabase, waitUntil } from '@k8s-console/test-support';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/test-app.js';
 import { parseKeyRingSpec } from '../config/key-ring-spec.js';
@@ -43,14 +43,6 @@ function signedReload(t: TestApp, id: string, body: object, secret = t.config.in
 async function metricValue(t: TestApp, name: string, labels: Record<string, string>): Promise<number> {
   const metric = await t.app.metricsRegistry.getSingleMetric(name)!.get();
   return metric.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value ?? 0;
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting until ${what}`);
 }
 
 describe('internal reload endpoint', () => {
@@ -193,7 +185,7 @@ describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
       built.push(t);
     }
     // the listener connects in the background: wait until both listen before changing anything
-    if (settings.notify) await until('both listen', () => built.every((t) => t.app.replication.listener?.connected));
+    if (settings.notify) await waitUntil('both listen', () => built.every((t) => t.app.replication.listener?.connected));
     return built as [TestApp, TestApp];
   }
 
@@ -209,13 +201,13 @@ describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
       const res = await a.app.inject({ method: 'PATCH', url: `/api/v1/clusters/${id}?skipTest=true`, headers: a.auth, payload: { description: 'moved' } });
       expect(res.statusCode).toBe(200);
       const version = (await a.app.clusterRegistry.store.get(id)).version;
-      await until('b caches the new version', () => cachedVersion(b, id) === version);
+      await waitUntil('b caches the new version', () => cachedVersion(b, id) === version);
       const source = mode.broadcast ? 'broadcast' : mode.notify ? 'notify' : 'reconcile';
       expect(await metricValue(b, 'k8s_console_reloads_received_total', { source })).toBeGreaterThan(0);
 
       const del = await a.app.inject({ method: 'DELETE', url: `/api/v1/clusters/${id}`, headers: a.auth });
       expect(del.statusCode).toBe(204);
-      await until('b drops it', () => cachedVersion(b, id) === undefined);
+      await waitUntil('b drops it', () => cachedVersion(b, id) === undefined);
     });
   }
 });
