@@ -11,8 +11,10 @@ import { Faults } from './faults.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { ObjectStore } from './store/object-store.js';
 import { generateServingCertificate } from './tls/self-signed-certificate.js';
+import type { KubeSimRuntime, RuntimeOptions } from './runtime/index.js';
 
-export interface KubeSimOptions {
+/** The runtime options (seed, timing, log rate) apply only through startKubeSim. */
+export interface KubeSimOptions extends RuntimeOptions {
   /** interface to listen on (default 127.0.0.1) */
   host?: string;
   /** 0 (the default) picks a free port */
@@ -50,6 +52,8 @@ export interface KubeSim {
   router: ApiRouter;
   /** a kubeconfig YAML for this sim with inline CA and token; the context and cluster are named contextName */
   kubeconfig(contextName?: string): string;
+  /** controllers, logs and exec; set by startKubeSim, absent on a bare startApiServer */
+  runtime?: KubeSimRuntime;
   /** registers cleanup to run on stop (timers of controllers and the like) */
   onStop(fn: () => void | Promise<void>): void;
   stop(): Promise<void>;

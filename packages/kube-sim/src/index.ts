@@ -12,3 +12,4 @@ export type { ApiRouter, SubresourceHandler, UpgradeHandler } from './api/api-ro
 export type { ResourceContext } from './api/request-context.js';
 export { labelSelectorMatcher, formatLabelSelector, type LabelSelectorSpec } from './store/selectors.js';
 export { buildKubeconfig } from './kubeconfig.js';
+export type { KubeSimRuntime, RuntimeOptions, ExecSessionRecord } from './runtime/index.js';

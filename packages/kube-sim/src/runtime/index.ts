@@ -30,6 +30,9 @@ import { handlePodExec } from './pod-exec.js';
 import { ExecServer, type ExecSessionRecord } from './exec-protocol.js';
 import { ContainerFiles } from './shell/file-tree.js';
 import { applySeed } from './seeds/apply-seed.js';
+import { StreamClosers } from './stream-closers.js';
+
+export type { ExecSessionRecord };
 
 export interface RuntimeOptions extends Partial<RuntimeTiming> {
   /** `demo`, `scale:<pods>`, or `empty`/none */
@@ -49,6 +52,8 @@ export interface RuntimeHost {
 export interface KubeSimRuntime {
   /** exec sessions so far (tests assert resizes reached the shell) */
   readonly execSessions: ExecSessionRecord[];
+  /** followed log streams open right now */
+  readonly openLogStreams: number;
   /** POST pods/{name}/eviction, also callable directly */
   evictPod(namespace: string, name: string): void;
   stop(): void;
@@ -84,7 +89,7 @@ export function installRuntime(sim: RuntimeHost, opts: RuntimeOptions = {}): Kub
   const forgetFiles = store.onChange((type, resource, obj) => {
     if (type === 'DELETED' && resource === R.pods) files.forgetPod(obj.metadata?.uid ?? '');
   });
-  const streams = new AbortController();
+  const streams = new StreamClosers();
   const podOrThrow = (ctx: ResourceContext): K8sObject => {
     const pod = store.get(R.pods, ctx.namespace, ctx.name ?? '');
     if (!pod) throw notFound({ group: '', resource: 'pods' }, ctx.name ?? '');
@@ -94,7 +99,7 @@ export function installRuntime(sim: RuntimeHost, opts: RuntimeOptions = {}): Kub
   sim.router.addSubresource('pods', 'log', async (req, res, rctx) => {
     if (req.method !== 'GET') throw methodNotAllowed();
     const pod = podOrThrow(rctx);
-    await servePodLog(req, res, pod, rctx.query, logSettings, () => store.get(R.pods, rctx.namespace, rctx.name ?? ''), streams.signal);
+    await servePodLog(req, res, pod, rctx.query, logSettings, () => store.get(R.pods, rctx.namespace, rctx.name ?? ''), (close) => streams.add(close));
   });
   sim.router.addSubresource('pods', 'exec', () => {
     throw badRequest('Upgrade request required');
@@ -113,13 +118,16 @@ export function installRuntime(sim: RuntimeHost, opts: RuntimeOptions = {}): Kub
 
   return {
     execSessions: exec.sessions,
+    get openLogStreams() {
+      return streams.size;
+    },
     evictPod: (namespace, name) => controllers.disruption.evict(namespace, name),
     stop() {
       unsubscribe();
       forgetFiles();
       queue.stop();
       timers.clearAll();
-      streams.abort();
+      streams.closeAll();
       exec.close();
     },
   };

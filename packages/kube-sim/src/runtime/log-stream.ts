@@ -91,8 +91,8 @@ export interface LogStreamControl {
    * and whether it crashed, so a follower gets its last lines (the crash message) and then EOF
    */
   isOver: () => boolean | { endedAt: number; crashing: boolean };
-  /** aborts the stream (server shutting down) */
-  signal?: AbortSignal;
+  /** registers a callback that ends the stream (server shutting down); returns its removal */
+  onStop?: (close: () => void) => () => void;
   now?: () => number;
   /** counts what was written, for tests and metrics */
   stats?: { bytes: number };
@@ -115,7 +115,7 @@ export async function streamContainerLog(res: ServerResponse, log: ContainerLog,
   let closed = false;
   const onClose = () => { closed = true; };
   res.once('close', onClose);
-  ctl.signal?.addEventListener('abort', onClose, { once: true });
+  const offStop = ctl.onStop?.(onClose);
 
   try {
     for (;;) {
@@ -154,7 +154,7 @@ export async function streamContainerLog(res: ServerResponse, log: ContainerLog,
     }
   } finally {
     res.off('close', onClose);
-    ctl.signal?.removeEventListener('abort', onClose);
+    offStop?.();
     if (!res.writableEnded && !res.destroyed) res.end();
   }
 }

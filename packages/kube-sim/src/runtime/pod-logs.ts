@@ -77,7 +77,7 @@ export function containerLogFor(pod: K8sObject, containerName: string, previous:
  */
 export async function servePodLog(
   _req: IncomingMessage, res: ServerResponse, pod: K8sObject, query: URLSearchParams, settings: PodLogSettings,
-  currentPod: () => K8sObject | undefined, signal?: AbortSignal,
+  currentPod: () => K8sObject | undefined, onStop?: (close: () => void) => () => void,
 ): Promise<void> {
   const opts = parseLogOptions(query);
   const containerName: string = resolveContainer(pod, opts.container).name;
@@ -96,5 +96,5 @@ export async function servePodLog(
   };
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
   if (opts.follow) res.flushHeaders();
-  await streamContainerLog(res, log, opts, { isOver, signal });
+  await streamContainerLog(res, log, opts, { isOver, onStop });
 }
