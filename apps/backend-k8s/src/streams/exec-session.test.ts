@@ -2,16 +2,16 @@
 // tty with resizes reaching the apiserver side, a paste much larger than any buffer arriving
 // whole, cleanup when the browser goes away, and one audit record per session.
 import { EXEC_STREAM_PROTOCOL } from '@k8s-console/contracts';
-import { startKubeSim } from '@k8s-console/kube-sim';
+import { startKubeSim, type KubeSimRuntime } from '@k8s-console/kube-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPod } from './testing/sim-pods.js';
 import { eventually, openRecorded, startStreamHarness, type SimHandle, type StreamHarness } from './testing/stream-test-harness.js';
 
-let sim: SimHandle;
+let sim: SimHandle & { runtime: KubeSimRuntime };
 let h: StreamHarness;
 const ns = 'default';
 
-// the pod has two containers, so every request names one (as the apiserver requires)
+// the pod has two containers; requests below name one, the first test leaves it out
 const execUrl = (query: string) => `${h.wsUrl}/api/v1/clusters/sim/namespaces/${ns}/pods/box/exec?container=main&${query}`;
 const cmd = (...words: string[]) => words.map((w) => `command=${encodeURIComponent(w)}`).join('&');
 const stdin = (text: string) => Buffer.concat([Buffer.from([0]), Buffer.from(text)]);
@@ -28,11 +28,32 @@ afterAll(async () => {
 });
 
 describe('exec session', () => {
+  it('without a container, runs in the pod\'s default container as kubectl would (annotation, else the first)', async () => {
+    const runIn = async (pod: string) => {
+      const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/${ns}/pods/${pod}/exec?${cmd('hostname')}&tty=false&stdin=false`, 'alice-token', EXEC_STREAM_PROTOCOL);
+      await rec.closed;
+      expect(rec.controls.at(-1)).toMatchObject({ type: 'exit', exitCode: 0 });
+      return eventually(() => h.recorder.records.find((r) => r.pod === pod && r.endReason === 'exit'), `the record of ${pod}`);
+    };
+    // box has main and sidecar and no annotation: the first
+    expect((await runIn('box')).container).toBe('main');
+    expect(sim.runtime.execSessions.at(-1)).toMatchObject({ pod: 'box', container: 'main' });
+    await createPod(sim, ns, 'annotated', { containers: ['app', 'proxy'], annotations: { 'kubectl.kubernetes.io/default-container': 'proxy' } });
+    expect((await runIn('annotated')).container).toBe('proxy');
+    expect(sim.runtime.execSessions.at(-1)).toMatchObject({ pod: 'annotated', container: 'proxy' });
+    // an annotation naming no container of the pod is ignored, as kubectl does
+    await createPod(sim, ns, 'stale-annotation', { containers: ['web', 'log'], annotations: { 'kubectl.kubernetes.io/default-container': 'gone' } });
+    expect((await runIn('stale-annotation')).container).toBe('web');
+  });
+
   it('tells the browser what the apiserver said when the exec is refused', async () => {
-    const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/${ns}/pods/box/exec?${cmd('true')}`, 'alice-token', EXEC_STREAM_PROTOCOL);
+    const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/${ns}/pods/box/exec?container=nope&${cmd('true')}`, 'alice-token', EXEC_STREAM_PROTOCOL);
     expect((await rec.closed).code).toBe(4002);
-    expect(rec.controls.at(-1)).toMatchObject({ type: 'error', code: 'BAD_REQUEST', message: expect.stringContaining('container name must be specified') });
+    expect(rec.controls.at(-1)).toMatchObject({ type: 'error', code: 'BAD_REQUEST', message: expect.stringContaining('nope') });
     await eventually(() => h.recorder.records.find((r) => r.endReason === 'start-failed'), 'a record of the failed start');
+    const missing = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/${ns}/pods/no-such-pod/exec?${cmd('true')}`, 'alice-token', EXEC_STREAM_PROTOCOL);
+    expect((await missing.closed).code).toBe(4002);
+    expect(missing.controls.at(-1)).toMatchObject({ type: 'error', code: 'NOT_FOUND', message: expect.stringContaining('no-such-pod') });
   });
 
   it('runs a command, streams its output and reports its exit code', async () => {

@@ -14,6 +14,7 @@ import type WebSocket from 'ws';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import type { Subject } from '../rbac/authorizer.js';
 import type { ExecSessionRecorder } from './exec-session-recorder.js';
+import { DefaultContainerError, resolveDefaultContainer } from './exec-default-container.js';
 import { Channel, ExecUpstreamError, openExecUpstream, parseExecStatus, type ExecStatus, type ExecUpstream } from './exec-upstream.js';
 import { IdleTimer } from './idle-timer.js';
 import { SocketSendGate } from './socket-backpressure.js';
@@ -52,6 +53,8 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
   let upstream: WebSocket | undefined;
   let toUpstream: SocketSendGate | undefined;
   let command = candidates[0] ?? [];
+  // omitted: the pod's default container, looked up before the first attempt
+  let container = o.query.container;
   let exitStatus: ExecStatus | undefined;
   let done = false;
   metrics.open.inc({ kind: 'exec' });
@@ -80,7 +83,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
       clusterId: o.cluster.id,
       namespace: o.namespace,
       pod: o.pod,
-      container: o.query.container ?? null,
+      container: container ?? null,
       command,
       tty,
       startedAt: startedAt.toISOString(),
@@ -144,7 +147,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     try {
       opened = await openExecUpstream(
         o.cluster,
-        { namespace: o.namespace, pod: o.pod, container: o.query.container, command, tty, stdin: wantStdin },
+        { namespace: o.namespace, pod: o.pod, container, command, tty, stdin: wantStdin },
         abort.signal,
       );
     } catch (err) {
@@ -214,6 +217,21 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     browser.resume();
   };
 
-  void attempt(0);
+  const start = async () => {
+    if (!container) {
+      try {
+        container = await resolveDefaultContainer(o.cluster, o.namespace, o.pod, abort.signal);
+      } catch (err) {
+        if (done) return;
+        const e = err as Error;
+        fail(e instanceof DefaultContainerError ? e.code : 'UPSTREAM_ERROR', e.message, 'start-failed');
+        return;
+      }
+      if (done) return;
+    }
+    await attempt(0);
+  };
+
+  void start();
   return { stop: (code, reason) => finish(code, reason, 'shutdown') };
 }
