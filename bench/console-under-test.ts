@@ -101,7 +101,9 @@ export async function startBackendProcess(sim: Sim): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-backend-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const p = await startProcess(process.execPath, ['--expose-gc', '--import', 'tsx', 'apps/backend-k8s/src/main.ts'], {
+  // BENCH_CPU_PROF_DIR=<dir>: the backend writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
+  const p = await startProcess(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', 'apps/backend-k8s/src/main.ts'], {
     env: { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
   });
   // Ready when the API answers.
