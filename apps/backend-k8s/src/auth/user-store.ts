@@ -1,6 +1,6 @@
 // The users table: local accounts with a password hash and groups.
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { createQueryId, type CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, UsersTable } from '../db/schema.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -18,14 +18,20 @@ export function toUser(row: UserRow): User {
 }
 
 export class UserStore {
+  // findById runs on every authenticated request: its SQL is compiled once and reused with the
+  // id bound, since Kysely's query compilation cost more than SQLite's lookup.
+  private byIdQuery: CompiledQuery<UserRow> | undefined;
+
   constructor(private readonly db: Kysely<Database>) {}
 
   findByUsername(username: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   }
 
-  findById(id: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  async findById(id: string): Promise<UserRow | undefined> {
+    this.byIdQuery ??= this.db.selectFrom('users').selectAll().where('id', '=', '').compile();
+    const result = await this.db.executeQuery<UserRow>({ ...this.byIdQuery, parameters: [id], queryId: createQueryId() });
+    return result.rows[0];
   }
 
   async count(): Promise<number> {
