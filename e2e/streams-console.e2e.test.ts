@@ -110,7 +110,8 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the console', (
     await page.keyboard.type('exit 3');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator(sel('terminal-status')).innerText(), { timeout: 15_000 }).toContain('exit code 3');
-    expect(await screen.innerText()).toContain('Session ended: exit code 3');
+    // xterm draws on the next animation frames: the status can be there before the screen is
+    await expect.poll(() => screen.innerText(), { timeout: 15_000 }).toContain('Session ended: exit code 3');
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(theme);
       await page.screenshot({ path: join(resultsDir, `console-pod-terminal-exit-${theme}.png`) });
