@@ -95,6 +95,8 @@ export function requestUpstream(endpoint: ClusterEndpoint, req: UpstreamRequest)
   return new Promise((resolve, reject) => {
     let settled = false;
     const outgoing = transport.request(url, { method: req.method, headers, agent: endpoint.agent, signal: req.signal });
+    // Small requests must not wait on Nagle's algorithm for an ACK of the previous segment.
+    outgoing.setNoDelay(true);
     const timer = setTimeout(() => outgoing.destroy(new HeaderTimeout()), timeoutMs);
     outgoing.on('response', (res) => {
       settled = true;
