@@ -38,7 +38,7 @@ async function toUpstream(): Promise<number> {
 
 describe('exec stdin flow control', () => {
   it('a paste flood waits in the browser socket while the apiserver does not read, then arrives whole', async () => {
-    const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/default/pods/box/exec?command=cat&tty=false`, 'alice-token', EXEC_STREAM_PROTOCOL);
+    const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/default/pods/box/exec?container=main&command=cat&tty=false`, 'alice-token', EXEC_STREAM_PROTOCOL);
     await eventually(() => rec.controls.length > 0 && upstream, 'the session to start');
     const chunk = Buffer.concat([Buffer.from([0]), Buffer.alloc(64 * 1024, 0x61)]);
     const total = 64 * 1024 * 1024;

@@ -44,7 +44,7 @@ afterAll(async () => {
 
 describe('default shell', () => {
   it('falls back to /bin/sh when /bin/bash does not exist, and says which one runs', async () => {
-    const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/default/pods/box/exec?tty=true`, 'alice-token', EXEC_STREAM_PROTOCOL);
+    const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/default/pods/box/exec?container=main&tty=true`, 'alice-token', EXEC_STREAM_PROTOCOL);
     await eventually(() => rec.text().includes('/ # '), 'the sh prompt');
     expect(commands).toEqual([['/bin/bash'], ['/bin/sh']]);
     expect(rec.controls.filter((c) => c.type === 'started').map((c) => (c as { command: string[] }).command)).toEqual([['/bin/bash'], ['/bin/sh']]);
@@ -56,7 +56,7 @@ describe('default shell', () => {
 
   it('does not fall back for a command the user chose', async () => {
     commands.length = 0;
-    const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/default/pods/box/exec?command=/bin/bash&tty=true`, 'alice-token', EXEC_STREAM_PROTOCOL);
+    const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/default/pods/box/exec?container=main&command=/bin/bash&tty=true`, 'alice-token', EXEC_STREAM_PROTOCOL);
     await rec.closed;
     expect(commands).toEqual([['/bin/bash']]);
     expect(rec.controls.at(-1)).toMatchObject({ type: 'exit', exitCode: null, message: expect.stringContaining('no such file') });
