@@ -70,7 +70,8 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the browser', (
     await page.keyboard.type('exit 3');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator(sel('terminal-status')).innerText(), { timeout: 15_000 }).toContain('exit code 3');
-    expect(await screen.innerText()).toContain('Session ended: exit code 3');
+    // xterm draws on its own schedule, after the status line has changed: wait for it.
+    await expect.poll(() => screen.innerText(), { timeout: 15_000 }).toContain('Session ended: exit code 3');
     mkdirSync(resultsDir, { recursive: true });
     await page.screenshot({ path: join(resultsDir, 'pod-logs-and-terminal.png') });
     await page.close();
