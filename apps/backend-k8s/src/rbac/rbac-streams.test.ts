@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim } from '@k8s-console/kube-sim';
+import { waitUntil } from '@k8s-console/test-support';
 import { EXEC_STREAM_PROTOCOL, LOG_STREAM_PROTOCOL, type AuditPage } from '@k8s-console/contracts';
 import { buildApp } from '../app.js';
 import { tokenProtocol } from '../auth/websocket-token.js';
@@ -64,8 +65,12 @@ describe('console RBAC on logs and exec', () => {
     tokens.nobody = await login('nobody', PASSWORD);
     await app.listen({ port: 0, host: '127.0.0.1' });
     wsBase = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const pods = (await inject('GET', `/api/v1/clusters/${clusterId}/k8s/api/v1/namespaces/shop/pods`)).json() as { items: { metadata: { name: string }; status?: { phase?: string } }[] };
-    pod = pods.items.find((p) => p.metadata.name.startsWith('frontend-') && p.status?.phase === 'Running')!.metadata.name;
+    // The demo seed's pods start Pending and turn Running a moment later.
+    await waitUntil('a Running frontend pod in shop', async () => {
+      const pods = (await inject('GET', `/api/v1/clusters/${clusterId}/k8s/api/v1/namespaces/shop/pods`)).json() as { items: { metadata: { name: string }; status?: { phase?: string } }[] };
+      pod = pods.items.find((p) => p.metadata.name.startsWith('frontend-') && p.status?.phase === 'Running')?.metadata.name ?? '';
+      return pod !== '';
+    }, { intervalMs: 100 });
   });
   afterAll(async () => {
     await app?.close();
