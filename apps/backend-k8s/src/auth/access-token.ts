@@ -6,6 +6,7 @@ import { ApiError } from '../errors/api-error.js';
 
 const ISSUER = 'k8s-console';
 const AUDIENCE = 'k8s-console';
+const VERIFIED_CACHE_ENTRIES = 10_000;
 
 export interface AccessClaims {
   sub: string;
@@ -16,6 +17,8 @@ export class AccessTokens {
   // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse it
   // as a public key on every verify, which cost more than the rest of a proxied request.
   private readonly secret: KeyObject;
+  /** tokens already verified, with their claims and expiry (bounded: cleared when full) */
+  private readonly verified = new Map<string, { claims: AccessClaims; expiresAtMs: number }>();
 
   constructor(
     secret: string,
@@ -36,12 +39,20 @@ export class AccessTokens {
 
   /** Throws a 401 ApiError saying why (expired, bad signature…), never echoing the token. */
   verify(token: string): AccessClaims {
+    // A token's claims never change: one already verified is taken until it expires. Whether its
+    // user still exists and is enabled is still checked on every request by the caller.
+    const known = this.verified.get(token);
+    if (known && Date.now() < known.expiresAtMs) return known.claims;
+    if (known) this.verified.delete(token);
     try {
       const claims = jwt.verify(token, this.secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
-      if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.username !== 'string') {
+      if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.username !== 'string' || typeof claims.exp !== 'number') {
         throw new Error('claims missing');
       }
-      return { sub: claims.sub, username: claims.username };
+      const result = { sub: claims.sub, username: claims.username };
+      if (this.verified.size >= VERIFIED_CACHE_ENTRIES) this.verified.clear();
+      this.verified.set(token, { claims: result, expiresAtMs: claims.exp * 1000 });
+      return result;
     } catch (err) {
       if (err instanceof jwt.TokenExpiredError) throw new ApiError(401, 'TOKEN_EXPIRED', 'the access token has expired; sign in again or refresh it');
       throw new ApiError(401, 'INVALID_TOKEN', 'the access token is not valid; sign in again');
