@@ -15,6 +15,7 @@ const suites: Suite[] = [
   { name: 'proxy', run: async () => (await import('./proxy.js')).runProxyBenchmarks() },
   { name: 'watch-hub', run: async () => (await import('./watch-hub.js')).runWatchHubBenchmarks() },
   { name: 'streams', run: async () => (await import('./streams.js')).runStreamBenchmarks() },
+  { name: 'web-pods', run: async () => (await import('./web-pods.js')).runWebPodsBenchmarks() },
 ];
 
 function printTable(rows: (BenchRow & { suite: string })[]): void {
