@@ -246,17 +246,19 @@ async function measureScale(browser: Browser, webDist: string, pods: number): Pr
           body.scrollTop = body.scrollHeight;
           const deadline = t0 + ${STEP_TIMEOUT_MS};
           const bottomRendered = (t) => {
-            const height = parseFloat(inner.style.height);
+            // Layout rectangles, not style.transform: Chromium serialises big offsets with six
+            // significant digits (translateY(3.99884e+06px)).
+            const bottom = inner.getBoundingClientRect().bottom;
             let lastRow = null;
-            let lastTop = -1;
+            let lastBottom = -Infinity;
             for (const row of inner.querySelectorAll('[role="row"]')) {
-              const top = Number(/translateY\\(([\\d.]+)px\\)/.exec(row.style.transform)?.[1] ?? -1);
-              if (top > lastTop) { lastTop = top; lastRow = row; }
+              const rowBottom = row.getBoundingClientRect().bottom;
+              if (rowBottom > lastBottom) { lastBottom = rowBottom; lastRow = row; }
             }
-            if (lastRow && lastTop + lastRow.offsetHeight >= height - 1 && lastRow.textContent.trim()) {
+            if (lastRow && lastBottom >= bottom - 1 && lastRow.textContent.trim()) {
               return resolve({ frame, jump: t - t0, lastName: lastRow.getAttribute('data-row') });
             }
-            if (t > deadline) return reject(new Error('the last rows were not rendered: last row at ' + lastTop + ' px of ' + height + ' px, scrollTop ' + body.scrollTop + ' of ' + body.scrollHeight));
+            if (t > deadline) return reject(new Error('the last rows were not rendered: last row ends at ' + lastBottom + ' px, the list at ' + bottom + ' px'));
             requestAnimationFrame(bottomRendered);
           };
           requestAnimationFrame(bottomRendered);
