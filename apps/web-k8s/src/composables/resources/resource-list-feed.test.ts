@@ -103,4 +103,13 @@ describe('resource list feed (live)', () => {
     expect(feed.error.value).toBeNull();
     unmount();
   });
+
+  it('keeps its subscription when the query is rebuilt with the same values (a text filter changing the URL)', async () => {
+    const { subscriptions, query, unmount } = mountFeed({ cluster: 'c1', type: pods, namespace: 'shop' }, { delayMs: 1000, rows: [] });
+    query.value = { ...query.value, type: { ...pods } };
+    await nextTick();
+    expect(subscriptions).toHaveLength(1);
+    expect(subscriptions[0]!.active).toBe(true);
+    unmount();
+  });
 });

@@ -203,7 +203,11 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
     else loadByList(q);
   }
 
-  watch(query, (q) => load(q), { immediate: true, deep: true });
+  // Reload only when what is listed changes: the view rebuilds its query object on every URL change
+  // (each keystroke of the text filter included), and resubscribing 100,000 rows per key is slow.
+  const listedBy = (q: ResourceListQuery) =>
+    JSON.stringify([q.cluster, q.type.group, q.type.version, q.type.resource, q.type.namespaced, q.namespace ?? '', q.labelSelector ?? '']);
+  watch(() => listedBy(query.value), () => load(query.value), { immediate: true });
   onBeforeUnmount(() => stop());
 
   return { state, loading, complete, stale, live, error, reload: () => load(query.value) };
