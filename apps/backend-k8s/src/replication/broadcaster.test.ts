@@ -207,10 +207,13 @@ describe('Broadcaster', () => {
       served++;
       res.end();
     });
-    const { broadcaster } = setup([hanging, healthy], { maxInFlight: 3, maxInFlightPerPeer: 1, timeoutMs: 60_000, attempts: 1 });
+    const { broadcaster, registry } = setup([hanging, healthy], { maxInFlight: 3, maxInFlightPerPeer: 1, timeoutMs: 60_000, attempts: 1 });
     // five changes of different clusters: the hanging peer takes one slot, the rest wait on it
     const pending = Array.from({ length: 5 }, (_, i) => broadcaster.broadcast({ id: `c-${i}`, action: 'updated', version: 1 }));
-    await waitUntil('the healthy peer served all five', () => served >= 5);
+    // The server answering is not enough: close() must come after the broadcaster has read all five
+    // answers (only the healthy peer ever answers, so the 'ok' count is its own).
+    const okSent = async () => (await counterValues(registry, 'k8s_console_reload_broadcasts_sent_total')).find((v) => v.labels.outcome === 'ok')?.value ?? 0;
+    await waitUntil('the broadcaster received all five answers of the healthy peer', async () => (await okSent()) >= 5);
     expect(served).toBe(5);
     await broadcaster.close();
     const reports = await Promise.all(pending);
