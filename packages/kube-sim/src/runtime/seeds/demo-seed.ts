@@ -8,6 +8,7 @@ import { nowIso } from '../object-helpers.js';
 import { BEHAVIOR } from '../sim-annotations.js';
 import { nodeObject } from './seed-nodes.js';
 import { EventRecorder } from '../event-recorder.js';
+import { generateServingCertificate } from '../../tls/self-signed-certificate.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -88,7 +89,14 @@ export function seedDemo(store: RuntimeStore): void {
   // shop
   store.create(R.configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shop-config', namespace: 'shop' }, data: { LOG_LEVEL: 'info', FEATURE_FLAGS: 'new-checkout,recommendations', 'nginx.conf': 'server {\n  listen 80;\n  location /api/ { proxy_pass http://api:8080; }\n}\n' } });
   store.create(R.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop-db', namespace: 'shop' }, type: 'Opaque', data: { DATABASE_URL: b64('postgres://shop:s3cr3t-demo@postgres.shop:5432/shop'), DB_PASSWORD: b64('s3cr3t-demo') } });
-  store.create(R.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop-tls', namespace: 'shop' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64('-----BEGIN CERTIFICATE-----\nMIIB(demo)\n-----END CERTIFICATE-----\n'), 'tls.key': b64('-----BEGIN PRIVATE KEY-----\nMIIE(demo)\n-----END PRIVATE KEY-----\n') } });
+  // A real certificate and key, made at seed time so no private key lives in the repository. The
+  // generation is asynchronous; the secret appears a few milliseconds after the rest of the seed.
+  void generateServingCertificate(['shop.example.com']).then(({ certPem, keyPem }) => {
+    store.create(R.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop-tls', namespace: 'shop' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(certPem), 'tls.key': b64(keyPem) } });
+  }).catch((err: Error) => {
+    // e.g. the shop namespace was deleted before the key was ready: the demo simply has no shop-tls.
+    process.stderr.write(`kube-sim: demo seed could not create shop/shop-tls: ${err.message}\n`);
+  });
   store.create(R.deployments, deployment('shop', 'frontend', 3, 'nginx:1.27-alpine', { port: 80, cpu: '100m', memory: '64Mi', labels: { tier: 'frontend' } }));
   store.create(R.services, service('shop', 'frontend', 80, 'http'));
   store.create(R.deployments, deployment('shop', 'api', 2, 'ghcr.io/example/shop-api:1.4.2', {
