@@ -71,7 +71,7 @@ describe('testConnection', () => {
   });
 });
 
-describe('testConnection through client-node for proxy-url and exec plugins', () => {
+describe('testConnection through proxy-url and exec plugins', () => {
   it('goes through an HTTP CONNECT proxy named by proxy-url', async () => {
     const tls = await startFakeApiserver({ tls: true });
     const tunnels: string[] = [];

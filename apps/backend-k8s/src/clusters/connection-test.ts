@@ -1,10 +1,9 @@
 // GET /version against a cluster, built from the sanitised credentials only, with a timeout, and
 // its failure told in words a user can act on (DNS, refused, timeout, TLS, 401, 403).
-import http from 'node:http';
-import https from 'node:https';
 import type { ConnectionFailureCode, ConnectionTestResult } from '@k8s-console/contracts';
+import type { Dispatcher } from 'undici';
+import { dispatcherFor } from '../kube/connection-pool.js';
 import type { ClusterCredentials } from './credentials.js';
-import { proxyAgent } from './client-node-bridge.js';
 import { runExecPlugin } from './exec-plugin.js';
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|EPROTO/;
@@ -53,81 +52,46 @@ export async function testConnection(credentials: ClusterCredentials, timeoutMs:
       return failure(server, 'UNAUTHORIZED', `the exec plugin "${exec.command}" did not produce credentials: ${(err as Error).message}`, started);
     }
   }
-  let agent: http.Agent | false = false;
-  if (credentials.proxyUrl) {
-    try {
-      agent = await proxyAgent(credentials);
-    } catch (err) {
-      return failure(server, 'NETWORK', `proxy-url ${credentials.proxyUrl} cannot be used: ${(err as Error).message}`, started);
-    }
+  let dispatcher: Dispatcher;
+  try {
+    // The same dispatcher as the console's proxy uses later (TLS, proxy-url), for one request.
+    dispatcher = dispatcherFor(credentials, new URL(server), 1);
+  } catch (err) {
+    return failure(server, 'NETWORK', `proxy-url ${credentials.proxyUrl} cannot be used: ${(err as Error).message}`, started);
   }
   try {
-    return await request(url, credentials, headers, agent, timeoutMs, started);
+    return await request(url, server, dispatcher, headers, timeoutMs, started);
   } finally {
-    if (agent) agent.destroy();
+    dispatcher.destroy().catch(() => undefined);
   }
 }
 
-function request(
-  url: URL,
-  credentials: ClusterCredentials,
-  headers: Record<string, string>,
-  agent: http.Agent | false,
-  timeoutMs: number,
-  started: number,
-): Promise<ConnectionTestResult> {
-  const server = credentials.server;
-  return new Promise((resolve) => {
-    const options: https.RequestOptions = {
-      method: 'GET',
-      headers,
-      timeout: timeoutMs,
-      agent,
-      ...(url.protocol === 'https:'
-        ? {
-            ca: credentials.caPem,
-            cert: credentials.clientCertPem,
-            key: credentials.clientKeyPem,
-            servername: credentials.tlsServerName,
-            rejectUnauthorized: !credentials.insecureSkipTlsVerify,
-          }
-        : {}),
-    };
-    const req = (url.protocol === 'https:' ? https : http).request(url, options, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= 64 * 1024) chunks.push(c);
-      });
-      res.on('error', (err) => resolve(failure(server, 'NETWORK', `the answer from ${url.host} broke off: ${err.message}`, started)));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status === 401) {
-          resolve(failure(server, 'UNAUTHORIZED', 'the cluster rejected the credentials (401): the token or client certificate is wrong or expired', started));
-        } else if (status === 403) {
-          resolve(failure(server, 'FORBIDDEN', 'the credentials were accepted but may not read /version (403): grant the user access to the cluster', started));
-        } else if (status !== 200) {
-          resolve(failure(server, 'HTTP', `GET /version answered HTTP ${status}; is ${server} a Kubernetes apiserver?`, started));
-        } else {
-          try {
-            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { gitVersion?: unknown };
-            if (typeof body.gitVersion !== 'string') throw new Error('no gitVersion');
-            resolve({ ok: true, server, version: body.gitVersion, durationMs: Date.now() - started });
-          } catch {
-            resolve(failure(server, 'HTTP', `GET /version did not answer like a Kubernetes apiserver; is ${server} the right address?`, started));
-          }
-        }
-      });
-    });
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(failure(server, 'TIMEOUT', `no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10} s; check the address and any firewall between`, started));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      const { code, message } = describeNetworkError(err, url);
-      resolve(failure(server, code, message, started));
-    });
-    req.end();
-  });
+async function request(url: URL, server: string, dispatcher: Dispatcher, headers: Record<string, string>, timeoutMs: number, started: number): Promise<ConnectionTestResult> {
+  let status: number;
+  let text: string;
+  try {
+    const res = await dispatcher.request({ origin: url.origin, path: url.pathname, method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) });
+    status = res.statusCode;
+    text = (await res.body.text()).slice(0, 64 * 1024);
+  } catch (err) {
+    if ((err as Error).name === 'TimeoutError') {
+      return failure(server, 'TIMEOUT', `no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10} s; check the address and any firewall between`, started);
+    }
+    const { code, message } = describeNetworkError(err as NodeJS.ErrnoException, url);
+    return failure(server, code, message, started);
+  }
+  if (status === 401) {
+    return failure(server, 'UNAUTHORIZED', 'the cluster rejected the credentials (401): the token or client certificate is wrong or expired', started);
+  }
+  if (status === 403) {
+    return failure(server, 'FORBIDDEN', 'the credentials were accepted but may not read /version (403): grant the user access to the cluster', started);
+  }
+  if (status !== 200) return failure(server, 'HTTP', `GET /version answered HTTP ${status}; is ${server} a Kubernetes apiserver?`, started);
+  try {
+    const body = JSON.parse(text) as { gitVersion?: unknown };
+    if (typeof body.gitVersion !== 'string') throw new Error('no gitVersion');
+    return { ok: true, server, version: body.gitVersion, durationMs: Date.now() - started };
+  } catch {
+    return failure(server, 'HTTP', `GET /version did not answer like a Kubernetes apiserver; is ${server} the right address?`, started);
+  }
 }

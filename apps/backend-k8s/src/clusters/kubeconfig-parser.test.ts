@@ -129,6 +129,22 @@ describe('parseKubeconfig', () => {
   });
 });
 
+describe('parseKubeconfig proxy-url', () => {
+  it('keeps an http, https or socks5 proxy-url', () => {
+    for (const proxyUrl of ['http://proxy.corp:3128', 'https://proxy.corp:3129', 'socks5://127.0.0.1:1080']) {
+      const parsed = parseKubeconfig(kubeconfig('    token: t', `\n    proxy-url: ${proxyUrl}`), opts);
+      expect(parsed.credentials.proxyUrl).toBe(proxyUrl);
+    }
+  });
+
+  it('refuses a proxy-url the console cannot dial, naming the field', () => {
+    expect(failure(() => parseKubeconfig(kubeconfig('    token: t', '\n    proxy-url: ftp://proxy.corp:21'), opts)).message).toMatch(
+      /clusters\[one\]\.cluster\.proxy-url must be an http:\/\/, https:\/\/ or socks5:\/\/ URL/,
+    );
+    expect(failure(() => parseKubeconfig(kubeconfig('    token: t', '\n    proxy-url: not a url'), opts)).message).toMatch(/proxy-url "not a url" is not a URL/);
+  });
+});
+
 describe('inspectKubeconfig', () => {
   it('lists contexts with their servers and no credentials', () => {
     const result = inspectKubeconfig(kubeconfig('    token: very-secret\n'));

@@ -132,6 +132,20 @@ function checkServer(server: string | undefined, where: string): string {
   return server.replace(/\/+$/, '');
 }
 
+/** proxy-url: the schemes the console can dial (kubectl's own: http, https, socks5). */
+function checkProxyUrl(proxyUrl: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(proxyUrl);
+  } catch {
+    throw invalid(`${where}.proxy-url "${proxyUrl}" is not a URL (expected http://, https:// or socks5://host:port)`);
+  }
+  if (!['http:', 'https:', 'socks5:'].includes(url.protocol)) {
+    throw invalid(`${where}.proxy-url must be an http://, https:// or socks5:// URL, not ${url.protocol}//`);
+  }
+  return proxyUrl;
+}
+
 export function parseKubeconfig(text: string, options: { context?: string; allowedExecPlugins: string[] }): ParsedKubeconfig {
   const config = loadDocument(text);
   const clusters = namedList(config, 'clusters', 'cluster');
@@ -152,7 +166,7 @@ export function parseKubeconfig(text: string, options: { context?: string; allow
   if (tlsServerName) credentials.tlsServerName = tlsServerName;
   if (cluster['insecure-skip-tls-verify'] === true) credentials.insecureSkipTlsVerify = true;
   const proxyUrl = str(cluster, 'proxy-url', cw);
-  if (proxyUrl) credentials.proxyUrl = proxyUrl;
+  if (proxyUrl) credentials.proxyUrl = checkProxyUrl(proxyUrl, cw);
 
   if (userName) {
     const user = users.get(userName);

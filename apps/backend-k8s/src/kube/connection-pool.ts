@@ -1,19 +1,23 @@
-// One keep-alive agent per cluster, so the proxy, the watch hub, actions and log streams reuse TLS
+// One keep-alive connection pool per cluster, so the proxy, the watch hub and actions reuse TLS
 // connections instead of opening one per request (what @kubernetes/client-node 1.4 does). The
-// agent is keyed by cluster id and the row's version: a new version (kubeconfig edited) evicts
-// the old agent and closes its sockets.
-import http from 'node:http';
-import https from 'node:https';
+// pool is keyed by cluster id and the row's version: a new version (kubeconfig edited) evicts
+// the old pool and closes its sockets.
+// The pools are undici's, not Node's http.Agent: writing a request on a pooled connection costs
+// about a quarter of the CPU of `https.request` (no ClientRequest, no agent hand-over on the next
+// tick), which is most of what a small proxied GET spends (docs/performance.md).
+import { Pool, ProxyAgent, Socks5ProxyAgent, type Dispatcher } from 'undici';
 import type { ClusterConnection, ClusterCredentials } from '../clusters/credentials.js';
-import { proxyAgent } from '../clusters/client-node-bridge.js';
 
 export interface ClusterEndpoint {
   clusterId: string;
   clusterName: string;
   version: number;
-  /** apiserver base URL without a trailing slash; the proxied path is appended to its path */
+  /** apiserver base URL */
   baseUrl: URL;
-  agent: http.Agent;
+  /** the base URL's path without a trailing slash ('' for most clusters): apiserver paths are appended to it */
+  basePath: string;
+  /** the cluster's connection pool (or, with a kubeconfig proxy-url, the agent through the proxy) */
+  dispatcher: Dispatcher;
   /** Authorization header for the cluster's own credentials, if it uses a token or basic auth */
   authorization?: string;
 }
@@ -31,17 +35,37 @@ function authorizationFor(credentials: ClusterCredentials): string | undefined {
   return undefined;
 }
 
-function agentFor(credentials: ClusterCredentials, baseUrl: URL, maxSockets: number): http.Agent {
-  const common = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets, maxFreeSockets: 16, scheduling: 'lifo' as const };
-  if (baseUrl.protocol === 'http:') return new http.Agent(common);
-  return new https.Agent({
-    ...common,
-    ca: credentials.caPem,
-    cert: credentials.clientCertPem,
-    key: credentials.clientKeyPem,
-    servername: credentials.tlsServerName,
+function tlsOptions(credentials: ClusterCredentials) {
+  const tls: { ca?: string; cert?: string; key?: string; servername?: string; rejectUnauthorized: boolean } = {
     rejectUnauthorized: !credentials.insecureSkipTlsVerify,
-  });
+  };
+  if (credentials.caPem) tls.ca = credentials.caPem;
+  if (credentials.clientCertPem) tls.cert = credentials.clientCertPem;
+  if (credentials.clientKeyPem) tls.key = credentials.clientKeyPem;
+  if (credentials.tlsServerName) tls.servername = credentials.tlsServerName;
+  return tls;
+}
+
+/** The dispatcher for one cluster: a pool of keep-alive connections, through its proxy-url if set. */
+export function dispatcherFor(credentials: ClusterCredentials, baseUrl: URL, connections: number): Dispatcher {
+  const tls = tlsOptions(credentials);
+  // Idle connections close after 30 s unless the server's keep-alive hint says sooner; answers
+  // are never timed out once their headers arrived (a watch is quiet for minutes).
+  const pool = { connections, keepAliveTimeout: 30_000, bodyTimeout: 0 };
+  const proxyUrl = credentials.proxyUrl;
+  if (!proxyUrl) return new Pool(baseUrl.origin, { ...pool, connect: tls });
+  const proxy = new URL(proxyUrl);
+  if (proxy.protocol === 'http:' || proxy.protocol === 'https:') return new ProxyAgent({ uri: proxyUrl, requestTls: tls, ...pool });
+  if (proxy.protocol === 'socks5:') {
+    // requestTls (the TLS to the apiserver inside the tunnel) is read by undici 7 but missing from its types
+    return new Socks5ProxyAgent(proxyUrl, { requestTls: tls, ...pool } as Socks5ProxyAgent.Options);
+  }
+  throw new Error(`proxy-url scheme ${proxy.protocol} is not supported (http, https or socks5)`);
+}
+
+/** Closes a pool at once: requests in flight fail (as they did with a destroyed agent). */
+function close(endpoint: ClusterEndpoint): void {
+  endpoint.dispatcher.destroy().catch(() => undefined);
 }
 
 export class ClusterConnectionPool {
@@ -52,29 +76,22 @@ export class ClusterConnectionPool {
     this.maxSockets = options.maxSockets ?? 64;
   }
 
-  /** The endpoint for this connection, building (or rebuilding, on a new version) its agent. */
-  async endpoint(connection: ClusterConnection): Promise<ClusterEndpoint> {
+  /** The endpoint for this connection, building (or rebuilding, on a new version) its pool. */
+  endpoint(connection: ClusterConnection): ClusterEndpoint {
     const cached = this.endpoints.get(connection.id);
     if (cached && cached.version === connection.version) return cached;
-    // A kubeconfig proxy-url: client-node builds the (http, https or socks) proxy agent.
-    const viaProxy = connection.credentials.proxyUrl ? await proxyAgent(connection.credentials) : undefined;
-    const again = this.endpoints.get(connection.id);
-    if (again && again.version === connection.version) {
-      viaProxy?.destroy();
-      return again;
-    }
-    if (again) again.agent.destroy();
+    if (cached) close(cached);
     const baseUrl = new URL(connection.credentials.server);
     if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') {
       throw new Error(`cluster ${connection.name}: server URL must be https:// or http://`);
     }
-    baseUrl.pathname = baseUrl.pathname.replace(/\/+$/, '');
     const endpoint: ClusterEndpoint = {
       clusterId: connection.id,
       clusterName: connection.name,
       version: connection.version,
       baseUrl,
-      agent: viaProxy ?? agentFor(connection.credentials, baseUrl, this.maxSockets),
+      basePath: baseUrl.pathname.replace(/\/+$/, ''),
+      dispatcher: dispatcherFor(connection.credentials, baseUrl, this.maxSockets),
     };
     const authorization = authorizationFor(connection.credentials);
     if (authorization) endpoint.authorization = authorization;
@@ -86,7 +103,7 @@ export class ClusterConnectionPool {
   evict(clusterId: string): void {
     const cached = this.endpoints.get(clusterId);
     if (!cached) return;
-    cached.agent.destroy();
+    close(cached);
     this.endpoints.delete(clusterId);
   }
 
@@ -100,7 +117,7 @@ export class ClusterConnectionPool {
   }
 
   close(): void {
-    for (const endpoint of this.endpoints.values()) endpoint.agent.destroy();
+    for (const endpoint of this.endpoints.values()) close(endpoint);
     this.endpoints.clear();
   }
 }

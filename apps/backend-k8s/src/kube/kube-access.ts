@@ -1,12 +1,12 @@
 // The backend's way into a cluster: resolves a cluster id to its pooled endpoint (rebuilt when
 // the cluster's version changes), adds optional impersonation headers, and offers a small JSON
 // client for the watch hub and actions. Decorated on the app as `app.kube`.
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import type { Subject } from '../rbac/authorizer.js';
 import { runExecPlugin } from '../clusters/exec-plugin.js';
 import { ClusterConnectionPool, type ClusterEndpoint } from './connection-pool.js';
-import { readBody, requestUpstream, UpstreamError, type UpstreamRequest } from './upstream-request.js';
+import { readBody, requestUpstream, UpstreamError, type UpstreamRequest, type UpstreamResponse } from './upstream-request.js';
 
 export interface ConnectionSource {
   get(clusterId: string): Promise<ClusterConnection>;
@@ -81,7 +81,7 @@ export class KubeAccess {
     return this.connections.get(clusterId);
   }
 
-  endpointFor(connection: ClusterConnection): Promise<ClusterEndpoint> {
+  endpointFor(connection: ClusterConnection): ClusterEndpoint {
     return this.pool.endpoint(connection);
   }
 
@@ -122,9 +122,9 @@ export class KubeAccess {
   }
 
   /** A raw streaming request to the cluster, for callers that read the body themselves. */
-  async request(clusterId: string, req: UpstreamRequest & { subject?: Subject }): Promise<IncomingMessage> {
+  async request(clusterId: string, req: UpstreamRequest & { subject?: Subject }): Promise<UpstreamResponse> {
     const connection = await this.connections.get(clusterId);
-    const endpoint = await this.pool.endpoint(connection);
+    const endpoint = this.pool.endpoint(connection);
     const headers = { ...req.headers, ...(await this.clusterHeaders(connection, req.subject)) };
     return requestUpstream(endpoint, { ...req, headers });
   }
@@ -146,7 +146,7 @@ export class KubeAccess {
     if (req.subject) upstream.subject = req.subject;
     const res = await this.request(clusterId, upstream);
     const text = (await readBody(res)).toString('utf8');
-    const status = res.statusCode ?? 0;
+    const status = res.statusCode;
     if (status < 200 || status > 299) throw new KubeApiError(status, parseStatus(text, status));
     return (text ? JSON.parse(text) : undefined) as T;
   }

@@ -35,6 +35,7 @@ function isStrippedRequestHeader(name: string): boolean {
   return (
     hopByHop.has(name) ||
     name === 'host' ||
+    name === 'expect' || // 100-continue is between client and console; the console reads the body as it comes
     name === 'authorization' ||
     name === 'cookie' ||
     name.startsWith('impersonate-') ||
@@ -124,7 +125,7 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
 
     // Resolves the cluster (404 ApiError for an unknown id) before anything is sent upstream.
     const connection = await opts.kube.connection(clusterId);
-    const endpoint = await opts.kube.endpointFor(connection);
+    const endpoint = opts.kube.endpointFor(connection);
     let headers: OutgoingHttpHeaders;
     try {
       headers = { ...forwardedRequestHeaders(request.headers), ...(await opts.kube.clusterHeaders(connection, subject)) };
@@ -164,7 +165,7 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
     // Fastify's onResponse hooks do not run for hijacked replies: log and measure here.
     reply.hijack();
     const res = reply.raw;
-    const status = upstream.statusCode ?? 502;
+    const status = upstream.statusCode;
     res.once('close', () => {
       const seconds = reply.elapsedTime / 1000;
       request.log.info({ res: { statusCode: status }, responseTime: reply.elapsedTime, cluster: clusterId }, 'proxied request completed');
@@ -181,11 +182,11 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
       } else {
         // Open-ended (a watch, a chunked list): the headers go out now, the body as it arrives.
         if (Number.isNaN(length)) res.flushHeaders();
-        await pipeline(upstream, res);
+        await pipeline(upstream.body, res);
       }
     } catch (err) {
       if (!abort.signal.aborted) request.log.debug({ cluster: clusterId, err: (err as Error).message }, 'proxied stream ended early');
-      upstream.destroy();
+      upstream.body.destroy();
       res.destroy();
     } finally {
       reply.raw.off('close', onClientGone);

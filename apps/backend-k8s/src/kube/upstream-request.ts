@@ -1,11 +1,17 @@
-// Raw HTTP requests to a cluster's apiserver over its pooled keep-alive agent. Everything that
-// talks to a cluster (proxy, watch hub, actions) goes through here, so network, TLS and timeout
-// failures become the same 502/504 errors naming the cluster and the cause.
-import http from 'node:http';
-import https from 'node:https';
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+// Raw HTTP requests to a cluster's apiserver over its pooled keep-alive connections. Everything
+// that talks to a cluster (proxy, watch hub, actions) goes through here, so network, TLS and
+// timeout failures become the same 502/504 errors naming the cluster and the cause.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { ClusterEndpoint } from './connection-pool.js';
+
+/** The apiserver's answer once its headers arrived; `body` is left unread for the caller. */
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
 
 export interface UpstreamRequest {
   method: string;
@@ -52,12 +58,10 @@ function isTlsError(code: string | undefined): boolean {
   return !!code && (tlsCodes.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.startsWith('ERR_OSSL'));
 }
 
-class HeaderTimeout extends Error {}
-
 /** Maps a socket/TLS/timeout failure to the error the console reports. */
 export function classifyUpstreamFailure(endpoint: ClusterEndpoint, err: unknown, timeoutMs: number): UpstreamError {
   const where = `cluster "${endpoint.clusterName}" (${endpoint.baseUrl.host})`;
-  if (err instanceof HeaderTimeout) {
+  if (err instanceof undiciErrors.HeadersTimeoutError) {
     return new UpstreamError(504, 'CLUSTER_TIMEOUT', `${where} did not answer within ${timeoutMs} ms; check that the apiserver is healthy`);
   }
   const e = err as NodeJS.ErrnoException;
@@ -69,7 +73,7 @@ export function classifyUpstreamFailure(endpoint: ClusterEndpoint, err: unknown,
       `TLS handshake with ${where} failed (${code}: ${e.message}); check the kubeconfig's certificate-authority-data and server name`,
     );
   }
-  if (code === 'ETIMEDOUT') {
+  if (code === 'ETIMEDOUT' || err instanceof undiciErrors.ConnectTimeoutError) {
     return new UpstreamError(504, 'CLUSTER_TIMEOUT', `connecting to ${where} timed out; check the address and the network path`);
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
@@ -82,52 +86,47 @@ export function classifyUpstreamFailure(endpoint: ClusterEndpoint, err: unknown,
 /**
  * Sends one request and resolves with the response as soon as its headers arrive; the body is
  * left unread for the caller to stream. An abort through `signal` rejects with an AbortError
- * (before headers) or destroys the response (after).
+ * (before headers) or destroys the body (after).
  */
-export function requestUpstream(endpoint: ClusterEndpoint, req: UpstreamRequest): Promise<IncomingMessage> {
+export async function requestUpstream(endpoint: ClusterEndpoint, req: UpstreamRequest): Promise<UpstreamResponse> {
   const timeoutMs = req.timeoutMs ?? 30_000;
-  // Join as strings: a path starting with "//" would otherwise be read as a host.
-  const url = new URL(`${endpoint.baseUrl.origin}${endpoint.baseUrl.pathname.replace(/\/+$/, '')}${req.path}`);
   const headers: OutgoingHttpHeaders = { ...req.headers };
   if (endpoint.authorization) headers.authorization = endpoint.authorization;
-  const transport = url.protocol === 'https:' ? https : http;
+  const options: Dispatcher.RequestOptions = {
+    origin: endpoint.baseUrl.origin,
+    // Joined as strings: a path starting with "//" must stay a path.
+    path: `${endpoint.basePath}${req.path}`,
+    method: req.method as Dispatcher.HttpMethod,
+    headers: headers as Dispatcher.RequestOptions['headers'],
+    headersTimeout: timeoutMs,
+    bodyTimeout: 0,
+  };
+  if (req.body !== undefined) options.body = req.body;
+  if (req.signal) options.signal = req.signal;
+  try {
+    const res = await endpoint.dispatcher.request(options);
+    return { statusCode: res.statusCode, headers: res.headers as IncomingHttpHeaders, body: res.body };
+  } catch (err) {
+    if (req.signal?.aborted || (err as Error).name === 'AbortError') throw abortError(err);
+    throw classifyUpstreamFailure(endpoint, err, timeoutMs);
+  }
+}
 
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const outgoing = transport.request(url, { method: req.method, headers, agent: endpoint.agent, signal: req.signal });
-    // Small requests must not wait on Nagle's algorithm for an ACK of the previous segment.
-    outgoing.setNoDelay(true);
-    const timer = setTimeout(() => outgoing.destroy(new HeaderTimeout()), timeoutMs);
-    outgoing.on('response', (res) => {
-      settled = true;
-      clearTimeout(timer);
-      resolve(res);
-    });
-    outgoing.on('error', (err) => {
-      clearTimeout(timer);
-      if (settled) return;
-      settled = true;
-      if ((err as Error).name === 'AbortError') reject(err);
-      else reject(classifyUpstreamFailure(endpoint, err, timeoutMs));
-    });
-    const body = req.body;
-    if (body === undefined) outgoing.end();
-    else if (typeof body === 'string' || Buffer.isBuffer(body)) outgoing.end(body);
-    else {
-      body.on('error', (err) => outgoing.destroy(err));
-      body.pipe(outgoing);
-    }
-  });
+function abortError(cause: unknown): Error {
+  if ((cause as Error)?.name === 'AbortError') return cause as Error;
+  const err = new Error('the request was aborted', { cause });
+  err.name = 'AbortError';
+  return err;
 }
 
 /** Reads a whole (small) response body, e.g. a Status or a single object. */
-export async function readBody(res: IncomingMessage, limitBytes = 64 * 1024 * 1024): Promise<Buffer> {
+export async function readBody(res: UpstreamResponse, limitBytes = 64 * 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res) {
+  for await (const chunk of res.body) {
     size += (chunk as Buffer).length;
     if (size > limitBytes) {
-      res.destroy();
+      res.body.destroy();
       throw new Error(`response larger than ${limitBytes} bytes`);
     }
     chunks.push(chunk as Buffer);

@@ -2,10 +2,9 @@
 // however many browsers subscribe. It keeps a compact cache current: paged list, then watch from
 // the list's resourceVersion; bookmarks advance it; a dropped stream resumes from the last one; a
 // 410 Gone relists and tells subscribers the difference; other errors back off and retry.
-import type { IncomingMessage } from 'node:http';
 import type { KubeObject, WatchColumn, WatchEventType, WatchMode } from '@k8s-console/contracts';
 import { KubeApiError, parseStatus, type KubeAccess, type KubeStatus } from '../kube-access.js';
-import { readBody, UpstreamError } from '../upstream-request.js';
+import { readBody, UpstreamError, type UpstreamResponse } from '../upstream-request.js';
 import {
   columnsOf,
   compactObject,
@@ -236,7 +235,7 @@ export class UpstreamWatch {
     return q.toString();
   }
 
-  private async open(query: string): Promise<IncomingMessage> {
+  private async open(query: string): Promise<UpstreamResponse> {
     this.abort = new AbortController();
     const res = await this.kube.request(this.target.cluster, {
       method: 'GET',
@@ -244,9 +243,9 @@ export class UpstreamWatch {
       headers: { accept: this.target.mode === 'rows' && this.tableSupported ? TABLE_ACCEPT : 'application/json' },
       signal: this.abort.signal,
     });
-    const status = res.statusCode ?? 0;
+    const status = res.statusCode;
     if (status === 410) {
-      res.resume();
+      res.body.resume();
       throw new GoneError();
     }
     if (status < 200 || status > 299) {
@@ -344,10 +343,10 @@ export class UpstreamWatch {
         timeoutSeconds: String(timeout + Math.floor(Math.random() * timeout)),
       }),
     );
-    res.setEncoding('utf8');
+    res.body.setEncoding('utf8');
     let buffered = '';
     try {
-      for await (const chunk of res) {
+      for await (const chunk of res.body) {
         buffered += chunk as string;
         let newline = buffered.indexOf('\n');
         while (newline !== -1) {
