@@ -97,6 +97,13 @@ export interface Backend extends RunningProcess {
 
 const ADMIN_PASSWORD = 'bench-admin-password';
 
+// NODE_ENV=production, as deployed: then every secret must be given (nothing is generated).
+const productionSecrets = {
+  JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789abcdef',
+  KUBECONFIG_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
+  INTERNAL_SECRET: 'bench-internal-secret-0123456789abcdef',
+};
+
 export async function startBackendProcess(sim: Sim): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-backend-'));
   const port = await freePort();
@@ -104,7 +111,7 @@ export async function startBackendProcess(sim: Sim): Promise<Backend> {
   // BENCH_CPU_PROF_DIR=<dir>: the backend writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
   const p = await startProcess(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', 'apps/backend-k8s/src/main.ts'], {
-    env: { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    env: { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...productionSecrets },
   });
   // Ready when the API answers.
   for (let i = 0; ; i++) {
@@ -143,6 +150,18 @@ export async function startKubectlProxy(kubectl: string, sim: Sim): Promise<Runn
   const p = await startProcess(kubectl, ['proxy', '--port=0', `--kubeconfig=${sim.kubeconfigPath}`], { ready: /Starting to serve on (\S+)/ });
   return { ...p, url: `http://${p.match[1]}` };
 }
+
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc (Linux). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: 100 on every Linux architecture this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Resident memory of a process, from /proc (Linux). */
 export function rssBytes(pid: number): number {
