@@ -33,6 +33,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     embedAllowedOrigins: [],
     logLevel: 'info',
     healthCheckIntervalMs: 0,
+    sessionRecheckIntervalMs: 5000,
     connectionTestTimeoutMs: 2000,
     bodyLimitBytes: 1024 * 1024,
     ...overrides,

@@ -20,6 +20,8 @@ export const StreamCloseCode = {
   IdleTimeout: 4008,
   /** the client sent something the protocol does not allow */
   ProtocolError: 4400,
+  /** the user was disabled or deleted, or lost the permission the stream was opened with */
+  AccessRevoked: 4403,
 } as const;
 export type StreamCloseCode = (typeof StreamCloseCode)[keyof typeof StreamCloseCode];
 

@@ -16,6 +16,8 @@ export const WatchCloseCode = {
   TooSlow: 4008,
   /** the client sent a frame that is not a valid message */
   ProtocolError: 4400,
+  /** the user was disabled or deleted while the socket was open */
+  AccessRevoked: 4403,
 } as const;
 
 const name = (description: string) => Type.String({ minLength: 1, maxLength: 253, description });

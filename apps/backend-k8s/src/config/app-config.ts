@@ -34,6 +34,8 @@ export interface AppConfig {
   embedAllowedOrigins: string[];
   logLevel: LogLevel;
   healthCheckIntervalMs: number;
+  /** how often open watches, log streams and terminals are re-authorized (changes made on other replicas) */
+  sessionRecheckIntervalMs: number;
   connectionTestTimeoutMs: number;
   bodyLimitBytes: number;
   // Console RBAC, tokens, SSO and audit (optional so tests can leave them out; defaults in parseConfig).
@@ -204,6 +206,7 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): RawCon
     embedAllowedOrigins: list(env, 'EMBED_ALLOWED_ORIGINS', origin),
     logLevel,
     healthCheckIntervalMs: integer(env, 'HEALTH_CHECK_INTERVAL_MS', 60000, 0, 86400000),
+    sessionRecheckIntervalMs: integer(env, 'SESSION_RECHECK_INTERVAL_MS', 5000, 500, 3600000),
     connectionTestTimeoutMs: integer(env, 'CONNECTION_TEST_TIMEOUT_MS', 5000, 100, 120000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
     auditRetentionDays: integer(env, 'AUDIT_RETENTION_DAYS', 90, 1, 3650),

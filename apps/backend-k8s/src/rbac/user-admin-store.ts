@@ -26,7 +26,11 @@ export function toAdminUser(row: Selectable<UsersTable>): User {
 }
 
 export class UserAdminStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** told after a user's groups, state or existence changed (their sessions are checked again) */
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   async list(): Promise<User[]> {
     const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
@@ -79,6 +83,7 @@ export class UserAdminStore {
       })
       .where('id', '=', id)
       .execute();
+    if (change.groups !== undefined || change.disabled !== undefined) this.onChange();
     return this.get(id);
   }
 
@@ -86,6 +91,7 @@ export class UserAdminStore {
     const user = await this.get(id);
     await this.db.deleteFrom('refresh_tokens').where('user_id', '=', id).execute();
     await this.db.deleteFrom('users').where('id', '=', id).execute();
+    this.onChange();
     return user;
   }
 }

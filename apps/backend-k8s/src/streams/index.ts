@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import { protocolChooser } from '../auth/websocket-token.js';
 import type { Authorizer, Subject } from '../rbac/authorizer.js';
+import type { LiveSession } from '../rbac/live-sessions.js';
 import { logExecRecorder, type ExecSessionRecorder } from './exec-session-recorder.js';
 import { streamLimitsFromEnv, type StreamLimits } from './stream-config.js';
 import { streamMetrics } from './stream-metrics.js';
@@ -35,6 +36,7 @@ interface AppDecorators {
   clusterConnections?: { get(id: string): Promise<ClusterConnection | null | undefined> };
   audit?: { record(entry: Record<string, unknown>): unknown };
   metricsRegistry?: Registry;
+  liveSessions?: { add(session: LiveSession): () => void };
 }
 
 function required<T>(value: T | undefined, what: string): T {
@@ -68,5 +70,7 @@ export const streamsPlugin: FastifyPluginAsync<StreamsPluginOptions> = async (ap
     recorder,
     limits: { ...streamLimitsFromEnv(), ...opts.limits },
     metrics: streamMetrics(opts.metricsRegistry ?? decorated.metricsRegistry),
+    // looked up per stream: the RBAC domain may register after this plugin
+    liveSessions: { add: (session) => decorated.liveSessions?.add(session) ?? (() => undefined) },
   });
 };

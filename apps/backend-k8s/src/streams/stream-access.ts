@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { tokenFromProtocols } from '../auth/websocket-token.js';
 import type { ClusterConnection } from '../clusters/credentials.js';
-import type { Authorizer, ResourceAttributes, Subject } from '../rbac/authorizer.js';
+import type { Authorizer, Decision, ResourceAttributes, Subject } from '../rbac/authorizer.js';
 
 export interface StreamAccessDeps {
   /** resolves a console token to its user; returns null (or throws) when it is not valid */
@@ -17,6 +17,8 @@ export interface StreamAccessDeps {
 export interface StreamAccess {
   subject: Subject;
   cluster: ClusterConnection;
+  /** what was authorized, checked again when users, roles or bindings change */
+  checks: ResourceAttributes[];
 }
 
 type AttributesFor = (req: FastifyRequest) => Omit<ResourceAttributes, 'clusterId'>[];
@@ -38,6 +40,15 @@ function bearerToken(req: FastifyRequest): string | null {
 
 function deny(reply: FastifyReply, status: number, code: string, message: string) {
   return reply.code(status).send({ error: { code, message } });
+}
+
+/** Every check in turn; the first refusal wins. */
+export async function authorizeAll(authorizer: Authorizer, subject: Subject, checks: ResourceAttributes[]): Promise<Decision> {
+  for (const attrs of checks) {
+    const decision = await authorizer.authorizeResource(subject, attrs);
+    if (!decision.allowed) return decision;
+  }
+  return { allowed: true };
 }
 
 export function streamAccessHook(deps: StreamAccessDeps, attributesFor: AttributesFor) {
@@ -68,10 +79,9 @@ export function streamAccessHook(deps: StreamAccessDeps, attributesFor: Attribut
     }
     if (!cluster) return deny(reply, 404, 'CLUSTER_NOT_FOUND', `no cluster with id "${clusterId}"`);
 
-    for (const attrs of attributesFor(req)) {
-      const decision = await deps.authorizer.authorizeResource(subject, { clusterId, ...attrs });
-      if (!decision.allowed) return deny(reply, 403, 'FORBIDDEN', decision.reason);
-    }
-    granted.set(req.raw, { subject, cluster });
+    const checks = attributesFor(req).map((attrs) => ({ clusterId, ...attrs }));
+    const decision = await authorizeAll(deps.authorizer, subject, checks);
+    if (!decision.allowed) return deny(reply, 403, 'FORBIDDEN', decision.reason);
+    granted.set(req.raw, { subject, cluster, checks });
   };
 }

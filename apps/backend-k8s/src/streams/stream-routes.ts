@@ -14,13 +14,15 @@ import type {} from '@fastify/websocket';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import type WebSocket from 'ws';
+import type { LiveSession } from '../rbac/live-sessions.js';
 import { streamAggregatedLogs } from './aggregated-log-stream.js';
 import type { ExecSessionRecorder } from './exec-session-recorder.js';
 import { runExecSession } from './exec-session.js';
 import { podLogPath, podLogQuery, streamPodLog } from './pod-log-stream.js';
 import { SessionLimiter } from './session-limiter.js';
 import { closeSocket, sendControl } from './stream-control.js';
-import { streamAccess, streamAccessHook, type StreamAccessDeps } from './stream-access.js';
+import { authorizeAll, streamAccess, streamAccessHook, type StreamAccessDeps } from './stream-access.js';
 import type { StreamLimits } from './stream-config.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { readSmallBody, statusMessage, upstreamErrorCode, upstreamGet } from './upstream-http.js';
@@ -30,7 +32,11 @@ export interface StreamRouteDeps extends StreamAccessDeps {
   recorder: ExecSessionRecorder;
   limits: StreamLimits;
   metrics: StreamMetrics;
+  /** open streams are registered here and authorized again when users, roles or bindings change */
+  liveSessions?: { add(session: LiveSession): () => void };
 }
+
+type Stoppable = { stop(code: number, reason: string): void };
 
 const name = Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' });
 const PodParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), ns: name, pod: name });
@@ -42,13 +48,31 @@ const errorResponses = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiError
 
 export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
   const limiter = new SessionLimiter(deps.limits.execSessionsPerUser);
-  const open = new Set<{ stop(code: number, reason: string): void }>();
-  const track = <T extends { stop(code: number, reason: string): void }>(s: T): T => {
-    open.add(s);
-    return s;
+  // open streams, each with the function that unregisters it from liveSessions
+  const open = new Map<Stoppable, () => void>();
+  const track = <T extends Stoppable>(stream: T, req: FastifyRequest, socket: WebSocket): T => {
+    const { subject, checks } = streamAccess(req);
+    const revoke = (message: string) => {
+      sendControl(socket, { type: 'error', code: 'ACCESS_REVOKED', message });
+      stream.stop(StreamCloseCode.AccessRevoked, 'access revoked');
+    };
+    const forget = deps.liveSessions?.add({
+      subject,
+      async recheck(current) {
+        if (!current) return revoke('your account was disabled or removed: sign in again');
+        const decision = await authorizeAll(deps.authorizer, current, checks);
+        if (!decision.allowed) revoke(`access revoked: ${decision.reason}`);
+      },
+    });
+    open.set(stream, forget ?? (() => undefined));
+    return stream;
+  };
+  const untrack = (stream: Stoppable) => {
+    open.get(stream)?.();
+    open.delete(stream);
   };
   app.addHook('onClose', async () => {
-    for (const s of [...open]) s.stop(StreamCloseCode.GoingAway, 'server shutting down');
+    for (const s of [...open.keys()]) s.stop(StreamCloseCode.GoingAway, 'server shutting down');
   });
 
   const podLogAccess = streamAccessHook(deps, (req) => {
@@ -70,8 +94,10 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
           query: req.query,
           idleTimeoutMs: deps.limits.idleTimeoutMs,
           metrics: deps.metrics,
-          onDone: () => open.delete(stream),
+          onDone: () => untrack(stream),
         }),
+        req,
+        socket,
       );
     },
   );
@@ -135,8 +161,10 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
             query: q,
             idleTimeoutMs: deps.limits.idleTimeoutMs,
             metrics: deps.metrics,
-            onDone: () => open.delete(stream),
+            onDone: () => untrack(stream),
           }),
+          req,
+          socket,
         );
       })();
     },
@@ -184,10 +212,12 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
           recorder: deps.recorder,
           log: req.log,
           onDone: () => {
-            open.delete(session);
+            untrack(session);
             releases.get(req.raw)?.();
           },
         }),
+        req,
+        socket,
       );
     },
   );

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '@k8s-console/kube-sim';
 import { WATCH_PROTOCOL, type WatchServerMessage } from '@k8s-console/contracts';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { tokenProtocol } from '../../auth/websocket-token.js';
 
 export interface SimCluster {
@@ -16,9 +17,9 @@ export interface SimCluster {
   close(): Promise<void>;
 }
 
-export async function startSimCluster(simOptions: KubeSimOptions = {}): Promise<SimCluster> {
+export async function startSimCluster(simOptions: KubeSimOptions = {}, appOverrides: Partial<AppConfig> = {}): Promise<SimCluster> {
   const sim = await startKubeSim({ port: 0, ...simOptions });
-  const t = await buildTestApp();
+  const t = await buildTestApp(appOverrides);
   const res = await t.app.inject({ method: 'POST', url: '/api/v1/clusters', headers: t.auth, payload: { name: 'sim', kubeconfig: sim.kubeconfig() } });
   if (res.statusCode !== 201) throw new Error(`registering kube-sim failed: ${res.statusCode} ${res.body}`);
   await t.app.listen({ port: 0, host: '127.0.0.1' });

@@ -30,11 +30,15 @@ export async function watchRoute(app: FastifyInstance, opts: WatchRouteOptions):
       },
     },
     (socket, request) => {
-      new WatchSession(socket, request.subject!, {
+      let forget: (() => void) | undefined;
+      const session = new WatchSession(socket, request.subject!, {
         hub: opts.hub,
         authorizer: opts.authorizer,
         resolveCluster: (id) => opts.kube.connection(id),
+        onShutdown: () => forget?.(),
       });
+      // re-authorized when users, roles or bindings change (absent when console RBAC is not loaded)
+      if (app.hasDecorator('liveSessions')) forget = app.liveSessions.add(session);
     },
   );
 }

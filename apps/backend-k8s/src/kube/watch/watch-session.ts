@@ -12,6 +12,7 @@ import {
   type WatchSubscribe,
 } from '@k8s-console/contracts';
 import type { Authorizer, Subject } from '../../rbac/authorizer.js';
+import type { LiveSession } from '../../rbac/live-sessions.js';
 import type { HubSubscription, WatchHub } from './watch-hub.js';
 import type { UpstreamWatch } from './upstream-watch.js';
 
@@ -25,6 +26,8 @@ export interface WatchSessionOptions {
   /** target size of one snapshot frame; default 256 KiB */
   snapshotChunkBytes?: number;
   maxSubscriptions?: number;
+  /** told once when the session ends */
+  onShutdown?: () => void;
 }
 
 interface SessionSubscription {
@@ -43,14 +46,14 @@ interface SessionSubscription {
 
 const LOW_WATER = 1024 * 1024;
 
-export class WatchSession {
+export class WatchSession implements LiveSession {
   private readonly subs = new Map<string, SessionSubscription>();
   private closed = false;
   private readonly pingTimer: NodeJS.Timeout;
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly subject: Subject,
+    private subject_: Subject,
     private readonly opts: WatchSessionOptions,
   ) {
     socket.on('message', (data, isBinary) => this.onMessage(isBinary ? null : data.toString()));
@@ -63,6 +66,49 @@ export class WatchSession {
 
   get subscriptionCount(): number {
     return this.subs.size;
+  }
+
+  get subject(): Subject {
+    return this.subject_;
+  }
+
+  /** Whether this subject may list and watch what the subscription asks for; the reason if not. */
+  private async allowed(subject: Subject, msg: WatchSubscribe): Promise<{ allowed: true } | { allowed: false; reason: string }> {
+    const authorizer = this.opts.authorizer();
+    for (const verb of ['list', 'watch']) {
+      const attrs: Parameters<Authorizer['authorizeResource']>[1] = {
+        clusterId: msg.cluster,
+        verb,
+        apiGroup: msg.group,
+        apiVersion: msg.version,
+        resource: msg.resource,
+      };
+      if (msg.namespace) attrs.namespace = msg.namespace;
+      const decision = await authorizer.authorizeResource(subject, attrs);
+      if (!decision.allowed) return decision;
+    }
+    return { allowed: true };
+  }
+
+  /**
+   * Checked again after users, roles or bindings changed: a user gone or disabled loses the
+   * socket; otherwise each subscription no longer allowed ends with a FORBIDDEN error.
+   */
+  async recheck(current: Subject | null): Promise<void> {
+    if (this.closed) return;
+    if (!current) {
+      this.socket.close(WatchCloseCode.AccessRevoked, 'your account was disabled or removed: sign in again');
+      this.shutdown();
+      return;
+    }
+    this.subject_ = current;
+    for (const sub of [...this.subs.values()]) {
+      if (sub.state === 'closed') continue;
+      const decision = await this.allowed(current, sub.msg);
+      if (!decision.allowed && !this.closed && this.subs.get(sub.id) === sub) {
+        this.failSubscription(sub, 'FORBIDDEN', `access revoked: ${decision.reason}`);
+      }
+    }
   }
 
   private sendRaw(frame: string): boolean {
@@ -139,21 +185,10 @@ export class WatchSession {
 
     try {
       await this.opts.resolveCluster(msg.cluster);
-      const authorizer = this.opts.authorizer();
-      for (const verb of ['list', 'watch']) {
-        const attrs: Parameters<Authorizer['authorizeResource']>[1] = {
-          clusterId: msg.cluster,
-          verb,
-          apiGroup: msg.group,
-          apiVersion: msg.version,
-          resource: msg.resource,
-        };
-        if (msg.namespace) attrs.namespace = msg.namespace;
-        const decision = await authorizer.authorizeResource(this.subject, attrs);
-        if (!decision.allowed) {
-          this.failSubscription(sub, 'FORBIDDEN', decision.reason);
-          return;
-        }
+      const decision = await this.allowed(this.subject, msg);
+      if (!decision.allowed) {
+        this.failSubscription(sub, 'FORBIDDEN', decision.reason);
+        return;
       }
     } catch (err) {
       const e = err as { code?: unknown; message: string };
@@ -273,6 +308,7 @@ export class WatchSession {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pingTimer);
+    this.opts.onShutdown?.();
     for (const sub of this.subs.values()) {
       sub.state = 'closed';
       sub.hub?.close();
