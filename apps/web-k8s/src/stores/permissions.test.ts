@@ -45,7 +45,7 @@ describe('permissions store', () => {
         : json(200, { ...viewer, checks: [{ check: {}, allowed: false }, { check: {}, allowed: true }] }),
     );
     const permissions = usePermissionsStore();
-    expect(permissions.console.clusters.create).toBe(true); // until it knows
+    expect(permissions.console.clusters.create).toBe(false); // nothing offered until it knows
     await permissions.loadConsole();
     expect(permissions.console.clusters.create).toBe(false);
     const checks = [

@@ -1,5 +1,7 @@
 // The user's console permissions (clusters, users, roles, audit) and per-object checks for the
-// resource pages. When the server cannot say (an error), everything is shown: it enforces anyway.
+// resource pages. Until the server has answered nothing is offered, so a viewer never sees a
+// Delete or an Administration link flash by; when the server cannot say (an error), everything
+// is shown: it enforces anyway.
 import { defineStore } from 'pinia';
 import { shallowRef, watch } from 'vue';
 import type { PermissionCheck, PermissionsResponse } from '@k8s-console/contracts';
@@ -17,9 +19,17 @@ const ALLOW_ALL: ConsolePermissions = {
   audit: true,
 };
 
+const NOT_YET_KNOWN: ConsolePermissions = {
+  clusters: { create: false, update: false, delete: false },
+  users: false,
+  roles: false,
+  rolebindings: false,
+  audit: false,
+};
+
 export const usePermissionsStore = defineStore('permissions', () => {
   const api = permissionsApi(useApiClient());
-  const consolePermissions = shallowRef<ConsolePermissions>(ALLOW_ALL);
+  const consolePermissions = shallowRef<ConsolePermissions>(NOT_YET_KNOWN);
   let loading: Promise<void> | null = null;
 
   function loadConsole(): Promise<void> {
@@ -47,7 +57,7 @@ export const usePermissionsStore = defineStore('permissions', () => {
   }
 
   function reset() {
-    consolePermissions.value = ALLOW_ALL;
+    consolePermissions.value = NOT_YET_KNOWN;
     loading = null;
   }
 

@@ -1,4 +1,5 @@
-// May the user edit, delete, scale or restart this object? One batch check per object shown.
+// May the user edit, delete, scale or restart this object? One batch check per object shown;
+// nothing is offered until it has answered (and again while another object's answer is pending).
 import { reactive, watch, type Ref } from 'vue';
 import type { PermissionCheck } from '@k8s-console/contracts';
 import { usePermissionsStore } from '#/stores/permissions';
@@ -13,11 +14,13 @@ export interface ObjectTarget {
 
 export function useObjectPermissions(target: Ref<ObjectTarget>) {
   const permissions = usePermissionsStore();
-  const allowed = reactive({ edit: true, delete: true, scale: true, restart: true, exec: true, logs: true });
+  const none = { edit: false, delete: false, scale: false, restart: false, exec: false, logs: false };
+  const allowed = reactive({ ...none });
 
   watch(
     target,
     async (t) => {
+      Object.assign(allowed, none);
       const base = { group: t.group, ...(t.namespace ? { namespace: t.namespace } : {}), name: t.name };
       const checks: PermissionCheck[] = [
         { verb: 'patch', resource: t.resource, ...base },
