@@ -110,52 +110,104 @@ export const AppDeployRequestSchema = Type.Object(
 );
 export type AppDeployRequest = Static<typeof AppDeployRequestSchema>;
 
-export interface AppFieldError {
+export const AppFieldErrorSchema = Type.Object({
   /** path in the spec, e.g. `ingress.host`, `env[2].name` */
-  field: string;
-  message: string;
-}
+  field: Type.String(),
+  message: Type.String(),
+});
+export type AppFieldError = Static<typeof AppFieldErrorSchema>;
 
-export interface AppObjectRef {
-  kind: AppObjectKind;
-  apiVersion: string;
-  namespace: string;
-  name: string;
-}
-export type AppObjectKind = 'Namespace' | 'Deployment' | 'Service' | 'HorizontalPodAutoscaler' | 'Ingress';
+export const AppObjectKindSchema = Type.Union([
+  Type.Literal('Namespace'),
+  Type.Literal('Deployment'),
+  Type.Literal('Service'),
+  Type.Literal('HorizontalPodAutoscaler'),
+  Type.Literal('Ingress'),
+]);
+export type AppObjectKind = Static<typeof AppObjectKindSchema>;
 
-export interface AppObjectResult extends AppObjectRef {
-  action: 'created' | 'configured' | 'unchanged' | 'deleted' | 'failed' | 'rolled-back' | 'skipped';
-  diff?: string;
-  error?: { code: string; message: string; field?: string };
-}
+const appObjectRefFields = {
+  kind: AppObjectKindSchema,
+  apiVersion: Type.String(),
+  namespace: Type.String(),
+  name: Type.String(),
+};
+export const AppObjectRefSchema = Type.Object(appObjectRefFields);
+export type AppObjectRef = Static<typeof AppObjectRefSchema>;
 
-/** The answer of preview, create, update and delete. */
-export interface AppDeployResult {
-  ok: boolean;
-  dryRun: boolean;
-  name: string;
-  namespace: string;
-  objects: AppObjectResult[];
-  /** on failure: what happened, and what is left in the cluster (empty when everything was rolled back) */
-  failure?: { message: string; remaining: AppObjectRef[] };
-}
+export const AppObjectResultSchema = Type.Object({
+  ...appObjectRefFields,
+  action: Type.Union([
+    Type.Literal('created'),
+    Type.Literal('configured'),
+    Type.Literal('unchanged'),
+    Type.Literal('deleted'),
+    Type.Literal('failed'),
+    Type.Literal('rolled-back'),
+    Type.Literal('skipped'),
+  ]),
+  diff: Type.Optional(Type.String()),
+  error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) })),
+});
+export type AppObjectResult = Static<typeof AppObjectResultSchema>;
 
-export interface AppPreview {
-  errors: AppFieldError[];
-  /** generated objects in apply order (absent when the spec has errors) */
-  manifests: Record<string, unknown>[];
-}
+/** The answer of create, update and delete. */
+export const AppDeployResultSchema = Type.Object(
+  {
+    ok: Type.Boolean(),
+    dryRun: Type.Boolean(),
+    name: Type.String(),
+    namespace: Type.String(),
+    objects: Type.Array(AppObjectResultSchema),
+    /** on failure: what happened, and what is left in the cluster (empty when everything was rolled back) */
+    failure: Type.Optional(Type.Object({ message: Type.String(), remaining: Type.Array(AppObjectRefSchema) })),
+  },
+  { $id: 'AppDeployResult' },
+);
+export type AppDeployResult = Static<typeof AppDeployResultSchema>;
 
-export interface AppSummary {
-  name: string;
-  namespace: string;
-  image?: string;
-  replicas?: number;
-  readyReplicas?: number;
-  kinds: AppObjectKind[];
-  creationTimestamp?: string;
-}
+/** A Kubernetes object as generated or applied: any JSON object. */
+const ManifestSchema = Type.Record(Type.String(), Type.Unknown());
+
+/** The answer of preview: field errors, or the generated objects with a server dry run's diff of each. */
+export const AppPreviewResponseSchema = Type.Object(
+  {
+    errors: Type.Array(AppFieldErrorSchema),
+    /** generated objects in apply order (empty when the spec has errors) */
+    manifests: Type.Array(ManifestSchema),
+    objects: Type.Array(AppObjectResultSchema),
+    namespaceExists: Type.Boolean(),
+  },
+  { $id: 'AppPreviewResponse' },
+);
+export type AppPreviewResponse = Static<typeof AppPreviewResponseSchema>;
+
+export const AppSummarySchema = Type.Object({
+  name: Type.String(),
+  namespace: Type.String(),
+  image: Type.Optional(Type.String()),
+  replicas: Type.Optional(Type.Number()),
+  readyReplicas: Type.Optional(Type.Number()),
+  kinds: Type.Array(AppObjectKindSchema),
+  creationTimestamp: Type.Optional(Type.String()),
+});
+export type AppSummary = Static<typeof AppSummarySchema>;
+
+export const AppSummaryListSchema = Type.Object({ items: Type.Array(AppSummarySchema) }, { $id: 'AppSummaryList' });
+
+/** One application as the form edits it: its spec read back from the cluster, and its objects. */
+export const AppDetailSchema = Type.Object({ spec: AppDeploySpecSchema, objects: Type.Array(AppObjectRefSchema) }, { $id: 'AppDetail' });
+export type AppDetail = Static<typeof AppDetailSchema>;
+
+/** An app-deploy failure: the console's error, with every field error, or what a failed apply left. */
+export const AppDeployErrorSchema = Type.Object(
+  {
+    error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }),
+    errors: Type.Optional(Type.Array(AppFieldErrorSchema)),
+    result: Type.Optional(AppDeployResultSchema),
+  },
+  { $id: 'AppDeployError' },
+);
 
 // ---------------------------------------------------------------- validation
 

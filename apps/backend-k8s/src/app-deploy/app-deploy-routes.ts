@@ -3,7 +3,16 @@
 // application; the body is validated by the contracts' schema, then by the Kubernetes-style
 // validator, with the message at the field.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppDeployRequestSchema, CONSOLE_API_GROUP, type AppDeployRequest } from '@k8s-console/contracts';
+import {
+  AppDeployErrorSchema,
+  AppDeployRequestSchema,
+  AppDeployResultSchema,
+  AppDetailSchema,
+  AppPreviewResponseSchema,
+  AppSummaryListSchema,
+  CONSOLE_API_GROUP,
+  type AppDeployRequest,
+} from '@k8s-console/contracts';
 import { ApiError } from '../errors/api-error.js';
 import { ActionContext, toConsoleError } from '../kube/actions/action-context.js';
 import { AppDeployError, AppDeployService } from './app-deploy-service.js';
@@ -15,6 +24,10 @@ const appParams = { type: 'object', properties: { id, namespace: dnsName, name: 
 const listQuery = { type: 'object', properties: { namespace: dnsName }, additionalProperties: false } as const;
 
 type AppParams = { id: string; namespace: string; name: string };
+
+// Every answer has a schema: what is not in it never leaves (fast-json-stringify drops it).
+const errors = Object.fromEntries([400, 401, 403, 404, 409, 422, 502, 504].map((code) => [code, AppDeployErrorSchema]));
+const answers = (ok: object, ...codes: number[]) => ({ ...Object.fromEntries(codes.map((code) => [code, ok])), ...errors });
 
 export async function appDeployRoutes(app: FastifyInstance): Promise<void> {
   async function service(request: FastifyRequest<{ Params: { id: string } }>): Promise<AppDeployService> {
@@ -38,38 +51,38 @@ export async function appDeployRoutes(app: FastifyInstance): Promise<void> {
 
   const base = '/api/v1/clusters/:id/app-deploys';
 
-  app.post<{ Params: { id: string }; Body: AppDeployRequest }>(`${base}/preview`, { schema: { params: clusterParams, body: AppDeployRequestSchema } }, async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: AppDeployRequest }>(`${base}/preview`, { schema: { params: clusterParams, body: AppDeployRequestSchema, response: answers(AppPreviewResponseSchema, 200) } }, async (request, reply) => {
     // Only reads and dry runs: not a change worth an audit record.
     request.auditContext = { skip: true };
     const svc = await service(request);
     return run(reply, () => svc.preview(request.body));
   });
 
-  app.post<{ Params: { id: string }; Body: AppDeployRequest }>(base, { schema: { params: clusterParams, body: AppDeployRequestSchema } }, async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: AppDeployRequest }>(base, { schema: { params: clusterParams, body: AppDeployRequestSchema, response: answers(AppDeployResultSchema, 200, 201) } }, async (request, reply) => {
     const { spec } = request.body;
     audit(request, 'create', spec.namespace, spec.name, request.body.dryRun ? 'dry run' : request.body.yaml !== undefined ? 'from edited YAML' : null);
     const svc = await service(request);
     return run(reply, async () => reply.code(request.body.dryRun ? 200 : 201).send(await svc.create(request.body)));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { namespace?: string } }>(base, { schema: { params: clusterParams, querystring: listQuery } }, async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { namespace?: string } }>(base, { schema: { params: clusterParams, querystring: listQuery, response: answers(AppSummaryListSchema, 200) } }, async (request, reply) => {
     const svc = await service(request);
     return run(reply, async () => ({ items: await svc.list(request.query.namespace) }));
   });
 
-  app.get<{ Params: AppParams }>(`${base}/:namespace/:name`, { schema: { params: appParams } }, async (request, reply) => {
+  app.get<{ Params: AppParams }>(`${base}/:namespace/:name`, { schema: { params: appParams, response: answers(AppDetailSchema, 200) } }, async (request, reply) => {
     const svc = await service(request);
     return run(reply, () => svc.get(request.params.namespace, request.params.name));
   });
 
-  app.put<{ Params: AppParams; Body: AppDeployRequest }>(`${base}/:namespace/:name`, { schema: { params: appParams, body: AppDeployRequestSchema } }, async (request, reply) => {
+  app.put<{ Params: AppParams; Body: AppDeployRequest }>(`${base}/:namespace/:name`, { schema: { params: appParams, body: AppDeployRequestSchema, response: answers(AppDeployResultSchema, 200) } }, async (request, reply) => {
     const { namespace, name } = request.params;
     audit(request, 'update', namespace, name, request.body.dryRun ? 'dry run' : null);
     const svc = await service(request);
     return run(reply, () => svc.update(namespace, name, request.body));
   });
 
-  app.delete<{ Params: AppParams }>(`${base}/:namespace/:name`, { schema: { params: appParams } }, async (request, reply) => {
+  app.delete<{ Params: AppParams }>(`${base}/:namespace/:name`, { schema: { params: appParams, response: answers(AppDeployResultSchema, 200) } }, async (request, reply) => {
     const { namespace, name } = request.params;
     audit(request, 'delete', namespace, name, null);
     const svc = await service(request);
