@@ -1,75 +1,9 @@
-// The ant-design-vue components the console uses, registered once per app instance. Listed one by
-// one rather than `app.use(Antd)` so the bundle carries only what is used.
+// The ant-design-vue components the console uses (listed in antd-components.ts), registered once
+// per app instance.
 import type { App } from 'vue';
-import {
-  Alert,
-  App as AntApp,
-  Avatar,
-  Badge,
-  Breadcrumb,
-  Button,
-  Card,
-  Checkbox,
-  ConfigProvider,
-  Descriptions,
-  Divider,
-  Drawer,
-  Dropdown,
-  Empty,
-  Form,
-  Input,
-  InputNumber,
-  Layout,
-  Menu,
-  Modal,
-  Popconfirm,
-  Result,
-  Select,
-  Space,
-  Spin,
-  Table,
-  Tabs,
-  Tag,
-  Tooltip,
-  Typography,
-  Upload,
-} from 'ant-design-vue';
+import * as components from './antd-components';
 import 'ant-design-vue/dist/reset.css';
 
-const components = [
-  Alert,
-  AntApp,
-  Avatar,
-  Badge,
-  Breadcrumb,
-  Button,
-  Card,
-  Checkbox,
-  ConfigProvider,
-  Descriptions,
-  Divider,
-  Drawer,
-  Dropdown,
-  Empty,
-  Form,
-  Input,
-  InputNumber,
-  Layout,
-  Menu,
-  Modal,
-  Popconfirm,
-  Result,
-  Select,
-  Space,
-  Spin,
-  Table,
-  Tabs,
-  Tag,
-  Tooltip,
-  Typography,
-  Upload,
-];
-
 export function installAntd(app: App): void {
-  for (const component of components) app.use(component);
+  for (const component of Object.values(components)) app.use(component);
 }
