@@ -8,9 +8,14 @@ describe('AccessTokens', () => {
 
   it('verifies a token it issued, again and again, to the same claims', () => {
     const tokens = new AccessTokens('a-secret-of-some-length', 60);
+    const before = Date.now();
     const token = tokens.issue({ id: 'u1', username: 'alice' });
-    expect(tokens.verify(token)).toEqual({ sub: 'u1', username: 'alice' });
-    expect(tokens.verify(token)).toEqual({ sub: 'u1', username: 'alice' });
+    const claims = tokens.verify(token);
+    expect(claims).toEqual({ sub: 'u1', username: 'alice', issuedAtMs: expect.any(Number) });
+    // to the millisecond, not JWT's whole seconds: a revocation in the same second tells them apart
+    expect(claims.issuedAtMs).toBeGreaterThanOrEqual(before);
+    expect(claims.issuedAtMs).toBeLessThanOrEqual(Date.now());
+    expect(tokens.verify(token)).toEqual(claims);
   });
 
   it('refuses a token once it expired, even one verified before', () => {

@@ -11,6 +11,8 @@ const VERIFIED_CACHE_ENTRIES = 10_000;
 export interface AccessClaims {
   sub: string;
   username: string;
+  /** when it was issued, epoch ms: the `iatms` claim (JWT's own iat has whole seconds only) */
+  issuedAtMs: number;
 }
 
 export class AccessTokens {
@@ -28,7 +30,9 @@ export class AccessTokens {
   }
 
   issue(user: { id: string; username: string }): string {
-    return jwt.sign({ username: user.username }, this.secret, {
+    // iatms: a revocation (users.tokens_valid_after_ms) must tell a token issued just before it
+    // from the fresh one issued right after, within the same second
+    return jwt.sign({ username: user.username, iatms: Date.now() }, this.secret, {
       algorithm: 'HS256',
       expiresIn: this.ttlSeconds,
       issuer: ISSUER,
@@ -46,10 +50,16 @@ export class AccessTokens {
     if (known) this.verified.delete(token);
     try {
       const claims = jwt.verify(token, this.secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
-      if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims.username !== 'string' || typeof claims.exp !== 'number') {
+      if (
+        typeof claims !== 'object' ||
+        typeof claims.sub !== 'string' ||
+        typeof claims.username !== 'string' ||
+        typeof claims.exp !== 'number' ||
+        typeof claims.iat !== 'number'
+      ) {
         throw new Error('claims missing');
       }
-      const result = { sub: claims.sub, username: claims.username };
+      const result = { sub: claims.sub, username: claims.username, issuedAtMs: typeof claims.iatms === 'number' ? claims.iatms : claims.iat * 1000 };
       if (this.verified.size >= VERIFIED_CACHE_ENTRIES) this.verified.clear();
       this.verified.set(token, { claims: result, expiresAtMs: claims.exp * 1000 });
       return result;

@@ -8,7 +8,7 @@ import { ApiError } from '../errors/api-error.js';
 import { AccessTokens } from './access-token.js';
 import { authRoutes } from './auth-routes.js';
 import { bootstrapAdmin } from './bootstrap-admin.js';
-import { UserStore, toUser } from './user-store.js';
+import { UserStore, toUser, tokenRevoked } from './user-store.js';
 import { tokenFromProtocols } from './websocket-token.js';
 
 /** Turns a token into a subject, or returns null when the token is not of its kind. */
@@ -57,6 +57,9 @@ export const authPlugin = fp(
       if (!row) throw new ApiError(401, 'INVALID_TOKEN', 'the user of this token no longer exists');
       const user = toUser(row);
       if (user.disabled) throw new ApiError(401, 'USER_DISABLED', `user "${user.username}" is disabled`);
+      if (tokenRevoked(row, claims.issuedAtMs)) {
+        throw new ApiError(401, 'TOKEN_REVOKED', 'this access token was revoked when the sessions of its user ended (password changed or reset); sign in again');
+      }
       return { userId: user.id, username: user.username, groups: user.groups };
     }
 

@@ -13,6 +13,12 @@ export interface User {
   createdAt: string;
 }
 
+/** Whether an access token issued at `issuedAtMs` was revoked by ending the user's sign-ins. */
+export function tokenRevoked(row: UserRow, issuedAtMs: number): boolean {
+  // bigint comes back from PostgreSQL as a string
+  return row.tokens_valid_after_ms !== null && issuedAtMs < Number(row.tokens_valid_after_ms);
+}
+
 export function toUser(row: UserRow): User {
   return { id: row.id, username: row.username, groups: JSON.parse(row.groups) as string[], disabled: row.disabled !== 0, createdAt: row.created_at };
 }
@@ -32,6 +38,11 @@ export class UserStore {
     this.byIdQuery ??= this.db.selectFrom('users').selectAll().where('id', '=', '').compile();
     const result = await this.db.executeQuery<UserRow>({ ...this.byIdQuery, parameters: [id], queryId: createQueryId() });
     return result.rows[0];
+  }
+
+  /** Access tokens of this user issued before now stop working (their sign-ins were ended). */
+  async revokeAccessTokens(id: string): Promise<void> {
+    await this.db.updateTable('users').set({ tokens_valid_after_ms: Date.now() }).where('id', '=', id).execute();
   }
 
   async count(): Promise<number> {

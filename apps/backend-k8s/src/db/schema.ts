@@ -34,6 +34,8 @@ export interface UsersTable {
   /** JSON array of group names */
   groups: string;
   created_at: string;
+  /** access tokens issued before this time (epoch ms) are refused; null: none revoked */
+  tokens_valid_after_ms: Generated<number | string | null>;
 }
 
 export interface Database {

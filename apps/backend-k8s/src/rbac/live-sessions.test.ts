@@ -1,6 +1,7 @@
 // Sockets opened while access was granted do not outlive it: a watch subscription, a log stream
 // and a terminal end when the role binding that allowed them is removed (at once on this replica,
-// by the periodic check for a change made elsewhere), and a disabled user loses their sockets.
+// by the periodic check for a change made elsewhere), and a disabled user, or one whose password
+// was reset, loses their sockets.
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXEC_STREAM_PROTOCOL, LOG_STREAM_PROTOCOL, StreamCloseCode, WatchCloseCode } from '@k8s-console/contracts';
@@ -124,6 +125,20 @@ describe('open sockets when access changes', () => {
     expect(watch.closeCode).toBe(WatchCloseCode.AccessRevoked);
     expect(logs.closed?.code).toBe(StreamCloseCode.AccessRevoked);
     expect(logs.controls.at(-1)).toMatchObject({ code: 'ACCESS_REVOKED', message: expect.stringContaining('disabled or removed') });
+  });
+
+  it("an admin's password reset ends the user's open sockets, whatever they were allowed", async () => {
+    await addUser('gina', ['operator']);
+    const watch = await watchConfigMaps('gina');
+    const exec = podStream('exec?command=sh&stdin=true&tty=false', EXEC_STREAM_PROTOCOL, 'gina');
+    await exec.opened;
+    expect((await api('PATCH', `/api/v1/users/${userIds.gina}`, { password: 'reset by the admin 42' })).statusCode).toBe(200);
+    await waitUntil('both sockets closed', () => watch.closeCode !== undefined && exec.closed !== undefined, { intervalMs: 10 });
+    expect(watch.closeCode).toBe(WatchCloseCode.AccessRevoked);
+    expect(exec.closed?.code).toBe(StreamCloseCode.AccessRevoked);
+    expect(exec.controls.at(-1)).toMatchObject({ code: 'ACCESS_REVOKED', message: 'your sessions were ended: sign in again' });
+    // and the token they were opened with no longer opens new ones
+    await expect(new StreamClient(`${c.baseUrl.replace(/^http/, 'ws')}/api/v1/clusters/${c.clusterId}/namespaces/shop/pods/${pod}/log`, LOG_STREAM_PROTOCOL, tokens.gina!).opened).rejects.toThrow(/401/);
   });
 
   it('a binding removed by another replica is noticed by the periodic check', async () => {

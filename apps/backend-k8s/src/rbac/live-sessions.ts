@@ -4,7 +4,8 @@
 // bindings on this replica, and every interval for changes made on a sibling replica (which this
 // replica's authorizer picks up when its cache entry expires). A check re-reads the user: a user
 // gone or disabled ends every session of theirs; otherwise each session re-authorizes what it
-// holds with the user's current groups and ends what is no longer allowed.
+// holds with the user's current groups and ends what is no longer allowed. Ending every sign-in of
+// a user (a password change or reset) ends their sessions too (endUser).
 import type { FastifyBaseLogger } from 'fastify';
 import type { Subject } from './authorizer.js';
 
@@ -12,6 +13,8 @@ export interface LiveSession {
   readonly subject: Subject;
   /** checks again with the user as they are now; null: the user no longer exists or is disabled */
   recheck(current: Subject | null): Promise<void>;
+  /** ends the session, telling the user why */
+  end(reason: string): void;
 }
 
 /** The user behind a session as the store has them now: null when gone or disabled. */
@@ -32,6 +35,11 @@ export class LiveSessions {
   add(session: LiveSession): () => void {
     this.sessions.add(session);
     return () => void this.sessions.delete(session);
+  }
+
+  /** Ends every session of a user at once (their sign-ins were ended: password changed or reset). */
+  endUser(userId: string, reason: string): void {
+    for (const session of [...this.sessions]) if (session.subject.userId === userId) session.end(reason);
   }
 
   get size(): number {

@@ -58,6 +58,7 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
     };
     const forget = deps.liveSessions?.add({
       subject,
+      end: revoke,
       async recheck(current) {
         if (!current) return revoke('your account was disabled or removed: sign in again');
         const decision = await authorizeAll(deps.authorizer, current, checks);

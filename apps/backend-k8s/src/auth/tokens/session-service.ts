@@ -15,6 +15,8 @@ export interface SessionDeps {
   throttle: LoginThrottle;
   audit: AuditLog;
   users: UserStore;
+  /** told after every sign-in of a user was ended, to end what is still open (sockets) */
+  onUserRevoked?: (userId: string) => void;
 }
 
 export class TooManyAttemptsError extends ApiError {
@@ -109,5 +111,7 @@ export class SessionService {
   /** Ends every sign-in of a user (password change or reset, disabling, deletion). */
   async revokeUser(userId: string, reason: string): Promise<void> {
     await this.deps.refreshTokens.revokeUser(userId, reason);
+    await this.deps.users.revokeAccessTokens(userId);
+    this.deps.onUserRevoked?.(userId);
   }
 }

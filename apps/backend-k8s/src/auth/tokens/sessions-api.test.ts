@@ -82,6 +82,13 @@ describe('sessions API', () => {
     const changed = await post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'a much better passphrase' }, bearer(laptop));
     expect(changed.statusCode).toBe(200);
     const fresh = changed.json() as LoginResponse;
+    // access tokens issued before the change stop working at once, the fresh one works
+    for (const old of [laptop, phone]) {
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(old) });
+      expect(me.statusCode).toBe(401);
+      expect(me.json().error.code).toBe('TOKEN_REVOKED');
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(fresh) })).statusCode).toBe(200);
     expect((await refresh(laptop.refreshToken!)).statusCode).toBe(401);
     expect((await refresh(phone.refreshToken!)).statusCode).toBe(401);
     expect((await refresh(fresh.refreshToken!)).statusCode).toBe(200);
@@ -95,6 +102,8 @@ describe('sessions API', () => {
     const reset = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${vic.id}`, headers: t.auth, payload: { password: 'reset by the admin 42' } });
     expect(reset.statusCode).toBe(200);
     expect((await refresh(s.refreshToken!)).statusCode).toBe(401);
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(s) });
+    expect(me.json().error.code).toBe('TOKEN_REVOKED');
   });
 
   it('throttles password guessing per user name with Retry-After', async () => {

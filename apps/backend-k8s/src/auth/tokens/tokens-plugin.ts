@@ -41,6 +41,8 @@ export const tokensPlugin = fp(
       throttle: new LoginThrottle(),
       audit: app.audit,
       users: app.users,
+      // open sockets of the user end too; looked up late: the RBAC domain registers after this one
+      onUserRevoked: (userId) => (app.hasDecorator('liveSessions') ? app.liveSessions.endUser(userId, 'your sessions were ended: sign in again') : undefined),
     });
     app.decorate('sessions', sessions);
 

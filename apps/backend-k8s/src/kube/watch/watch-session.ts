@@ -90,17 +90,20 @@ export class WatchSession implements LiveSession {
     return { allowed: true };
   }
 
+  /** Closes the socket with 4403 and a reason the browser can show (at most 123 bytes). */
+  end(reason: string): void {
+    if (this.closed) return;
+    this.socket.close(WatchCloseCode.AccessRevoked, reason);
+    this.shutdown();
+  }
+
   /**
    * Checked again after users, roles or bindings changed: a user gone or disabled loses the
    * socket; otherwise each subscription no longer allowed ends with a FORBIDDEN error.
    */
   async recheck(current: Subject | null): Promise<void> {
     if (this.closed) return;
-    if (!current) {
-      this.socket.close(WatchCloseCode.AccessRevoked, 'your account was disabled or removed: sign in again');
-      this.shutdown();
-      return;
-    }
+    if (!current) return this.end('your account was disabled or removed: sign in again');
     this.subject_ = current;
     for (const sub of [...this.subs.values()]) {
       if (sub.state === 'closed') continue;
