@@ -1,49 +1,19 @@
 // "Deploy application" in the browser against a kube-sim: a wrong name is refused at its field,
 // the filled form becomes YAML with a server dry run, the create makes the objects, and the new
 // pods are seen Running in the pods list; then the application is deleted from its edit page.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumGate, launchChromium } from './support/browser';
-import { startBackend, type BackendProcess } from './support/backend-process';
-import { startKubeSim, type KubeSimHandle } from './support/kube-sim';
-import { buildWebOnce } from './support/web-build';
+import { describe, expect, it } from 'vitest';
+import { chromiumGate } from './support/browser';
 import { resultsDir } from './support/paths';
-import { addCluster, apiToken, rowNames, sel, signIn } from './support/console-session';
+import { rowNames, sel } from './support/console-session';
+import { useDemoConsole } from './support/demo-console';
 
 describe.runIf(chromiumGate.available)('deploy an application from one form', () => {
-  let dataDir: string;
-  let sim: KubeSimHandle;
-  let backend: BackendProcess;
-  let browser: Browser;
-  let page: Page;
-  let clusterId: string;
-
-  beforeAll(async () => {
-    mkdirSync(resultsDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'kc-e2e-data-'));
-    let webDist: string;
-    [webDist, sim, browser] = await Promise.all([buildWebOnce(), startKubeSim({ seed: 'demo' }), launchChromium()]);
-    backend = await startBackend({ dataDir, webDist });
-    clusterId = await addCluster(backend.url, await apiToken(backend.url), 'demo', sim.kubeconfig);
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    await signIn(page, backend.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await backend?.stop();
-    await sim?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const clusterPath = (path: string) => `${backend.url}/clusters/${clusterId}${path}`;
+  const demo = useDemoConsole();
   const input = (name: string) => `${sel(name)} input, input${sel(name)}`;
 
   it('fills the form, reviews the YAML, creates, and sees the new pods Running', async () => {
+    const { page, clusterPath } = demo;
     // From the Deployments list of the namespace, as a user would start.
     await page.goto(clusterPath('/resources/apps/v1/deployments?namespace=shop'));
     await page.click(sel('deploy-application'));
@@ -86,6 +56,7 @@ describe.runIf(chromiumGate.available)('deploy an application from one form', ()
   });
 
   it('opens the application from the list and deletes all its objects', async () => {
+    const { page, sim, clusterPath } = demo;
     await page.goto(clusterPath('/apps?namespace=shop'));
     await page.click('a:text-is("hello")');
     await page.locator(sel('app-delete')).waitFor();

@@ -1,48 +1,17 @@
 // Cluster resources in the browser against a kube-sim: live lists through the watch hub, a scale
 // seen live, a ConfigMap edited as YAML with a reviewed diff, a pod deleted.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumGate, launchChromium } from './support/browser';
-import { startBackend, type BackendProcess } from './support/backend-process';
-import { startKubeSim, type KubeSimHandle } from './support/kube-sim';
-import { buildWebOnce } from './support/web-build';
+import { describe, expect, it } from 'vitest';
+import { chromiumGate } from './support/browser';
 import { resultsDir } from './support/paths';
-import { addCluster, apiToken, rowNames, sel, signIn } from './support/console-session';
+import { rowNames, sel } from './support/console-session';
+import { useDemoConsole } from './support/demo-console';
 
 describe.runIf(chromiumGate.available)('cluster resources in the browser', () => {
-  let dataDir: string;
-  let sim: KubeSimHandle;
-  let backend: BackendProcess;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let clusterId: string;
-
-  beforeAll(async () => {
-    mkdirSync(resultsDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'kc-e2e-data-'));
-    let webDist: string;
-    [webDist, sim, browser] = await Promise.all([buildWebOnce(), startKubeSim({ seed: 'demo' }), launchChromium()]);
-    backend = await startBackend({ dataDir, webDist });
-    clusterId = await addCluster(backend.url, await apiToken(backend.url), 'demo', sim.kubeconfig);
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    await signIn(page, backend.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await backend?.stop();
-    await sim?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const clusterPath = (path: string) => `${backend.url}/clusters/${clusterId}${path}`;
+  const demo = useDemoConsole();
 
   it('sees the pods of a deployment change live after scaling it', async () => {
+    const { page, context, clusterPath } = demo;
     // One tab watches the frontend pods; another scales the deployment.
     await page.goto(clusterPath('/resources/core/v1/pods?namespace=shop&labels=app%3Dfrontend'));
     await page.locator(sel('list-live')).waitFor({ timeout: 30_000 });
@@ -61,6 +30,7 @@ describe.runIf(chromiumGate.available)('cluster resources in the browser', () =>
   });
 
   it("edits a ConfigMap's YAML, reviews the diff and applies it", async () => {
+    const { page, sim, clusterPath } = demo;
     await page.goto(clusterPath('/resources/core/v1/configmaps/shop/shop-config?tab=yaml'));
     await page.click(sel('edit-yaml'));
     const editor = page.locator(`${sel('yaml-editor')} .cm-content`);
@@ -86,6 +56,7 @@ describe.runIf(chromiumGate.available)('cluster resources in the browser', () =>
   });
 
   it('deletes a pod after confirmation', async () => {
+    const { page, clusterPath } = demo;
     await page.goto(clusterPath('/resources/core/v1/pods?namespace=shop&labels=app%3Dfrontend'));
     await page.locator(sel('list-live')).waitFor({ timeout: 30_000 });
     const [victim] = await rowNames(page);
@@ -99,6 +70,7 @@ describe.runIf(chromiumGate.available)('cluster resources in the browser', () =>
   });
 
   it('creates a namespace from YAML and deletes it only after its name is typed', async () => {
+    const { page, sim, clusterPath } = demo;
     await page.goto(clusterPath('/resources/core/v1/namespaces'));
     await page.locator(sel('list-live')).waitFor({ timeout: 30_000 });
     await page.click(sel('create-from-yaml'));
@@ -127,6 +99,7 @@ describe.runIf(chromiumGate.available)('cluster resources in the browser', () =>
   });
 
   it('cordons a node and uncordons it', async () => {
+    const { page, sim, clusterPath } = demo;
     const node = sim.sim.store.list('nodes').items[0]?.metadata?.name ?? '';
     expect(node).not.toBe('');
     const unschedulable = () => (sim.sim.store.get('nodes', undefined, node)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true;

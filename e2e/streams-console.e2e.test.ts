@@ -3,57 +3,27 @@
 // matches, timestamps on) and its Terminal tab (echo hello, exit 3, reconnect opens a new
 // session); then a Deployment's Logs tab with every pod in one prefixed log. Light and dark
 // screenshots land in e2e/test-results.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumGate, launchChromium } from './support/browser';
-import { startBackend, type BackendProcess } from './support/backend-process';
-import { startKubeSim, type KubeSimHandle } from './support/kube-sim';
-import { buildWebOnce } from './support/web-build';
+import { describe, expect, it } from 'vitest';
+import { chromiumGate } from './support/browser';
 import { resultsDir } from './support/paths';
-import { addCluster, apiToken, rowNames, sel, signIn } from './support/console-session';
+import { rowNames, sel } from './support/console-session';
+import { useDemoConsole } from './support/demo-console';
 
 describe.runIf(chromiumGate.available)('pod logs and terminal in the console', () => {
-  let dataDir: string;
-  let sim: KubeSimHandle;
-  let backend: BackendProcess;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let clusterId: string;
-
-  beforeAll(async () => {
-    mkdirSync(resultsDir, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'kc-e2e-data-'));
-    let webDist: string;
-    [webDist, sim, browser] = await Promise.all([buildWebOnce(), startKubeSim({ seed: 'demo' }), launchChromium()]);
-    backend = await startBackend({ dataDir, webDist });
-    clusterId = await addCluster(backend.url, await apiToken(backend.url), 'demo', sim.kubeconfig);
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    await signIn(page, backend.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await backend?.stop();
-    await sim?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const clusterPath = (path: string) => `${backend.url}/clusters/${clusterId}${path}`;
-  const lineCount = async () => Number(/(\d+)\s+lines/.exec(await page.locator(sel('log-status')).innerText())?.[1] ?? 0);
-  const logText = () => page.locator(sel('log-lines')).innerText();
+  const demo = useDemoConsole();
+  const lineCount = async () => Number(/(\d+)\s+lines/.exec(await demo.page.locator(sel('log-status')).innerText())?.[1] ?? 0);
+  const logText = () => demo.page.locator(sel('log-lines')).innerText();
 
   async function setTheme(theme: 'light' | 'dark') {
+    const { page } = demo;
     // the toggle offers the other theme
     const offers = await page.locator(sel('theme-toggle')).getAttribute('aria-label');
     if (/dark/i.test(offers ?? '') === (theme === 'dark')) await page.click(sel('theme-toggle'));
   }
 
   async function openRunningPod(): Promise<string> {
+    const { page, sim, clusterPath } = demo;
     await page.goto(clusterPath('/resources/core/v1/pods?namespace=shop&labels=app%3Dfrontend'));
     await page.locator(sel('list-live')).waitFor({ timeout: 30_000 });
     await expect.poll(async () => (await rowNames(page)).length, { timeout: 30_000 }).toBe(3);
@@ -65,6 +35,7 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the console', (
   }
 
   it("follows a pod's log, marks search matches and shows timestamps", async () => {
+    const { page } = demo;
     const pod = await openRunningPod();
     await page.click('.ant-tabs-tab:has-text("Logs")');
     await page.waitForURL(/tab=logs/);
@@ -96,6 +67,7 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the console', (
   });
 
   it('runs echo hello in the terminal, shows exit 3, and reconnects to a new session', async () => {
+    const { page, sim } = demo;
     await openRunningPod();
     const execs = () => sim.sim.runtime?.execSessions.length ?? 0;
     const before = execs();
@@ -131,6 +103,7 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the console', (
   });
 
   it("shows a deployment's pods in one log on its Logs tab, each line prefixed with its pod", async () => {
+    const { page, sim, clusterPath } = demo;
     await page.goto(clusterPath('/resources/apps/v1/deployments/shop/frontend'));
     await page.click('.ant-tabs-tab:has-text("Logs")');
     await page.waitForURL(/tab=logs/);
