@@ -9,6 +9,7 @@ import { chromiumGate } from './support/browser';
 import { resultsDir } from './support/paths';
 import { rowNames, sel } from './support/console-session';
 import { useDemoConsole } from './support/demo-console';
+import { echoHelloThenExit3, runInTerminal } from './support/pod-terminal';
 
 describe.runIf(chromiumGate.available)('pod logs and terminal in the console', () => {
   const demo = useDemoConsole();
@@ -73,17 +74,7 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the console', (
     const before = execs();
     await page.click('.ant-tabs-tab:has-text("Terminal")');
     await page.waitForURL(/tab=terminal/);
-    const screen = page.locator(`${sel('pod-terminal')} .xterm-rows`);
-    await expect.poll(() => screen.innerText(), { timeout: 15_000 }).toContain('# ');
-    await page.locator(`${sel('pod-terminal')} .xterm`).click();
-    await page.keyboard.type('echo hello');
-    await page.keyboard.press('Enter');
-    await expect.poll(async () => (await screen.innerText()).split('\n').map((l) => l.trim()), { timeout: 15_000 }).toContain('hello');
-    await page.keyboard.type('exit 3');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator(sel('terminal-status')).innerText(), { timeout: 15_000 }).toContain('exit code 3');
-    // xterm draws on the next animation frames: the status can be there before the screen is
-    await expect.poll(() => screen.innerText(), { timeout: 15_000 }).toContain('Session ended: exit code 3');
+    await echoHelloThenExit3(page);
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(theme);
       await page.screenshot({ path: join(resultsDir, `console-pod-terminal-exit-${theme}.png`) });
@@ -96,10 +87,7 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the console', (
     await page.click(sel('terminal-reconnect'));
     await expect.poll(execs, { timeout: 15_000 }).toBeGreaterThan(afterFirst);
     await expect.poll(() => page.locator(sel('terminal-status')).innerText(), { timeout: 15_000 }).not.toContain('exit code 3');
-    await page.locator(`${sel('pod-terminal')} .xterm`).click();
-    await page.keyboard.type('echo again');
-    await page.keyboard.press('Enter');
-    await expect.poll(async () => (await screen.innerText()).split('\n').map((l) => l.trim()), { timeout: 15_000 }).toContain('again');
+    await runInTerminal(page, 'echo again', 'again');
   });
 
   it("shows a deployment's pods in one log on its Logs tab, each line prefixed with its pod", async () => {

@@ -12,9 +12,9 @@ import { createDeployment, createPod, LOG_RATE, runningPods } from '../apps/back
 import { startStreamHarness, type StreamHarness } from '../apps/backend-k8s/src/streams/testing/stream-test-harness';
 import { chromiumGate, launchChromium } from './support/browser';
 import { startProcess } from './support/child-process';
+import { sel } from './support/console-session';
+import { echoHelloThenExit3 } from './support/pod-terminal';
 import { resultsDir, webDir } from './support/paths';
-
-const sel = (name: string) => `[data-test="${name}"]`;
 
 async function buildHarnessPage(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'kc-e2e-streams-'));
@@ -61,17 +61,7 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the browser', (
     expect(await page.locator(`${sel('log-lines')} .kc-log-line`).count()).toBeGreaterThan(0);
 
     // terminal: a prompt, then echo hello, then exit with a code
-    const screen = page.locator(`${sel('pod-terminal')} .xterm-rows`);
-    await expect.poll(() => screen.innerText(), { timeout: 15_000 }).toContain('# ');
-    await page.locator(`${sel('pod-terminal')} .xterm`).click();
-    await page.keyboard.type('echo hello');
-    await page.keyboard.press('Enter');
-    await expect.poll(async () => (await screen.innerText()).split('\n').map((l) => l.trim()), { timeout: 15_000 }).toContain('hello');
-    await page.keyboard.type('exit 3');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator(sel('terminal-status')).innerText(), { timeout: 15_000 }).toContain('exit code 3');
-    // xterm draws on its own schedule, after the status line has changed: wait for it.
-    await expect.poll(() => screen.innerText(), { timeout: 15_000 }).toContain('Session ended: exit code 3');
+    await echoHelloThenExit3(page);
     mkdirSync(resultsDir, { recursive: true });
     await page.screenshot({ path: join(resultsDir, 'pod-logs-and-terminal.png') });
     await page.close();
