@@ -95,7 +95,8 @@ export interface Backend extends RunningProcess {
   pid: number;
 }
 
-const ADMIN_PASSWORD = 'bench-admin-password';
+export const ADMIN_USERNAME = 'admin';
+export const ADMIN_PASSWORD = 'bench-admin-password';
 
 // NODE_ENV=production, as deployed: then every secret must be given (nothing is generated).
 const productionSecrets = {
@@ -104,46 +105,64 @@ const productionSecrets = {
   INTERNAL_SECRET: 'bench-internal-secret-0123456789abcdef',
 };
 
-export async function startBackendProcess(sim: Sim): Promise<Backend> {
+export interface BackendOptions {
+  /** A web build for the backend to serve (WEB_DIST). */
+  webDist?: string;
+  /** NODE_ENV: production by default, as deployed. */
+  nodeEnv?: 'production' | 'development';
+}
+
+/** The backend (its main.ts) on a fresh data folder, signed in as the admin, with the sim registered as cluster "bench". */
+export async function startBackendProcess(sim: Sim, opts: BackendOptions = {}): Promise<Backend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-backend-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // BENCH_CPU_PROF_DIR=<dir>: the backend writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
+  const nodeEnv = opts.nodeEnv ?? 'production';
   const p = await startProcess(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', 'apps/backend-k8s/src/main.ts'], {
-    env: { HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...productionSecrets },
-  });
-  // Ready when the API answers.
-  for (let i = 0; ; i++) {
-    if (p.child.exitCode !== null) throw new Error(`the backend exited with ${p.child.exitCode}`);
-    if (await fetch(`${url}/health/live`).then((r) => r.ok, () => false)) break;
-    if (i > 300) throw new Error('the backend did not answer /health/live within 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const created = await fetch(`${url}/api/v1/clusters`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ name: 'bench', kubeconfig: sim.kubeconfig }),
-  });
-  if (created.status !== 201) throw new Error(`registering the sim failed: ${created.status} ${await created.text()}`);
-  const { id } = (await created.json()) as { id: string };
-  return {
-    ...p,
-    url,
-    token: accessToken,
-    clusterId: id,
-    pid: p.child.pid!,
-    async stop() {
-      await p.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+    env: {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      ...(opts.webDist ? { WEB_DIST: opts.webDist } : {}),
+      ADMIN_USERNAME,
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: nodeEnv,
+      ...(nodeEnv === 'production' ? productionSecrets : {}),
     },
+  });
+  const stop = async () => {
+    await p.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  try {
+    // Ready when the API answers.
+    for (let i = 0; ; i++) {
+      if (p.child.exitCode !== null) throw new Error(`the backend exited with ${p.child.exitCode}`);
+      if (await fetch(`${url}/health/live`).then((r) => r.ok, () => false)) break;
+      if (i > 300) throw new Error('the backend did not answer /health/live within 30 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const created = await fetch(`${url}/api/v1/clusters`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ name: 'bench', kubeconfig: sim.kubeconfig }),
+    });
+    if (created.status !== 201) throw new Error(`registering the sim failed: ${created.status} ${await created.text()}`);
+    const { id } = (await created.json()) as { id: string };
+    return { ...p, url, token: accessToken, clusterId: id, pid: p.child.pid!, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 export async function startKubectlProxy(kubectl: string, sim: Sim): Promise<RunningProcess & { url: string }> {

@@ -14,12 +14,11 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumPath } from '@k8s-console/test-support';
 import { mb, ms, ratio, type BenchRow } from './bench-row.js';
-import { freePort, root, startSimProcess, type RunningProcess, type Sim } from './console-under-test.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, root, startBackendProcess, startSimProcess, type Backend } from './console-under-test.js';
 
 // BENCH_WEB_PODS_SCALES=10000 runs one size only (while iterating).
 const SCALES = (process.env.BENCH_WEB_PODS_SCALES ?? '10000,100000').split(',').map(Number);
 const FILTER_PREFIX = 'web-00';
-const ADMIN_PASSWORD = 'bench-web-admin-password';
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json';
 // Upper bounds so a regression fails the suite instead of hanging it.
 const LOAD_TIMEOUT_MS = 180_000;
@@ -42,60 +41,6 @@ async function buildWeb(): Promise<{ dir: string; owned: boolean }> {
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0 || !existsSync(join(dir, 'index.html'))) throw new Error(`vite build failed (${code}): ${err.slice(-2000)}`);
   return { dir, owned: true };
-}
-
-interface WebBackend extends RunningProcess {
-  url: string;
-  token: string;
-  clusterId: string;
-}
-
-/** The backend as deployed (main.ts), serving the built console, with the sim registered. */
-async function startWebBackend(sim: Sim, webDist: string): Promise<WebBackend> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-web-backend-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/backend-k8s/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, WEB_DIST: webDist, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        rmSync(dataDir, { recursive: true, force: true });
-        resolve();
-      };
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once('exit', done);
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    });
-  try {
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`the backend exited with ${child.exitCode}`);
-      if (await fetch(`${url}/health/live`).then((r) => r.ok, () => false)) break;
-      if (i > 300) throw new Error('the backend did not answer /health/live within 30 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const login = await fetch(`${url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const created = await fetch(`${url}/api/v1/clusters`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify({ name: 'bench', kubeconfig: sim.kubeconfig }),
-    });
-    if (created.status !== 201) throw new Error(`registering the sim failed: ${created.status} ${await created.text()}`);
-    const { id } = (await created.json()) as { id: string };
-    return { child, stop, url, token: accessToken, clusterId: id };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
 }
 
 // Runs in every document of the tab (the repository's tsconfig has no DOM types, so browser code
@@ -131,7 +76,7 @@ interface Probe {
 const readProbe = (page: Page) => page.evaluate('window.__bench') as Promise<Probe>;
 
 /** The page's own fetches of Table JSON through the backend proxy: the floor for what the list shows. */
-async function referenceFetches(page: Page, backend: WebBackend): Promise<{ firstPage: number; all: number; rows: number }> {
+async function referenceFetches(page: Page, backend: Backend): Promise<{ firstPage: number; all: number; rows: number }> {
   const script = `(async ({ base, token, accept }) => {
     const get = async (cont) => {
       const res = await fetch(base + '?limit=500' + (cont ? '&continue=' + encodeURIComponent(cont) : ''), { headers: { accept, authorization: 'Bearer ' + token } });
@@ -185,14 +130,15 @@ async function countReached(page: Page, since: number, predicate: string): Promi
 async function measureScale(browser: Browser, webDist: string, pods: number): Promise<BenchRow[]> {
   const sim = await startSimProcess(`scale:${pods}`);
   try {
-    const backend = await startWebBackend(sim, webDist);
+    // NODE_ENV=development, as this benchmark has always run it, so its results stay comparable.
+    const backend = await startBackendProcess(sim, { webDist, nodeEnv: 'development' });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     try {
       await context.addInitScript(PROBE);
       const page = await context.newPage();
       await page.goto(`${backend.url}/clusters`);
       await page.waitForURL(/\/login/);
-      await page.fill(sel('login-username'), 'admin');
+      await page.fill(sel('login-username'), ADMIN_USERNAME);
       await page.fill(sel('login-password'), ADMIN_PASSWORD);
       await page.click(sel('login-submit'));
       await page.waitForURL((url) => !url.pathname.endsWith('/login'));
