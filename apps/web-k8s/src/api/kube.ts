@@ -1,6 +1,7 @@
 // Calls to a cluster's apiserver through the console's generic proxy
 // (/api/v1/clusters/:id/k8s/<apiserver path>). Lists ask for the Table API so that one generic
 // list renders every kind, CRDs included, with the columns the apiserver itself prints.
+import type { KubeObject as WatchedObject } from '@k8s-console/contracts';
 import type { ApiClient } from './client';
 import { apiPath, type ResourceType } from '#/composables/resources/resource-catalogue';
 
@@ -14,16 +15,11 @@ export interface TableColumnDefinition {
   priority: number;
 }
 
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  creationTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
+// The metadata fields the contracts declare for every object the browser receives, plus the owner
+// references that related-objects.ts follows.
+type ContractsObjectMeta = WatchedObject['metadata'];
+export interface ObjectMeta extends ContractsObjectMeta {
   ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
-  [key: string]: unknown;
 }
 
 export interface TableRow {
