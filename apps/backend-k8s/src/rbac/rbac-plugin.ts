@@ -14,9 +14,26 @@ import { roleRoutes } from './role-routes.js';
 import { UserAdminStore } from './user-admin-store.js';
 import { userRoutes } from './user-routes.js';
 
+/** What changed: users, roles or bindings in general, or also every sign-in of one user. */
+export interface AccessChange {
+  endedUserId?: string;
+}
+
+const SESSIONS_ENDED = 'your sessions were ended: sign in again';
+
 declare module 'fastify' {
   interface FastifyInstance {
-    rbac: { store: RbacStore; users: UserAdminStore; authorizer: RbacAuthorizer };
+    rbac: {
+      store: RbacStore;
+      users: UserAdminStore;
+      authorizer: RbacAuthorizer;
+      /** listens for changes to users, roles or bindings made on this replica; returns the unsubscribe */
+      onAccessChanged(listener: (change: AccessChange) => void): () => void;
+      /** a sibling replica changed users, roles or bindings: drop cached rules, re-check open sockets */
+      changedElsewhere(change: AccessChange): void;
+      /** every sign-in of a user ended (password changed or reset): end their open sockets here and on siblings */
+      endUserSessions(userId: string): void;
+    };
     /** open watches, log streams and terminals, authorized again when users, roles or bindings change */
     liveSessions: LiveSessions;
   }
@@ -30,9 +47,18 @@ export const rbacPlugin = fp(
       const user = row && toUser(row);
       return user && !user.disabled ? { userId: user.id, username: user.username, groups: user.groups } : null;
     }, app.log.child({ module: 'live-sessions' }));
-    const changed = () => {
+    const accessListeners = new Set<(change: AccessChange) => void>();
+    const changedElsewhere = (change: AccessChange) => {
       authorizer?.invalidate();
+      if (change.endedUserId) liveSessions.endUser(change.endedUserId, SESSIONS_ENDED);
       void liveSessions.recheckAll();
+    };
+    const tellSiblings = (change: AccessChange) => {
+      for (const listener of accessListeners) listener(change);
+    };
+    const changed = () => {
+      changedElsewhere({});
+      tellSiblings({});
     };
     const store = new RbacStore(app.db, changed);
     authorizer = new RbacAuthorizer({
@@ -48,7 +74,20 @@ export const rbacPlugin = fp(
     await store.ensureBinding('admin', 'group', ADMIN_GROUP);
 
     app.authorizer = authorizer;
-    app.decorate('rbac', { store, users, authorizer });
+    app.decorate('rbac', {
+      store,
+      users,
+      authorizer,
+      onAccessChanged(listener: (change: AccessChange) => void) {
+        accessListeners.add(listener);
+        return () => void accessListeners.delete(listener);
+      },
+      changedElsewhere,
+      endUserSessions(userId: string) {
+        liveSessions.endUser(userId, SESSIONS_ENDED);
+        tellSiblings({ endedUserId: userId });
+      },
+    });
 
     const opts = { store, users, authorizer };
     await app.register(

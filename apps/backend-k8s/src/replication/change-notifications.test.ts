@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { freshPostgresDatabase, waitUntil } from '@k8s-console/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHANGE_CHANNEL, ChangeListener, type ChangeNotice } from './change-notifications.js';
+import { ACCESS_CHANNEL, CHANGE_CHANNEL, ChangeListener, type ChangeNotice } from './change-notifications.js';
 
 const db = await freshPostgresDatabase();
 
@@ -12,6 +12,7 @@ describe.runIf(db.available)('ChangeListener on PostgreSQL', () => {
 
   it('hears notices from other replicas, survives a killed connection and asks for a reconcile', async () => {
     const received: ChangeNotice[] = [];
+    const access: { endedUserId?: string }[] = [];
     const connected: boolean[] = [];
     const warnings: string[] = [];
     const listener = new ChangeListener({
@@ -19,13 +20,14 @@ describe.runIf(db.available)('ChangeListener on PostgreSQL', () => {
       origin: 'me',
       logger: { info: () => {}, warn: (_o, msg) => warnings.push(msg) },
       onChange: (n) => received.push(n),
+      onAccessChange: (change) => access.push(change),
       onConnected: (reconnected) => connected.push(reconnected),
       backoffMs: 20,
     });
     const sender = new pg.Client({ connectionString: db.url });
     await sender.connect();
-    const notify = (payload: object | string) =>
-      sender.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, typeof payload === 'string' ? payload : JSON.stringify(payload)]);
+    const notify = (payload: object | string, channel = CHANGE_CHANNEL) =>
+      sender.query('select pg_notify($1, $2)', [channel, typeof payload === 'string' ? payload : JSON.stringify(payload)]);
     try {
       listener.start();
       await waitUntil('connected', () => listener.connected);
@@ -38,8 +40,15 @@ describe.runIf(db.available)('ChangeListener on PostgreSQL', () => {
       expect(received).toEqual([{ id: 'c1', action: 'updated', version: 2, origin: 'sibling' }]);
       expect(warnings).toContain('ignored a malformed change notification');
 
+      // users, roles or bindings changed on a sibling (its own notices are ignored)
+      await notify({ origin: 'me' }, ACCESS_CHANNEL);
+      await notify({ origin: 'sibling', endedUserId: 'u1' }, ACCESS_CHANNEL);
+      await notify({ origin: 'sibling' }, ACCESS_CHANNEL);
+      await waitUntil('both access notices arrive', () => access.length === 2);
+      expect(access).toEqual([{ endedUserId: 'u1' }, {}]);
+
       // the database drops the listening session (failover, restart, idle killer)
-      await sender.query(`select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN ${CHANGE_CHANNEL}' and pid <> pg_backend_pid()`);
+      await sender.query(`select pg_terminate_backend(pid) from pg_stat_activity where query like 'LISTEN ${CHANGE_CHANNEL}%' and pid <> pg_backend_pid()`);
       await waitUntil('reconnected', () => connected.length === 2);
       expect(connected).toEqual([false, true]);
       expect(warnings).toContain('change notification connection lost; reconnecting');

@@ -1,5 +1,6 @@
-// PostgreSQL LISTEN/NOTIFY for cluster changes: the second path after the broadcast, needing no
-// peer list. Each replica publishes its own changes and listens on a dedicated connection that
+// PostgreSQL LISTEN/NOTIFY for cluster changes (the second path after the broadcast, needing no
+// peer list) and for changes to users, roles and bindings (so siblings drop their cached rules and
+// re-check open sockets at once instead of when the cache expires). Each replica publishes its own changes and listens on a dedicated connection that
 // reconnects after errors (and asks for a reconcile then, since notifications sent while it was
 // away are lost).
 import pg from 'pg';
@@ -7,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ClusterChange } from './broadcaster.js';
 
 export const CHANGE_CHANNEL = 'k8s_console_cluster_changed';
+export const ACCESS_CHANNEL = 'k8s_console_access_changed';
 
 export interface ChangeNotice extends ClusterChange {
   /** the replica that made the change; it ignores its own notices */
@@ -21,6 +23,18 @@ interface NotifyLogger {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg_notify needs no table types
 export async function publishChange(db: Kysely<any>, notice: ChangeNotice): Promise<void> {
   await sql`select pg_notify(${CHANGE_CHANNEL}, ${JSON.stringify(notice)})`.execute(db);
+}
+
+/** What a sibling tells of users, roles or bindings (what changed is read from the database). */
+export interface AccessNotice {
+  origin: string;
+  /** every sign-in of this user ended: their open sockets end too */
+  endedUserId?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg_notify needs no table types
+export async function publishAccessChange(db: Kysely<any>, notice: AccessNotice): Promise<void> {
+  await sql`select pg_notify(${ACCESS_CHANNEL}, ${JSON.stringify(notice)})`.execute(db);
 }
 
 function parseNotice(payload: string | undefined): ChangeNotice | null {
@@ -39,6 +53,8 @@ export interface ChangeListenerOptions {
   origin: string;
   logger: NotifyLogger;
   onChange: (notice: ChangeNotice) => void;
+  /** a sibling changed users, roles or bindings */
+  onAccessChange?: (change: { endedUserId?: string }) => void;
   /** called after every (re)connection: the time away may have lost notices */
   onConnected: (reconnected: boolean) => void;
   /** first reconnect delay; doubles up to maxBackoffMs */
@@ -71,6 +87,17 @@ export class ChangeListener {
     client.on('error', lost);
     client.on('end', () => lost());
     client.on('notification', (msg) => {
+      if (msg.channel === ACCESS_CHANNEL) {
+        let notice: Partial<AccessNotice> = {};
+        try {
+          notice = JSON.parse(msg.payload ?? '') as Partial<AccessNotice>;
+        } catch {
+          // a malformed notice still means something changed: re-checking costs little
+        }
+        if (notice.origin === this.options.origin) return;
+        this.options.onAccessChange?.(typeof notice.endedUserId === 'string' ? { endedUserId: notice.endedUserId } : {});
+        return;
+      }
       if (msg.channel !== CHANGE_CHANNEL) return;
       const notice = parseNotice(msg.payload);
       if (!notice) {
@@ -81,7 +108,7 @@ export class ChangeListener {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      await client.query(`LISTEN ${CHANGE_CHANNEL}; LISTEN ${ACCESS_CHANNEL}`);
     } catch (err) {
       lost(err as Error);
       return;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Broadcaster, type ClusterChange } from './broadcaster.js';
-import { ChangeListener, publishChange, type ChangeNotice } from './change-notifications.js';
+import { ChangeListener, publishAccessChange, publishChange, type ChangeNotice } from './change-notifications.js';
 import { replicationMetrics } from './metrics.js';
 import { PeerDiscovery } from './peer-discovery.js';
 import { Reconciler } from './reconciler.js';
@@ -104,11 +104,26 @@ export const replicationPlugin = fp(
                 log.warn({ clusterId: notice.id, err: (err as Error).message }, 'reload after a change notification failed; reconcile will retry'),
               );
             },
+            onAccessChange: (change) => {
+              metrics.accessChangesReceived.inc();
+              if (app.hasDecorator('rbac')) app.rbac.changedElsewhere(change);
+            },
             onConnected: (reconnected) => {
-              if (reconnected) void reconciler.reconcile().catch(() => undefined);
+              if (!reconnected) return;
+              void reconciler.reconcile().catch(() => undefined);
+              // access notices sent while away are lost too
+              if (app.hasDecorator('rbac')) app.rbac.changedElsewhere({});
             },
           })
         : null;
+    const stopAccessNotices =
+      postgres && settings.notify && app.hasDecorator('rbac')
+        ? app.rbac.onAccessChanged((change) => {
+            publishAccessChange(app.db, { origin: instanceId, ...change }).catch((err: unknown) =>
+              log.warn({ err: (err as Error).message }, 'could not publish the access change notification'),
+            );
+          })
+        : () => undefined;
 
     const onChanged = (change: ClusterChange) => {
       // neither path may hold up the user's request that made the change
@@ -152,6 +167,7 @@ export const replicationPlugin = fp(
     });
     app.addHook('onClose', async () => {
       app.clusterEvents.off('changed', onChanged);
+      stopAccessNotices();
       reconciler.stop();
       await Promise.all([broadcaster.close(), listener?.close(), reconciler.idle()]);
       const server = internalServer as Server | null;

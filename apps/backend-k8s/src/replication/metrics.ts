@@ -8,6 +8,7 @@ export interface ReplicationMetrics {
   broadcastsSent: Counter<'outcome'>;
   broadcastsFailed: Counter<never>;
   reloadsReceived: Counter<'source'>;
+  accessChangesReceived: Counter<never>;
 }
 
 // Several apps may be built in one process (tests): reuse a counter a registry already holds.
@@ -36,6 +37,12 @@ export function replicationMetrics(registry: Registry = defaultRegistry): Replic
       'k8s_console_reloads_received_total',
       'Cluster connection reloads this replica performed because of a sibling, by path (broadcast, notify, reconcile).',
       ['source'],
+    ),
+    accessChangesReceived: counter(
+      registry,
+      'k8s_console_access_changes_received_total',
+      "Changes to users, roles or bindings made on a sibling replica and told by NOTIFY: this replica's cached rules were dropped and open sockets checked again.",
+      [],
     ),
   };
 }

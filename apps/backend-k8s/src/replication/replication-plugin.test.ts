@@ -210,4 +210,31 @@ describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
       await waitUntil('b drops it', () => cachedVersion(b, id) === undefined);
     });
   }
+
+  it('a change to roles, bindings or a user on one drops the cached rules and ends sessions on the other (NOTIFY)', async () => {
+    const [a, b] = await pair({ broadcast: false, notify: true });
+    const created = await a.app.inject({ method: 'POST', url: '/api/v1/users', headers: a.auth, payload: { username: 'nina', password: 'Tr0ub4dor&3-horse', roles: ['viewer'] } });
+    expect(created.statusCode, created.body).toBe(201);
+    const subject = { userId: created.json().id as string, username: 'nina', groups: [] };
+    const attrs = { clusterId: 'any', verb: 'list', apiGroup: '', resource: 'pods', namespace: 'default' };
+    // b holds nina's rules in its cache (5 s) from this decision on
+    expect((await b.app.authorizer.authorizeResource(subject, attrs)).allowed).toBe(true);
+    const received = () => metricValue(b, 'k8s_console_access_changes_received_total', {});
+    const before = await received();
+
+    const bindings = await a.app.inject({ method: 'GET', url: '/api/v1/rolebindings?subjectKind=user&subjectName=nina', headers: a.auth });
+    const bindingId = (bindings.json().items as { id: string }[])[0]!.id;
+    expect((await a.app.inject({ method: 'DELETE', url: `/api/v1/rolebindings/${bindingId}`, headers: a.auth })).statusCode).toBe(204);
+    await waitUntil('b is told', async () => (await received()) > before);
+    // decided afresh, not from the cache that would still hold for seconds
+    expect((await b.app.authorizer.authorizeResource(subject, attrs)).allowed).toBe(false);
+
+    // a password reset on a ends nina's open sockets on b
+    const ended: string[] = [];
+    b.app.liveSessions.add({ subject, recheck: async () => undefined, end: (reason) => void ended.push(reason) });
+    const reset = await a.app.inject({ method: 'PATCH', url: `/api/v1/users/${subject.userId}`, headers: a.auth, payload: { password: 'reset by the admin 42' } });
+    expect(reset.statusCode).toBe(200);
+    await waitUntil("nina's session on b ended", () => ended.length > 0);
+    expect(ended[0]).toBe('your sessions were ended: sign in again');
+  });
 });

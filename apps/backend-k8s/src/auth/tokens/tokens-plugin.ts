@@ -41,8 +41,9 @@ export const tokensPlugin = fp(
       throttle: new LoginThrottle(),
       audit: app.audit,
       users: app.users,
-      // open sockets of the user end too; looked up late: the RBAC domain registers after this one
-      onUserRevoked: (userId) => (app.hasDecorator('liveSessions') ? app.liveSessions.endUser(userId, 'your sessions were ended: sign in again') : undefined),
+      // open sockets of the user end too, on every replica; looked up late: the RBAC domain
+      // registers after this one
+      onUserRevoked: (userId) => (app.hasDecorator('rbac') ? app.rbac.endUserSessions(userId) : undefined),
     });
     app.decorate('sessions', sessions);
 
