@@ -95,30 +95,45 @@ export class KubeAccess {
    */
   async clusterHeaders(connection: ClusterConnection, subject: Subject | undefined): Promise<OutgoingHttpHeaders> {
     const headers: OutgoingHttpHeaders = {};
-    if (connection.credentials.exec && !connection.credentials.token) {
-      const key = `${connection.id}@${connection.version}`;
-      let cached = this.execTokens.get(key);
-      if (!cached || cached.expires < Date.now()) {
-        const entry = { expires: Date.now() + 60_000, authorization: Promise.resolve<string | undefined>(undefined) };
-        entry.authorization = runExecPlugin(connection.credentials.exec).then(
-          (credential) => {
-            // a minute before the plugin's own expiry, else five minutes
-            entry.expires = credential.expiresAt ? credential.expiresAt.getTime() - 60_000 : Date.now() + 300_000;
-            return credential.token ? `Bearer ${credential.token}` : undefined;
-          },
-          (err: Error) => {
-            entry.expires = 0; // retry on the next request
-            throw new UpstreamError(502, 'CLUSTER_CREDENTIALS_FAILED', `cluster "${connection.name}": the exec credential plugin ${err.message}`);
-          },
-        );
-        cached = entry;
-        this.execTokens.set(key, cached);
-      }
-      const authorization = await cached.authorization;
-      if (authorization) headers.authorization = authorization;
-    }
+    const authorization = await this.execAuthorization(connection);
+    if (authorization) headers.authorization = authorization;
     if (subject && this.impersonationHook) Object.assign(headers, (await this.impersonationHook(connection, subject)) ?? {});
     return headers;
+  }
+
+  /**
+   * The connection with the token its exec plugin produces now, for clients that take a token
+   * (the log and terminal streams); the same connection when it has no plugin or a token already.
+   */
+  async withExecToken(connection: ClusterConnection): Promise<ClusterConnection> {
+    const authorization = await this.execAuthorization(connection);
+    if (!authorization?.startsWith('Bearer ')) return connection;
+    const { exec: _plugin, ...credentials } = connection.credentials;
+    return { ...connection, credentials: { ...credentials, token: authorization.slice('Bearer '.length) } };
+  }
+
+  /** The Authorization an allowed exec plugin produces (when the kubeconfig has no token), cached until it expires. */
+  private async execAuthorization(connection: ClusterConnection): Promise<string | undefined> {
+    if (!connection.credentials.exec || connection.credentials.token) return undefined;
+    const key = `${connection.id}@${connection.version}`;
+    let cached = this.execTokens.get(key);
+    if (!cached || cached.expires < Date.now()) {
+      const entry = { expires: Date.now() + 60_000, authorization: Promise.resolve<string | undefined>(undefined) };
+      entry.authorization = runExecPlugin(connection.credentials.exec).then(
+        (credential) => {
+          // a minute before the plugin's own expiry, else five minutes
+          entry.expires = credential.expiresAt ? credential.expiresAt.getTime() - 60_000 : Date.now() + 300_000;
+          return credential.token ? `Bearer ${credential.token}` : undefined;
+        },
+        (err: Error) => {
+          entry.expires = 0; // retry on the next request
+          throw new UpstreamError(502, 'CLUSTER_CREDENTIALS_FAILED', `cluster "${connection.name}": the exec credential plugin ${err.message}`);
+        },
+      );
+      cached = entry;
+      this.execTokens.set(key, cached);
+    }
+    return cached.authorization;
   }
 
   /** A raw streaming request to the cluster, for callers that read the body themselves. */

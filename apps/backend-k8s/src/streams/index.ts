@@ -34,9 +34,25 @@ interface AppDecorators {
   authenticate?: (token: string) => Promise<Subject | null | undefined>;
   authorizer?: Authorizer;
   clusterConnections?: { get(id: string): Promise<ClusterConnection | null | undefined> };
+  kube?: { withExecToken(connection: ClusterConnection): Promise<ClusterConnection> };
   audit?: { record(entry: Record<string, unknown>): unknown };
   metricsRegistry?: Registry;
   liveSessions?: { add(session: LiveSession): () => void };
+}
+
+/**
+ * The app's clusters, with the token of an allowed exec plugin (EKS, GKE and the like) put in
+ * place by the kube domain, so logs and terminals reach them like the proxy does. The token is the
+ * one valid when the stream opens; a stream outliving it keeps its already open connection.
+ */
+function clustersWithExecTokens(clusters: NonNullable<AppDecorators['clusterConnections']>, decorated: AppDecorators): StreamAccessDeps['clusters'] {
+  return {
+    async get(id) {
+      const connection = await clusters.get(id);
+      // looked up per stream: the kube domain may register after this plugin
+      return connection && decorated.kube ? decorated.kube.withExecToken(connection) : connection;
+    },
+  };
 }
 
 function required<T>(value: T | undefined, what: string): T {
@@ -66,7 +82,7 @@ export const streamsPlugin: FastifyPluginAsync<StreamsPluginOptions> = async (ap
       authorizeResource: (s, a) => (app as unknown as Required<AppDecorators>).authorizer.authorizeResource(s, a),
       authorizeNonResource: (s, a) => (app as unknown as Required<AppDecorators>).authorizer.authorizeNonResource(s, a),
     },
-    clusters: required(opts.clusters ?? decorated.clusterConnections, 'clusterConnections'),
+    clusters: opts.clusters ?? clustersWithExecTokens(required(decorated.clusterConnections, 'clusterConnections'), decorated),
     recorder,
     limits: { ...streamLimitsFromEnv(), ...opts.limits },
     metrics: streamMetrics(opts.metricsRegistry ?? decorated.metricsRegistry),

@@ -74,7 +74,10 @@ export function streamAccessHook(deps: StreamAccessDeps, attributesFor: Attribut
     try {
       cluster = await deps.clusters.get(clusterId);
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      const e = err as { statusCode?: number; code?: unknown; message: string };
+      // e.g. 502 CLUSTER_CREDENTIALS_FAILED: the cluster's exec plugin failed
+      if (e.statusCode && e.statusCode !== 404 && typeof e.code === 'string') return deny(reply, e.statusCode, e.code, e.message);
+      if (e.statusCode !== 404) throw err;
       cluster = null;
     }
     if (!cluster) return deny(reply, 404, 'CLUSTER_NOT_FOUND', `no cluster with id "${clusterId}"`);

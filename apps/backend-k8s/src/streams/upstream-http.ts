@@ -20,7 +20,7 @@ export function tlsOptions(creds: ClusterCredentials): https.AgentOptions {
   return opts;
 }
 
-/** Authorization headers for the apiserver; exec plugins are not run by the stream endpoints. */
+/** Authorization headers for the apiserver. An exec plugin's token is put in place by the kube domain (streams/index.ts); without it, such a cluster is refused. */
 export function authHeaders(creds: ClusterCredentials): Record<string, string> {
   if (creds.token) return { authorization: `Bearer ${creds.token}` };
   if (creds.username !== undefined && creds.password !== undefined) {
