@@ -1,6 +1,24 @@
 // Slows down password guessing: after a few failures for one user name, or many from one address,
 // further attempts are refused (429 with Retry-After) for a lockout that doubles each time, up to
-// a cap. Counted per replica in memory; with N replicas an attacker gets at most N times the budget.
+// a cap. Counted in the database (table login_throttle), so every replica shares one budget.
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  /** epoch ms; bigint comes back from PostgreSQL as a string */
+  window_start: number | string;
+  lockouts: number;
+  locked_until: number | string;
+}
+
+declare module '../../db/schema.js' {
+  interface Database {
+    login_throttle: LoginThrottleTable;
+  }
+}
 
 export interface LoginThrottleOptions {
   /** failures for one user name before it is locked */
@@ -12,7 +30,6 @@ export interface LoginThrottleOptions {
   /** first lockout; each further lockout doubles it */
   baseLockoutMs?: number;
   maxLockoutMs?: number;
-  maxKeys?: number;
   now?: () => number;
 }
 
@@ -32,69 +49,90 @@ export interface ThrottleVerdict {
 }
 
 export class LoginThrottle {
-  private readonly counters = new Map<string, Counter>();
   private readonly o: Required<Omit<LoginThrottleOptions, 'now'>> & { now: () => number };
 
-  constructor(options: LoginThrottleOptions = {}) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    options: LoginThrottleOptions = {},
+  ) {
     this.o = {
       maxFailuresPerUser: options.maxFailuresPerUser ?? 5,
       maxFailuresPerAddress: options.maxFailuresPerAddress ?? 30,
       windowMs: options.windowMs ?? 15 * 60_000,
       baseLockoutMs: options.baseLockoutMs ?? 60_000,
       maxLockoutMs: options.maxLockoutMs ?? 30 * 60_000,
-      maxKeys: options.maxKeys ?? 100_000,
       now: options.now ?? Date.now,
     };
   }
 
   private key(kind: 'user' | 'address', value: string): string {
-    return `${kind}:${kind === 'user' ? value.toLowerCase() : value}`;
+    return `${kind}:${kind === 'user' ? value.toLowerCase() : value}`.slice(0, 300);
   }
 
   /** May this attempt go ahead? Ask before checking the password. */
-  check(username: string, address: string): ThrottleVerdict {
+  async check(username: string, address: string): Promise<ThrottleVerdict> {
     const now = this.o.now();
+    const keys = { user: this.key('user', username), address: this.key('address', address) };
+    const rows = await this.db.selectFrom('login_throttle').select(['key', 'locked_until']).where('key', 'in', [keys.user, keys.address]).execute();
     for (const kind of ['user', 'address'] as const) {
-      const c = this.counters.get(this.key(kind, kind === 'user' ? username : address));
-      if (c && c.lockedUntil > now) {
-        return { allowed: false, retryAfterSeconds: Math.ceil((c.lockedUntil - now) / 1000), limitedBy: kind };
-      }
+      const lockedUntil = Number(rows.find((r) => r.key === keys[kind])?.locked_until ?? 0);
+      if (lockedUntil > now) return { allowed: false, retryAfterSeconds: Math.ceil((lockedUntil - now) / 1000), limitedBy: kind };
     }
     return { allowed: true, retryAfterSeconds: 0 };
   }
 
-  recordFailure(username: string, address: string): void {
-    this.bump(this.key('user', username), this.o.maxFailuresPerUser);
-    this.bump(this.key('address', address), this.o.maxFailuresPerAddress);
+  async recordFailure(username: string, address: string): Promise<void> {
+    await this.bump(this.key('user', username), this.o.maxFailuresPerUser);
+    await this.bump(this.key('address', address), this.o.maxFailuresPerAddress);
   }
 
   /** A successful sign-in clears the user's count (not the address's: one address may try many users). */
-  recordSuccess(username: string): void {
-    this.counters.delete(this.key('user', username));
+  async recordSuccess(username: string): Promise<void> {
+    await this.db.deleteFrom('login_throttle').where('key', '=', this.key('user', username)).execute();
   }
 
-  private bump(key: string, limit: number): void {
+  /** Deletes counts that neither lock nor count any more. */
+  async deleteExpired(): Promise<number> {
     const now = this.o.now();
-    if (this.counters.size >= this.o.maxKeys) this.evictExpired(now);
-    let c = this.counters.get(key);
-    if (!c || (now - c.windowStart > this.o.windowMs && c.lockedUntil <= now)) {
-      c = { failures: 0, windowStart: now, lockouts: c?.lockouts ?? 0, lockedUntil: 0 };
-      this.counters.set(key, c);
-    }
-    c.failures += 1;
-    if (c.failures >= limit) {
-      c.lockedUntil = now + Math.min(this.o.baseLockoutMs * 2 ** c.lockouts, this.o.maxLockoutMs);
-      c.lockouts += 1;
-      c.failures = 0;
-      c.windowStart = now;
-    }
+    const res = await this.db
+      .deleteFrom('login_throttle')
+      .where('locked_until', '<=', now)
+      .where('window_start', '<', now - this.o.windowMs)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
   }
 
-  private evictExpired(now: number): void {
-    for (const [key, c] of this.counters) {
-      if (c.lockedUntil <= now && now - c.windowStart > this.o.windowMs) this.counters.delete(key);
-    }
-    // Still full (a flood of distinct names): start over rather than grow without bound.
-    if (this.counters.size >= this.o.maxKeys) this.counters.clear();
+  private async bump(key: string, limit: number): Promise<void> {
+    const now = this.o.now();
+    // One transaction per count, the row locked while it is read and written: concurrent failures
+    // on several replicas are all counted. The row is created first so there is one to lock.
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('login_throttle')
+        .values({ key, failures: 0, window_start: now, lockouts: 0, locked_until: 0 })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      let read = tx.selectFrom('login_throttle').selectAll().where('key', '=', key);
+      // SQLite has no row locks (its write transaction is the lock); PostgreSQL needs one
+      if (this.dialect === 'postgres') read = read.forUpdate();
+      const row = await read.executeTakeFirstOrThrow();
+      let c: Counter = { failures: row.failures, windowStart: Number(row.window_start), lockouts: row.lockouts, lockedUntil: Number(row.locked_until) };
+      if (now - c.windowStart > this.o.windowMs && c.lockedUntil <= now) {
+        c = { failures: 0, windowStart: now, lockouts: c.lockouts, lockedUntil: 0 };
+      }
+      c.failures += 1;
+      if (c.failures >= limit) {
+        c.lockedUntil = now + Math.min(this.o.baseLockoutMs * 2 ** c.lockouts, this.o.maxLockoutMs);
+        c.lockouts += 1;
+        c.failures = 0;
+        c.windowStart = now;
+      }
+      await tx
+        .updateTable('login_throttle')
+        .set({ failures: c.failures, window_start: c.windowStart, lockouts: c.lockouts, locked_until: c.lockedUntil })
+        .where('key', '=', key)
+        .execute();
+    });
   }
 }

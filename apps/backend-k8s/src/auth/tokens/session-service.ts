@@ -30,7 +30,7 @@ export class SessionService {
 
   /** Before checking a password: throws 429 while the user name or the address is locked. */
   async checkThrottle(username: string, address: string): Promise<void> {
-    const verdict = this.deps.throttle.check(username, address);
+    const verdict = await this.deps.throttle.check(username, address);
     if (verdict.allowed) return;
     await this.deps.audit.record({
       action: 'login',
@@ -44,13 +44,13 @@ export class SessionService {
   }
 
   async loginFailed(username: string, address: string, reason: string): Promise<void> {
-    this.deps.throttle.recordFailure(username, address);
+    await this.deps.throttle.recordFailure(username, address);
     await this.deps.audit.record({ action: 'login', outcome: 'failure', username, address, status: 401, detail: reason });
   }
 
   /** A successful sign-in: new access token and a new refresh-token family. */
   async start(user: { id: string; username: string; groups: string[] }, address: string, action: 'login' | 'sso'): Promise<LoginResponse> {
-    this.deps.throttle.recordSuccess(user.username);
+    await this.deps.throttle.recordSuccess(user.username);
     const refresh = await this.deps.refreshTokens.issue(user.id);
     await this.deps.audit.record({ action, outcome: 'success', userId: user.id, username: user.username, address, status: 200 });
     return this.response(user, refresh.token);

@@ -35,10 +35,11 @@ export const tokensPlugin = fp(
       ttlSeconds: app.config.refreshTokenTtlSeconds ?? 7 * 86400,
       familyTtlSeconds: app.config.refreshTokenMaxAgeSeconds ?? 30 * 86400,
     });
+    const throttle = new LoginThrottle(app.db, app.store.dialect);
     const sessions = new SessionService({
       accessTokens: app.accessTokens,
       refreshTokens,
-      throttle: new LoginThrottle(),
+      throttle,
       audit: app.audit,
       users: app.users,
       // open sockets of the user end too, on every replica; looked up late: the RBAC domain
@@ -53,6 +54,7 @@ export const tokensPlugin = fp(
 
     const cleanup = setInterval(() => {
       refreshTokens.deleteExpired().catch((err: unknown) => app.log.warn({ err }, 'deleting ended refresh tokens failed'));
+      throttle.deleteExpired().catch((err: unknown) => app.log.warn({ err }, 'deleting old login throttle counts failed'));
     }, CLEANUP_INTERVAL_MS);
     cleanup.unref();
     app.addHook('onClose', async () => clearInterval(cleanup));
