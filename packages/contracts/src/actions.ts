@@ -37,6 +37,11 @@ export const DrainRequestSchema = Type.Object(
     /** evict pods with emptyDir volumes (their data is lost); default false: they are listed as not evicted */
     deleteEmptyDirData: Type.Optional(Type.Boolean()),
     gracePeriodSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+    /**
+     * how long to keep retrying evictions a PodDisruptionBudget refuses (429), every 2 s, as
+     * kubectl drain does; default 0: refused pods are listed at once
+     */
+    waitForBudgetsSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
   },
   { $id: 'DrainRequest', additionalProperties: false },
 );

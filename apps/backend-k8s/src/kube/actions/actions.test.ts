@@ -131,6 +131,37 @@ describe('actions', () => {
     );
   });
 
+  it('drain waits for a disruption budget when asked: the eviction goes through once the budget allows it', async () => {
+    c.sim.store.create('nodes', { metadata: { name: 'drain-wait' } });
+    c.sim.store.create('pods', {
+      metadata: { name: 'patient', namespace: 'act', labels: { app: 'patient' } },
+      spec: { nodeName: 'drain-wait', containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    c.sim.store.create({ group: 'policy', resource: 'poddisruptionbudgets' }, {
+      metadata: { name: 'patience', namespace: 'act' },
+      spec: { minAvailable: 1, selector: { matchLabels: { app: 'patient' } } },
+    });
+    await expect
+      .poll(() => (c.sim.store.get('pods', 'act', 'patient')?.status?.conditions ?? []).some((x: { type: string; status: string }) => x.type === 'Ready' && x.status === 'True'))
+      .toBe(true);
+    const draining = post('/actions/drain', { node: 'drain-wait', waitForBudgetsSeconds: 30 });
+    // the first eviction is refused; the budget goes away while the drain waits
+    await expect.poll(() => c.sim.store.get('nodes', undefined, 'drain-wait')?.spec?.unschedulable).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(c.sim.store.get('pods', 'act', 'patient')).toBeDefined();
+    c.sim.store.delete({ group: 'policy', resource: 'poddisruptionbudgets' }, 'act', 'patience');
+    const res = await draining;
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ evicted: [{ namespace: 'act', name: 'patient' }], failed: [] });
+    expect(c.sim.store.get('pods', 'act', 'patient')).toBeUndefined();
+  });
+
+  it('refuses a drain wait longer than ten minutes, naming the field', async () => {
+    const res = await post('/actions/drain', { node: 'drain-wait', waitForBudgetsSeconds: 601 });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('waitForBudgetsSeconds');
+  });
+
   it('deletes with a propagation policy', async () => {
     c.sim.store.create({ group: 'apps', resource: 'deployments' }, deployment('orphaned', 1));
     await expect.poll(() => c.sim.store.list({ group: 'apps', resource: 'replicasets' }, { namespace: 'act' }).items.filter((r) => r.metadata?.name?.startsWith('orphaned-')).length).toBe(1);

@@ -1,6 +1,7 @@
 // Cordon, uncordon and drain. Drain is kubectl's: cordon, then evict every pod on the node
 // through pods/eviction so PodDisruptionBudgets are respected; DaemonSet and mirror pods are left,
-// and whatever the cluster refused (429 from a budget, 403, ...) is listed, not retried forever.
+// and whatever the cluster refused (429 from a budget, 403, ...) is listed, not retried forever:
+// a refusal by a budget is retried for waitForBudgetsSeconds when asked, as kubectl drain waits.
 import type { DrainRequest, DrainResult } from '@k8s-console/contracts';
 import { KubeApiError } from '../kube-access.js';
 import { resourcePath, type ActionContext } from './action-context.js';
@@ -29,6 +30,9 @@ async function mapLimited<T>(items: T[], limit: number, fn: (item: T) => Promise
   await Promise.all(workers);
 }
 
+/** How often an eviction a disruption budget refused is tried again (kubectl: 5 s). */
+const BUDGET_RETRY_MS = 2000;
+
 export async function drainNode(ctx: ActionContext, req: DrainRequest): Promise<DrainResult> {
   // Check everything the drain needs before changing anything.
   await ctx.authorize({ verb: 'list', apiGroup: '', apiVersion: 'v1', resource: 'pods' });
@@ -52,6 +56,7 @@ export async function drainNode(ctx: ActionContext, req: DrainRequest): Promise<
     } else toEvict.push(pod);
   }
 
+  const waitUntil = Date.now() + (req.waitForBudgetsSeconds ?? 0) * 1000;
   const allowedIn = new Map<string, Promise<{ allowed: boolean; reason?: string }>>();
   await mapLimited(toEvict, 8, async (pod) => {
     const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name };
@@ -67,13 +72,22 @@ export async function drainNode(ctx: ActionContext, req: DrainRequest): Promise<
     }
     const eviction: Record<string, unknown> = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: ref };
     if (req.gracePeriodSeconds !== undefined) eviction.deleteOptions = { gracePeriodSeconds: req.gracePeriodSeconds };
-    try {
-      await ctx.json(resourcePath({ group: '', version: 'v1', resource: 'pods', ...ref, subresource: 'eviction' }), { method: 'POST', body: eviction });
-      result.evicted.push(ref);
-    } catch (err) {
-      if (err instanceof KubeApiError && err.statusCode === 404) result.evicted.push(ref); // already gone
-      else if (err instanceof KubeApiError) result.failed.push({ ...ref, code: err.statusCode, reason: err.reason ?? 'Error', message: err.message });
-      else result.failed.push({ ...ref, code: 502, reason: 'Unreachable', message: (err as Error).message });
+    const path = resourcePath({ group: '', version: 'v1', resource: 'pods', ...ref, subresource: 'eviction' });
+    for (;;) {
+      try {
+        await ctx.json(path, { method: 'POST', body: eviction });
+        result.evicted.push(ref);
+      } catch (err) {
+        // 429: a disruption budget allows no eviction now; it may once replacements are ready
+        if (err instanceof KubeApiError && err.statusCode === 429 && Date.now() + BUDGET_RETRY_MS <= waitUntil) {
+          await new Promise((resolve) => setTimeout(resolve, BUDGET_RETRY_MS));
+          continue;
+        }
+        if (err instanceof KubeApiError && err.statusCode === 404) result.evicted.push(ref); // already gone
+        else if (err instanceof KubeApiError) result.failed.push({ ...ref, code: err.statusCode, reason: err.reason ?? 'Error', message: err.message });
+        else result.failed.push({ ...ref, code: 502, reason: 'Unreachable', message: (err as Error).message });
+      }
+      return;
     }
   });
   const byName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
