@@ -2,7 +2,6 @@
 // each line prefixed with `[pod/container] `. Pods are followed as they come and go (a pod watch);
 // all upstream log reads share one send gate, so a slow browser pauses every one of them.
 import { StreamCloseCode, type AggregatedLogQuery } from '@k8s-console/contracts';
-import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import { IdleTimer } from './idle-timer.js';
@@ -11,7 +10,7 @@ import { watchPods, type PodSummary } from './pod-watch.js';
 import { SocketSendGate } from './socket-backpressure.js';
 import { closeSocket, sendControl } from './stream-control.js';
 import type { StreamMetrics } from './stream-metrics.js';
-import { upstreamGet } from './upstream-http.js';
+import { upstreamGet, type UpstreamStream } from './upstream-http.js';
 
 /** A line longer than this is cut and sent in pieces, so one runaway line cannot grow memory. */
 const MAX_PARTIAL_LINE = 64 * 1024;
@@ -28,7 +27,7 @@ export interface AggregatedLogOptions {
 }
 
 interface Source {
-  res?: IncomingMessage;
+  res?: UpstreamStream;
   abort: AbortController;
   restartCount: number;
 }
@@ -88,7 +87,7 @@ export function streamAggregatedLogs(o: AggregatedLogOptions): { stop(code: numb
       if (!done) sendControl(socket, { type: 'source', event: 'removed', pod, container });
     };
     void (async () => {
-      let res: IncomingMessage;
+      let res: UpstreamStream;
       try {
         res = await upstreamGet(o.cluster, podLogPath(o.namespace, pod), q, { signal: source.abort.signal });
       } catch {

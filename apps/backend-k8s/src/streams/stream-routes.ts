@@ -25,7 +25,7 @@ import { closeSocket, sendControl } from './stream-control.js';
 import { authorizeAll, streamAccess, streamAccessHook, type StreamAccessDeps } from './stream-access.js';
 import type { StreamLimits } from './stream-config.js';
 import type { StreamMetrics } from './stream-metrics.js';
-import { readSmallBody, statusMessage, upstreamErrorCode, upstreamGet } from './upstream-http.js';
+import { readSmallBody, statusMessage, upstreamErrorCode, upstreamGet, type UpstreamStream } from './upstream-http.js';
 import { workloadResource, workloadSelector, WorkloadLookupError } from './workload-selector.js';
 
 export interface StreamRouteDeps extends StreamAccessDeps {
@@ -231,7 +231,7 @@ async function downloadPodLog(req: FastifyRequest<{ Params: PodParams; Querystri
   const query = podLogQuery({ ...req.query, follow: false });
   const abort = new AbortController();
   req.raw.once('close', () => abort.abort());
-  let res: IncomingMessage;
+  let res: UpstreamStream;
   try {
     res = await upstreamGet(cluster, podLogPath(ns, pod), query, { signal: abort.signal });
   } catch (err) {

@@ -1,13 +1,22 @@
 // Raw requests to a cluster's apiserver for the stream endpoints: log streams must be readable
-// (and pausable) as Node streams, which the typed client-node calls do not offer. Built only from
-// sanitised ClusterCredentials; one keep-alive agent per cluster connection (id + version).
-import http from 'node:http';
-import https from 'node:https';
+// (and pausable) as Node streams. They go through the kube domain's requestUpstream over a pool of
+// keep-alive connections per cluster (id + version), like the proxy: the same TLS, proxy-url and
+// failure messages. Built only from sanitised ClusterCredentials.
+import type { IncomingHttpHeaders } from 'node:http';
+import type https from 'node:https';
+import type { Readable } from 'node:stream';
+import type { Pool } from 'undici';
 import type { ClusterConnection, ClusterCredentials } from '../clusters/credentials.js';
+import { ClusterConnectionPool } from '../kube/connection-pool.js';
+import { requestUpstream } from '../kube/upstream-request.js';
 
 export class UpstreamUnsupportedError extends Error {}
 
-const agents = new Map<string, { version: number; agent: http.Agent }>();
+/** The apiserver's answer: its body as a stream, with the status and headers on it. */
+export type UpstreamStream = Readable & { statusCode: number; headers: IncomingHttpHeaders };
+
+// The stream endpoints' own pool: log streams are long-lived and must not take the proxy's sockets.
+const pool = new ClusterConnectionPool({ maxSockets: 1024 });
 
 /** TLS options for https.request and the ws client (the same fields for both). */
 export function tlsOptions(creds: ClusterCredentials): https.AgentOptions {
@@ -34,16 +43,9 @@ export function authHeaders(creds: ClusterCredentials): Record<string, string> {
   return {};
 }
 
-export function agentFor(conn: ClusterConnection): http.Agent {
-  const cached = agents.get(conn.id);
-  if (cached && cached.version === conn.version) return cached.agent;
-  cached?.agent.destroy();
-  const isHttps = conn.credentials.server.startsWith('https:');
-  const agent = isHttps
-    ? new https.Agent({ keepAlive: true, maxSockets: Infinity, ...tlsOptions(conn.credentials) })
-    : new http.Agent({ keepAlive: true, maxSockets: Infinity });
-  agents.set(conn.id, { version: conn.version, agent });
-  return agent;
+/** Requests this module has in flight to a cluster (for tests: a stream that ends ends its request). */
+export function upstreamRequestsRunning(conn: ClusterConnection): number {
+  return (pool.endpoint(conn).dispatcher as Pool).stats.running;
 }
 
 /** The apiserver URL for a path and query (the server may carry a path prefix, as behind Rancher). */
@@ -61,29 +63,26 @@ export interface UpstreamRequestOptions {
 }
 
 /** Starts a request and resolves with the response head; the body is left unread for the caller. */
-export function upstreamGet(
+export async function upstreamGet(
   conn: ClusterConnection,
   path: string,
   query: URLSearchParams | undefined,
   opts: UpstreamRequestOptions = {},
-): Promise<http.IncomingMessage> {
-  const url = upstreamUrl(conn.credentials, path, query);
-  const lib = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = lib.request(url, {
-      method: opts.method ?? 'GET',
-      agent: agentFor(conn),
-      headers: { accept: 'application/json, */*', ...authHeaders(conn.credentials), ...opts.headers },
-      signal: opts.signal,
-    });
-    req.once('response', resolve);
-    req.once('error', reject);
-    req.end();
+): Promise<UpstreamStream> {
+  authHeaders(conn.credentials); // refuses an exec-plugin cluster whose token was not put in place
+  const search = query?.toString();
+  const res = await requestUpstream(pool.endpoint(conn), {
+    method: opts.method ?? 'GET',
+    path: search ? `${path}?${search}` : path,
+    // the pool adds the cluster's Authorization
+    headers: { accept: 'application/json, */*', ...opts.headers },
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  return Object.assign(res.body, { statusCode: res.statusCode, headers: res.headers });
 }
 
 /** Reads a small response body (a Status on error), at most `limit` bytes. */
-export async function readSmallBody(res: http.IncomingMessage, limit = 64 * 1024): Promise<string> {
+export async function readSmallBody(res: Readable, limit = 64 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res as AsyncIterable<Buffer>) {
@@ -97,7 +96,7 @@ export async function readSmallBody(res: http.IncomingMessage, limit = 64 * 1024
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function readJson<T>(res: http.IncomingMessage, limit = 32 * 1024 * 1024): Promise<T> {
+export async function readJson<T>(res: Readable, limit = 32 * 1024 * 1024): Promise<T> {
   return JSON.parse(await readSmallBody(res, limit)) as T;
 }
 
