@@ -49,6 +49,7 @@ export const rbacPlugin = fp(
     }, app.log.child({ module: 'live-sessions' }));
     const accessListeners = new Set<(change: AccessChange) => void>();
     const changedElsewhere = (change: AccessChange) => {
+      app.users.forget();
       authorizer?.invalidate();
       if (change.endedUserId) liveSessions.endUser(change.endedUserId, SESSIONS_ENDED);
       void liveSessions.recheckAll();

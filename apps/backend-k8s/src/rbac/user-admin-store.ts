@@ -28,7 +28,7 @@ export function toAdminUser(row: Selectable<UsersTable>): User {
 export class UserAdminStore {
   constructor(
     private readonly db: Kysely<Database>,
-    /** told after a user's groups, state or existence changed (their sessions are checked again) */
+    /** told after a user changed or was deleted (kept rows are forgotten, their sessions checked again) */
     private readonly onChange: () => void = () => {},
   ) {}
 
@@ -83,7 +83,7 @@ export class UserAdminStore {
       })
       .where('id', '=', id)
       .execute();
-    if (change.groups !== undefined || change.disabled !== undefined) this.onChange();
+    this.onChange();
     return this.get(id);
   }
 

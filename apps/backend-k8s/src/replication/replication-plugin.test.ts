@@ -229,6 +229,14 @@ describe.runIf(pg.available)('two apps on one PostgreSQL database', () => {
     // decided afresh, not from the cache that would still hold for seconds
     expect((await b.app.authorizer.authorizeResource(subject, attrs)).allowed).toBe(false);
 
+    // disabling nina on a: b forgets the user row it keeps and reads her disabled
+    expect((await b.app.users.findById(subject.userId))?.disabled).toBe(0);
+    const beforeDisable = await received();
+    expect((await a.app.inject({ method: 'PATCH', url: `/api/v1/users/${subject.userId}`, headers: a.auth, payload: { disabled: true } })).statusCode).toBe(200);
+    await waitUntil('b is told again', async () => (await received()) > beforeDisable);
+    expect((await b.app.users.findById(subject.userId))?.disabled).toBe(1);
+    expect((await a.app.inject({ method: 'PATCH', url: `/api/v1/users/${subject.userId}`, headers: a.auth, payload: { disabled: false } })).statusCode).toBe(200);
+
     // a password reset on a ends nina's open sockets on b
     const ended: string[] = [];
     b.app.liveSessions.add({ subject, recheck: async () => undefined, end: (reason) => void ended.push(reason) });

@@ -104,6 +104,7 @@ async function tokenRoutes(app: FastifyInstance): Promise<void> {
         .set({ password_hash: await hashPassword(request.body.newPassword), updated_at: new Date().toISOString() })
         .where('id', '=', row.id)
         .execute();
+      app.users.forget(row.id);
       await app.sessions.revokeUser(row.id, 'password-change');
       await app.audit.record({ action: 'password', outcome: 'success', userId: row.id, username: row.username, address: request.ip, status: 200 });
       // Every other sign-in has ended; this one goes on with a fresh pair.
