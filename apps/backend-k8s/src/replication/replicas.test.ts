@@ -128,7 +128,8 @@ describe.runIf(db.available)('replicas as processes on PostgreSQL', () => {
     await Promise.all(
       set.map(async (r) => {
         while (!(await check(r))) {
-          if (performance.now() - started > 60_000) throw new Error(`${r.name} did not converge:\n${r.log.slice(-3000)}`);
+          // the check's own source says which wait gave up (several look alike in the report)
+          if (performance.now() - started > 60_000) throw new Error(`${r.name} did not converge on ${check.toString()}:\n${r.log.slice(-3000)}`);
           await new Promise((res) => setTimeout(res, 10));
         }
       }),
