@@ -2,27 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgresDatabase } from '@k8s-console/test-support';
+import { testStores } from '../../test/test-stores.js';
 import { openStore, type Store } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { AuditLog } from './audit-log.js';
 
-const pgDb = await freshPostgresDatabase();
+const stores = await testStores();
 
-describe.each([
-  { name: 'sqlite', available: true },
-  { name: 'postgres', available: pgDb.available },
-])('audit log on $name', ({ name, available }) => {
+describe.each(stores.variants)('audit log on $name', ({ name, available }) => {
   let store: Store;
-  let dir: string;
+  let opened: Awaited<ReturnType<typeof stores.open>>;
   let log: AuditLog;
   let now = Date.parse('2026-03-01T12:00:00Z');
 
   beforeAll(async () => {
     if (!available) return;
-    dir = mkdtempSync(join(tmpdir(), 'audit-'));
-    store = openStore(name === 'postgres' ? { databaseUrl: pgDb.url, dataDir: dir } : { dataDir: dir });
-    await migrateToLatest(store.db);
+    opened = await stores.open(name, 'audit');
+    store = opened.store;
     log = new AuditLog(store.db, { now: () => now });
     for (let i = 0; i < 25; i++) {
       now += 1000;
@@ -43,9 +38,7 @@ describe.each([
   });
   afterAll(async () => {
     if (!available) return;
-    await store.db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-    if (name === 'postgres') await pgDb.drop();
+    await opened.close();
   });
 
   it.runIf(available)('pages newest first without gaps or repeats', async () => {

@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgresDatabase } from '@k8s-console/test-support';
-import { openStore, type Store } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { testStores } from '../../test/test-stores.js';
+import type { Store } from '../db/database.js';
 import { CONSOLE_API_GROUP } from './rules.js';
 import { RbacStore } from './rbac-store.js';
 import './rbac-tables.js';
 
-const pgDb = await freshPostgresDatabase();
+const stores = await testStores();
 
 async function addUser(store: Store, username: string, groups: string[] = [], disabled = 0): Promise<string> {
   const id = randomUUID();
@@ -22,31 +18,23 @@ async function addUser(store: Store, username: string, groups: string[] = [], di
   return id;
 }
 
-const dialects = [
-  { name: 'sqlite', available: true },
-  { name: 'postgres', available: pgDb.available },
-];
-
-describe.each(dialects)('RbacStore on $name', ({ name, available }) => {
+describe.each(stores.variants)('RbacStore on $name', ({ name, available }) => {
   let store: Store;
-  let dir: string;
+  let opened: Awaited<ReturnType<typeof stores.open>>;
   let changes = 0;
   let rbac: RbacStore;
 
   beforeAll(async () => {
     if (!available) return;
-    dir = mkdtempSync(join(tmpdir(), 'rbac-store-'));
-    store = openStore(name === 'postgres' ? { databaseUrl: pgDb.url, dataDir: dir } : { dataDir: dir });
-    await migrateToLatest(store.db);
+    opened = await stores.open(name, 'rbac-store');
+    store = opened.store;
     rbac = new RbacStore(store.db, () => (changes += 1));
     await rbac.ensureBuiltInRoles();
     await rbac.ensureBuiltInRoles(); // idempotent
   });
   afterAll(async () => {
     if (!available) return;
-    await store.db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-    if (name === 'postgres') await pgDb.drop();
+    await opened.close();
   });
 
   it.runIf(available)('seeds the three built-in roles once, read-only', async () => {

@@ -1,30 +1,22 @@
 // The login throttle on SQLite and PostgreSQL: it counts in the database, so two throttles on one
 // database (two replicas) share one budget.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freshPostgresDatabase } from '@k8s-console/test-support';
-import { openStore, type Store } from '../../db/database.js';
-import { migrateToLatest } from '../../db/migrate.js';
+import { testStores } from '../../../test/test-stores.js';
+import type { Store } from '../../db/database.js';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 
-const pgDb = await freshPostgresDatabase();
+const stores = await testStores();
 
-describe.each([
-  { name: 'sqlite', available: true },
-  { name: 'postgres', available: pgDb.available },
-])('login throttle on $name', ({ name, available }) => {
+describe.each(stores.variants)('login throttle on $name', ({ name, available }) => {
   let store: Store;
-  let dir: string;
+  let opened: Awaited<ReturnType<typeof stores.open>>;
   let now = 0;
   const throttle = (options: LoginThrottleOptions = {}) => new LoginThrottle(store.db, store.dialect, { now: () => now, ...options });
 
   beforeAll(async () => {
     if (!available) return;
-    dir = mkdtempSync(join(tmpdir(), 'throttle-'));
-    store = openStore(name === 'postgres' ? { databaseUrl: pgDb.url, dataDir: dir } : { dataDir: dir });
-    await migrateToLatest(store.db);
+    opened = await stores.open(name, 'throttle');
+    store = opened.store;
   });
   beforeEach(async () => {
     if (!available) return;
@@ -33,9 +25,7 @@ describe.each([
   });
   afterAll(async () => {
     if (!available) return;
-    await store.db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-    if (name === 'postgres') await pgDb.drop();
+    await opened.close();
   });
 
   it.runIf(available)('locks a user name after repeated failures, doubling each lockout, and clears on success', async () => {

@@ -1,21 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgresDatabase } from '@k8s-console/test-support';
-import { openStore, type Store } from '../../db/database.js';
-import { migrateToLatest } from '../../db/migrate.js';
+import { testStores } from '../../../test/test-stores.js';
+import type { Store } from '../../db/database.js';
 import { RefreshTokenStore } from './refresh-token-store.js';
 
-const pgDb = await freshPostgresDatabase();
+const stores = await testStores();
 
-describe.each([
-  { name: 'sqlite', available: true },
-  { name: 'postgres', available: pgDb.available },
-])('refresh tokens on $name', ({ name, available }) => {
+describe.each(stores.variants)('refresh tokens on $name', ({ name, available }) => {
   let store: Store;
-  let dir: string;
+  let opened: Awaited<ReturnType<typeof stores.open>>;
   let now = Date.parse('2026-01-01T00:00:00Z');
   let tokens: RefreshTokenStore;
 
@@ -30,16 +23,13 @@ describe.each([
 
   beforeAll(async () => {
     if (!available) return;
-    dir = mkdtempSync(join(tmpdir(), 'refresh-'));
-    store = openStore(name === 'postgres' ? { databaseUrl: pgDb.url, dataDir: dir } : { dataDir: dir });
-    await migrateToLatest(store.db);
+    opened = await stores.open(name, 'refresh');
+    store = opened.store;
     tokens = new RefreshTokenStore(store.db, { ttlSeconds: 3600, familyTtlSeconds: 3 * 3600, now: () => now });
   });
   afterAll(async () => {
     if (!available) return;
-    await store.db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-    if (name === 'postgres') await pgDb.drop();
+    await opened.close();
   });
 
   it.runIf(available)('stores only a hash and rotates on use', async () => {
