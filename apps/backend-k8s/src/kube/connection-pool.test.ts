@@ -1,10 +1,11 @@
 // The pool keeps one keep-alive connection pool per cluster: sequential requests share a socket, a new
 // version of the cluster's kubeconfig gets a new pool, and credentials become the right header.
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import { ClusterConnectionPool } from './connection-pool.js';
+import { startConnectProxy, startSocksProxy, type TestProxy } from './testing/test-proxies.js';
 import { readBody, requestUpstream } from './upstream-request.js';
 
 describe('ClusterConnectionPool', () => {
@@ -65,58 +66,24 @@ describe('ClusterConnectionPool', () => {
   });
 
   describe('through the kubeconfig proxy-url', () => {
-    const tunnels: string[] = [];
-    let connectProxy: http.Server;
-    let socksProxy: net.Server;
+    const proxies: TestProxy[] = [];
     beforeAll(async () => {
-      // An HTTP CONNECT proxy, as squid or a corporate proxy would be.
-      connectProxy = http.createServer((_req, res) => res.writeHead(405).end());
-      connectProxy.on('connect', (req: http.IncomingMessage, client: net.Socket) => {
-        tunnels.push(`connect ${req.url}`);
-        const [host, port] = req.url!.split(':');
-        const target = net.connect(Number(port), host, () => {
-          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-          target.pipe(client).pipe(target);
-        });
-        target.on('error', () => client.destroy());
-      });
-      // A SOCKS5 proxy (RFC 1928): no authentication, CONNECT to an IPv4 address only.
-      socksProxy = net.createServer((client) => {
-        client.once('data', () => {
-          client.write(Buffer.from([5, 0]));
-          client.once('data', (req) => {
-            const host = [...req.subarray(4, 8)].join('.');
-            const port = req.readUInt16BE(8);
-            tunnels.push(`socks ${host}:${port}`);
-            const target = net.connect(port, host, () => {
-              client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
-              target.pipe(client).pipe(target);
-            });
-            target.on('error', () => client.destroy());
-          });
-        });
-      });
-      await new Promise<void>((resolve) => connectProxy.listen(0, '127.0.0.1', resolve));
-      await new Promise<void>((resolve) => socksProxy.listen(0, '127.0.0.1', resolve));
+      proxies.push(await startConnectProxy(), await startSocksProxy());
     });
     afterAll(async () => {
-      connectProxy.closeAllConnections();
-      await new Promise((resolve) => connectProxy.close(resolve));
-      await new Promise((resolve) => socksProxy.close(resolve));
+      await Promise.all(proxies.map((p) => p.close()));
     });
 
-    for (const scheme of ['http', 'socks5'] as const) {
-      it(`reaches the apiserver through a ${scheme} proxy`, async () => {
-        const proxy = scheme === 'http' ? connectProxy : socksProxy;
-        const proxyUrl = `${scheme}://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    for (const [i, kind] of (['http', 'socks5'] as const).entries()) {
+      it(`reaches the apiserver through a ${kind} proxy`, async () => {
+        const proxy = proxies[i]!;
         const pool = new ClusterConnectionPool();
-        const before = tunnels.length;
-        const endpoint = pool.endpoint(conn(1, { proxyUrl }));
+        const endpoint = pool.endpoint(conn(1, { proxyUrl: proxy.url }));
         const res = await requestUpstream(endpoint, { method: 'GET', path: '/version' });
         expect(res.statusCode).toBe(200);
         expect((await readBody(res)).toString()).toBe('ok');
         expect(seenAuth.at(-1)).toBe('Bearer tok');
-        expect(tunnels.slice(before)).toEqual([`${scheme === 'http' ? 'connect' : 'socks'} ${new URL(url).host}`]);
+        expect(proxy.tunnels).toEqual([`${kind === 'http' ? 'connect' : 'socks'} ${new URL(url).host}`]);
         pool.close();
       });
     }

@@ -3,6 +3,7 @@
 // v5.channel.k8s.io first (it can close stdin) and falls back to v4.channel.k8s.io.
 import WebSocket from 'ws';
 import type { ClusterConnection } from '../clusters/credentials.js';
+import { tunnelAgent } from './proxy-tunnel.js';
 import { authHeaders, statusMessage, tlsOptions, upstreamErrorCode, upstreamUrl } from './upstream-http.js';
 
 export const EXEC_UPSTREAM_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -59,8 +60,11 @@ export interface ExecUpstream {
 
 export function openExecUpstream(cluster: ClusterConnection, target: ExecTarget, signal: AbortSignal): Promise<ExecUpstream> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(execUrl(cluster, target), EXEC_UPSTREAM_PROTOCOLS, {
+    const url = execUrl(cluster, target);
+    const agent = tunnelAgent(cluster.credentials.proxyUrl, url.protocol === 'wss:');
+    const ws = new WebSocket(url, EXEC_UPSTREAM_PROTOCOLS, {
       ...tlsOptions(cluster.credentials),
+      ...(agent ? { agent } : {}),
       headers: authHeaders(cluster.credentials),
       perMessageDeflate: false,
       handshakeTimeout: 15_000,

@@ -1,0 +1,113 @@
+// A terminal reaches a cluster behind a kubeconfig proxy-url the way the proxy does (undici's
+// ProxyAgent / Socks5ProxyAgent there): a tunnel through the proxy (HTTP CONNECT for http:// and
+// https:// proxies, SOCKS5 for socks5://), then the apiserver's TLS inside it. The `ws` client
+// takes a Node Agent, so this is one whose createConnection opens the tunnel.
+import http from 'node:http';
+import https from 'node:https';
+import net, { isIP } from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+
+type Callback = (err: Error | null, socket?: Duplex) => void;
+
+/** An Agent for `ws` that dials host:port through the proxy; undefined without a proxy-url. */
+export function tunnelAgent(proxyUrl: string | undefined, secure: boolean): http.Agent | undefined {
+  if (!proxyUrl) return undefined;
+  const proxy = new URL(proxyUrl);
+  const agent = secure ? new https.Agent() : new http.Agent();
+  const createConnection = (options: tls.ConnectionOptions & { host?: string; port?: number | string }, callback: Callback) => {
+    openTunnel(proxy, options.host ?? 'localhost', Number(options.port)).then(
+      (socket) => callback(null, secure ? tls.connect({ ...options, socket }) : socket),
+      (err: Error) => callback(err),
+    );
+    return undefined; // the socket comes through the callback
+  };
+  (agent as unknown as { createConnection: typeof createConnection }).createConnection = createConnection;
+  return agent;
+}
+
+function proxyCredentials(proxy: URL): { username: string; password: string } | undefined {
+  return proxy.username ? { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) } : undefined;
+}
+
+export function openTunnel(proxy: URL, host: string, port: number): Promise<net.Socket> {
+  return proxy.protocol === 'socks5:' ? socks5Tunnel(proxy, host, port) : connectTunnel(proxy, host, port);
+}
+
+function connectTunnel(proxy: URL, host: string, port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const target = `${host}:${port}`;
+    const auth = proxyCredentials(proxy);
+    const req = (proxy.protocol === 'https:' ? https : http).request({
+      host: proxy.hostname,
+      port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+      method: 'CONNECT',
+      path: target,
+      headers: { host: target, ...(auth ? { 'proxy-authorization': `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {}) },
+    });
+    req.once('connect', (res, socket) => {
+      if (res.statusCode === 200) return resolve(socket);
+      socket.destroy();
+      reject(new Error(`the proxy ${proxy.host} refused the tunnel to ${target} (HTTP ${res.statusCode})`));
+    });
+    req.once('error', (err) => reject(new Error(`the proxy ${proxy.host} is unreachable (${err.message})`)));
+    req.end();
+  });
+}
+
+/** RFC 1928 CONNECT, with RFC 1929 user/password when the proxy-url carries them. */
+function socks5Tunnel(proxy: URL, host: string, port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(proxy.port || 1080), proxy.hostname);
+    const auth = proxyCredentials(proxy);
+    let buffered = Buffer.alloc(0);
+    let step: 'greeting' | 'auth' | 'connect' = 'greeting';
+    const fail = (message: string) => {
+      socket.destroy();
+      reject(new Error(`socks5 proxy ${proxy.host}: ${message}`));
+    };
+    const sendConnect = () => {
+      step = 'connect';
+      const v4 = isIP(host) === 4;
+      const address = v4 ? Buffer.from(host.split('.').map(Number)) : Buffer.concat([Buffer.from([Buffer.byteLength(host)]), Buffer.from(host)]);
+      const portBytes = Buffer.alloc(2);
+      portBytes.writeUInt16BE(port);
+      socket.write(Buffer.concat([Buffer.from([5, 1, 0, v4 ? 1 : 3]), address, portBytes]));
+    };
+    socket.on('data', function onData(chunk: Buffer) {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (step === 'greeting') {
+        if (buffered.length < 2) return;
+        const method = buffered[1];
+        buffered = buffered.subarray(2);
+        if (method === 0) return sendConnect();
+        if (method === 2 && auth) {
+          step = 'auth';
+          const user = Buffer.from(auth.username);
+          const pass = Buffer.from(auth.password);
+          socket.write(Buffer.concat([Buffer.from([1, user.length]), user, Buffer.from([pass.length]), pass]));
+          return;
+        }
+        return fail('no acceptable authentication method');
+      }
+      if (step === 'auth') {
+        if (buffered.length < 2) return;
+        if (buffered[1] !== 0) return fail('user or password refused');
+        buffered = buffered.subarray(2);
+        return sendConnect();
+      }
+      // connect reply: VER REP RSV ATYP BND.ADDR BND.PORT
+      if (buffered.length < 5) return;
+      if (buffered[1] !== 0) return fail(`CONNECT to ${host}:${port} refused (reply ${buffered[1]})`);
+      const atyp = buffered[3];
+      const length = 4 + (atyp === 1 ? 4 : atyp === 4 ? 16 : 1 + buffered[4]!) + 2;
+      if (buffered.length < length) return;
+      socket.off('data', onData);
+      const rest = buffered.subarray(length);
+      if (rest.length) socket.unshift(rest);
+      resolve(socket);
+    });
+    socket.once('connect', () => socket.write(auth ? Buffer.from([5, 2, 0, 2]) : Buffer.from([5, 1, 0])));
+    socket.once('error', (err) => reject(new Error(`socks5 proxy ${proxy.host} is unreachable (${err.message})`)));
+  });
+}
