@@ -293,16 +293,7 @@ export class AppDeployService {
       }
       result.objects.push(outcome);
     }
-    for (const o of stale) {
-      const k = kindInfo(o.kind!)!;
-      const ref = refOf(k, namespace, o.metadata.name);
-      try {
-        await deleteOne(this.ctx, k, namespace, o.metadata.name);
-        result.objects.push({ ...ref, action: 'deleted' });
-      } catch (err) {
-        result.objects.push({ ...ref, action: 'failed', error: errorOf(err) });
-      }
-    }
+    for (const o of stale) result.objects.push(await this.deleteLive(o, namespace));
     const failed = result.objects.filter((o) => o.action === 'failed');
     if (failed.length) {
       const now = await this.find(namespace, name);
@@ -310,6 +301,18 @@ export class AppDeployService {
       throw new AppDeployError(422, 'APPLY_FAILED', `the update failed part-way: ${result.failure.message}; the other objects were updated`, { result });
     }
     return { ...result, ok: true };
+  }
+
+  /** Deletes one live object of the application; a failure is its outcome, not thrown. */
+  private async deleteLive(o: LiveObject, namespace: string): Promise<AppObjectResult> {
+    const k = kindInfo(o.kind!)!;
+    const ref = refOf(k, namespace, o.metadata.name);
+    try {
+      await deleteOne(this.ctx, k, namespace, o.metadata.name);
+      return { ...ref, action: 'deleted' };
+    } catch (err) {
+      return { ...ref, action: 'failed', error: errorOf(err) };
+    }
   }
 
   async remove(namespace: string, name: string): Promise<AppDeployResult> {
@@ -321,15 +324,9 @@ export class AppDeployService {
     }
     const result: AppDeployResult = { ok: true, dryRun: false, name, namespace, objects: [] };
     for (const o of [...live].reverse()) {
-      const k = kindInfo(o.kind!)!;
-      const ref = refOf(k, namespace, o.metadata.name);
-      try {
-        await deleteOne(this.ctx, k, namespace, o.metadata.name);
-        result.objects.push({ ...ref, action: 'deleted' });
-      } catch (err) {
-        result.ok = false;
-        result.objects.push({ ...ref, action: 'failed', error: errorOf(err) });
-      }
+      const outcome = await this.deleteLive(o, namespace);
+      if (outcome.action === 'failed') result.ok = false;
+      result.objects.push(outcome);
     }
     if (!result.ok) {
       const failed = result.objects.filter((o) => o.action === 'failed');
