@@ -4,11 +4,10 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Histogram } from 'prom-client';
 import type { Authorizer, Subject } from '../rbac/authorizer.js';
 import type { KubeAccess } from './kube-access.js';
 import { parseRequestInfo, RequestPathError, type RequestInfo } from './request-info.js';
-import { readBody, requestUpstream, UpstreamError } from './upstream-request.js';
+import { readBody, RequestAbort, requestUpstream, UpstreamError } from './upstream-request.js';
 
 /** Bodies up to this size with a Content-Length are read whole, then sent in one write. */
 const SMALL_BODY_BYTES = 64 * 1024;
@@ -134,7 +133,7 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
       throw err;
     }
 
-    const abort = new AbortController();
+    const abort = new RequestAbort();
     const onClientGone = () => {
       if (!reply.raw.writableFinished) abort.abort();
     };
@@ -148,12 +147,12 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
         path: query ? `${path}?${query}` : path,
         headers,
         ...(hasBody && request.method !== 'GET' && request.method !== 'HEAD' ? { body: request.raw } : {}),
-        signal: abort.signal,
+        signal: abort,
         timeoutMs: opts.kube.upstreamTimeoutMs,
       });
     } catch (err) {
       reply.raw.off('close', onClientGone);
-      if (abort.signal.aborted) return; // the client left; nobody to answer
+      if (abort.aborted) return; // the client left; nobody to answer
       if (err instanceof UpstreamError) {
         request.log.warn({ cluster: clusterId, code: err.code, cause: err.message }, 'cluster request failed');
         return sendError(reply, err.statusCode, err.code, err.message);
@@ -162,15 +161,15 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
     }
 
     // Hijack so the response headers go out at once: a watch sends its first event much later.
-    // Fastify's onResponse hooks do not run for hijacked replies: log and measure here.
+    // Fastify still logs, measures and audits a hijacked reply when it finishes ('finish'); one
+    // the client left before its end (a closed watch) only closes, so that one is done here.
     reply.hijack();
     const res = reply.raw;
     const status = upstream.statusCode;
     res.once('close', () => {
-      const seconds = reply.elapsedTime / 1000;
-      request.log.info({ res: { statusCode: status }, responseTime: reply.elapsedTime, cluster: clusterId }, 'proxied request completed');
-      const duration = app.metricsRegistry?.getSingleMetric('k8s_console_http_request_duration_seconds') as Histogram<string> | undefined;
-      duration?.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(status) }, seconds);
+      if (res.writableFinished) return;
+      request.log.info({ res: { statusCode: status }, responseTime: reply.elapsedTime, cluster: clusterId }, 'proxied request ended by the client');
+      app.observeRequest(request, status, reply.elapsedTime / 1000);
     });
     res.writeHead(status, { ...(reply.getHeaders() as OutgoingHttpHeaders), ...forwardedResponseHeaders(upstream.headers) });
     const length = upstream.headers['content-length'] === undefined ? NaN : Number(upstream.headers['content-length']);
@@ -185,7 +184,7 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
         await pipeline(upstream.body, res);
       }
     } catch (err) {
-      if (!abort.signal.aborted) request.log.debug({ cluster: clusterId, err: (err as Error).message }, 'proxied stream ended early');
+      if (!abort.aborted) request.log.debug({ cluster: clusterId, err: (err as Error).message }, 'proxied stream ended early');
       upstream.body.destroy();
       res.destroy();
     } finally {

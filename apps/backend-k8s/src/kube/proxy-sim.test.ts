@@ -100,9 +100,23 @@ describe('proxy to kube-sim', () => {
     expect(await res.json()).toHaveProperty('gitVersion');
   });
 
-  it('counts proxied requests in the request-duration metric (hijacked replies skip onResponse)', async () => {
-    await fetch(url('/version'), { headers: headers() }).then((r) => r.text());
-    const metrics = await c.t.app.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toMatch(/k8s_console_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/clusters\/:id\/k8s\/\*",status_code="200"\} [1-9]/);
+  it('counts every proxied request once in the request-duration metric, a watch the client closed too', async () => {
+    const count = async (status: string) => {
+      const metrics = await c.t.app.inject({ method: 'GET', url: '/metrics' });
+      const line = new RegExp(`k8s_console_http_request_duration_seconds_count\\{method="GET",route="/api/v1/clusters/:id/k8s/\\*",status_code="${status}"\\} (\\d+)`).exec(metrics.body);
+      return Number(line?.[1] ?? 0);
+    };
+    const before = { ok: await count('200'), missing: await count('404') };
+    for (let i = 0; i < 3; i++) await fetch(url('/version'), { headers: headers() }).then((r) => r.text());
+    await fetch(url('/api/v1/namespaces/default/configmaps/absent'), { headers: headers() }).then((r) => r.text());
+    const controller = new AbortController();
+    const watch = await fetch(url('/api/v1/namespaces/default/configmaps?watch=1'), { headers: headers(), signal: controller.signal });
+    expect(watch.status).toBe(200);
+    controller.abort();
+    await expect.poll(() => count('200')).toBe(before.ok + 4);
+    expect(await count('404')).toBe(before.missing + 1);
+    // nothing counted late
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await count('200')).toBe(before.ok + 4);
   });
 });
