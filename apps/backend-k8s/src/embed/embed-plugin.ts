@@ -14,22 +14,23 @@ export const embedPlugin = fp(
   async (app: FastifyInstance) => {
     const allowed = new Set(app.config.embedAllowedOrigins);
 
-    app.addHook('onRequest', async (request, reply) => {
-      const origin = request.headers.origin;
-      if (allowed.size > 0) reply.header('Vary', 'Origin');
-      if (!origin || !allowed.has(origin)) return;
-      reply.header('Access-Control-Allow-Origin', origin);
-      if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
-        await reply
-          .code(204)
-          .header('Access-Control-Allow-Methods', ALLOWED_METHODS)
-          .header('Access-Control-Allow-Headers', ALLOWED_HEADERS)
-          .header('Access-Control-Max-Age', '600')
-          .send();
-      }
-    });
-
-    if (allowed.size === 0) {
+    // No listed host: nothing to add to any response, so no per-request hook at all.
+    if (allowed.size > 0) {
+      app.addHook('onRequest', async (request, reply) => {
+        const origin = request.headers.origin;
+        reply.header('Vary', 'Origin');
+        if (!origin || !allowed.has(origin)) return;
+        reply.header('Access-Control-Allow-Origin', origin);
+        if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
+          await reply
+            .code(204)
+            .header('Access-Control-Allow-Methods', ALLOWED_METHODS)
+            .header('Access-Control-Allow-Headers', ALLOWED_HEADERS)
+            .header('Access-Control-Max-Age', '600')
+            .send();
+        }
+      });
+    } else {
       app.addHook('onSend', async (_request, reply, payload) => {
         if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.header('X-Frame-Options', 'SAMEORIGIN');
         return payload;
