@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { AppConfig } from '../src/config/app-config.js';
 import { parseKeyRingSpec } from '../src/config/key-ring-spec.js';
-import { REDACT_PATHS } from '../src/observability/logger-options.js';
+import { loggerOptions } from '../src/observability/logger-options.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -59,7 +59,7 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}): Promise<
       cb();
     },
   });
-  const app = await buildApp(config, { logger: { level: 'debug', stream, redact: { paths: REDACT_PATHS, censor: '[redacted]' } } });
+  const app = await buildApp(config, { logger: { ...loggerOptions('debug'), stream } });
   await app.ready();
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
   const token = (res.json() as { accessToken: string }).accessToken;
