@@ -16,7 +16,10 @@ export type TokenVerifier = (token: string) => Promise<Subject | null>;
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** verifies a bearer token (local JWT, then registered verifiers such as SSO); throws a 401 ApiError */
+    /**
+     * Verifies a bearer token (local JWT, then registered verifiers such as SSO); throws a 401
+     * ApiError. Each call returns a new Subject object: the audit domain tells requests apart by it.
+     */
     authenticate(token: string): Promise<Subject>;
     /** adds a verifier tried after the local JWT one (SSO, API tokens) */
     registerTokenVerifier(verifier: TokenVerifier): void;
@@ -74,7 +77,7 @@ export const authPlugin = fp(
         if (!(err instanceof ApiError) || err.code !== 'INVALID_TOKEN' || verifiers.length === 0) throw err;
         for (const verify of verifiers) {
           const subject = await verify(token);
-          if (subject) return subject;
+          if (subject) return { ...subject };
         }
         throw err;
       }
