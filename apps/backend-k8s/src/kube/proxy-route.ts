@@ -45,29 +45,35 @@ function isStrippedRequestHeader(name: string): boolean {
   );
 }
 
-function connectionListed(headers: IncomingHttpHeaders): Set<string> {
-  const listed = String(headers.connection ?? '')
+/** Header names the Connection header lists (hop-by-hop for this connection only), lower-cased. */
+function connectionListed(headers: IncomingHttpHeaders): string[] {
+  const value = headers.connection;
+  if (!value || value === 'keep-alive' || value === 'close') return NONE_LISTED;
+  return String(value)
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
-  return new Set(listed);
 }
+
+const NONE_LISTED: string[] = [];
 
 export function forwardedRequestHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const listed = connectionListed(headers);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || isStrippedRequestHeader(name) || listed.has(name)) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || isStrippedRequestHeader(name) || listed.includes(name)) continue;
     out[name] = value;
   }
   return out;
 }
 
-export function forwardedResponseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+/** The apiserver's response headers a client may see, added to `out` (the console's own). */
+export function forwardedResponseHeaders(headers: IncomingHttpHeaders, out: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
   const listed = connectionListed(headers);
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || hopByHop.has(name) || listed.has(name) || name === 'set-cookie') continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || hopByHop.has(name) || listed.includes(name) || name === 'set-cookie') continue;
     out[name] = value;
   }
   return out;
@@ -171,7 +177,7 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
       request.log.info({ res: { statusCode: status }, responseTime: reply.elapsedTime, cluster: clusterId }, 'proxied request ended by the client');
       app.observeRequest(request, status, reply.elapsedTime / 1000);
     });
-    res.writeHead(status, { ...(reply.getHeaders() as OutgoingHttpHeaders), ...forwardedResponseHeaders(upstream.headers) });
+    res.writeHead(status, forwardedResponseHeaders(upstream.headers, reply.getHeaders() as OutgoingHttpHeaders));
     const length = upstream.headers['content-length'] === undefined ? NaN : Number(upstream.headers['content-length']);
     try {
       if (length <= SMALL_BODY_BYTES) {

@@ -58,10 +58,18 @@ export function splitSafePath(rawPath: string): string[] {
   const trimmed = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(1, -1) : rawPath.slice(1);
   if (trimmed === '') return [];
   const segments = trimmed.split('/');
-  return segments.map((segment) => {
-    if (segment === '') throw new RequestPathError('path must not contain empty segments ("//")');
-    if (segment === '.' || segment === '..') throw new RequestPathError('path must not contain "." or ".." segments');
-    let decoded: string;
+  for (let i = 0; i < segments.length; i++) segments[i] = decodeSegment(segments[i]!);
+  return segments;
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const controlCharacter = /[\u0000-\u001f\u007f]/;
+
+function decodeSegment(segment: string): string {
+  if (segment === '') throw new RequestPathError('path must not contain empty segments ("//")');
+  if (segment === '.' || segment === '..') throw new RequestPathError('path must not contain "." or ".." segments');
+  let decoded = segment;
+  if (segment.includes('%')) {
     try {
       decoded = decodeURIComponent(segment);
     } catch {
@@ -69,9 +77,9 @@ export function splitSafePath(rawPath: string): string[] {
     }
     // After decoding, a "%" can only come from "%25"; no Kubernetes name may contain it.
     if (decoded.includes('%')) throw new RequestPathError('path segment must not contain "%"');
-    if ([...decoded].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw new RequestPathError('path must not contain control characters');
-    return decoded;
-  });
+  }
+  if (controlCharacter.test(decoded)) throw new RequestPathError('path must not contain control characters');
+  return decoded;
 }
 
 function isTrue(value: string | null): boolean {
@@ -88,14 +96,14 @@ function exactNameFromFieldSelector(selector: string | null): string | undefined
   return undefined;
 }
 
+function nonResourceInfo(upperMethod: string, segments: string[]): NonResourceRequestInfo {
+  return { isResourceRequest: false, verb: upperMethod.toLowerCase(), path: `/${segments.join('/')}` };
+}
+
 export function parseRequestInfo(method: string, rawPath: string, query: URLSearchParams): RequestInfo {
   const upperMethod = method.toUpperCase();
   const segments = splitSafePath(rawPath);
-  const nonResource = (): NonResourceRequestInfo => ({
-    isResourceRequest: false,
-    verb: upperMethod.toLowerCase(),
-    path: `/${segments.join('/')}`,
-  });
+  const nonResource = () => nonResourceInfo(upperMethod, segments);
   let parts = segments;
 
   if (parts.length < 3) return nonResource();
