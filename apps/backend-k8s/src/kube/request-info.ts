@@ -103,16 +103,15 @@ function nonResourceInfo(upperMethod: string, segments: string[]): NonResourceRe
 export function parseRequestInfo(method: string, rawPath: string, query: URLSearchParams): RequestInfo {
   const upperMethod = method.toUpperCase();
   const segments = splitSafePath(rawPath);
-  const nonResource = () => nonResourceInfo(upperMethod, segments);
   let parts = segments;
 
-  if (parts.length < 3) return nonResource();
+  if (parts.length < 3) return nonResourceInfo(upperMethod, segments);
   const apiPrefix = parts[0];
-  if (apiPrefix !== 'api' && apiPrefix !== 'apis') return nonResource();
+  if (apiPrefix !== 'api' && apiPrefix !== 'apis') return nonResourceInfo(upperMethod, segments);
   parts = parts.slice(1);
   let apiGroup = '';
   if (apiPrefix === 'apis') {
-    if (parts.length < 3) return nonResource();
+    if (parts.length < 3) return nonResourceInfo(upperMethod, segments);
     apiGroup = parts[0]!;
     parts = parts.slice(1);
   }
