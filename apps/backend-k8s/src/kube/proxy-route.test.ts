@@ -33,7 +33,7 @@ describe('forwarded headers', () => {
 
   it('passes the apiserver answer through without cookies or hop-by-hop headers, after the console headers', () => {
     const out = forwardedResponseHeaders(
-      { 'content-type': 'application/json', 'content-length': '120', 'audit-id': 'a-1', 'set-cookie': 'x=1', 'keep-alive': 'timeout=5', connection: 'close' },
+      { 'content-type': 'application/json', 'content-length': '120', 'audit-id': 'a-1', 'set-cookie': ['x=1'], 'keep-alive': 'timeout=5', connection: 'close' },
       { vary: 'Origin' },
     );
     expect(out).toEqual({ vary: 'Origin', 'content-type': 'application/json', 'content-length': '120', 'audit-id': 'a-1' });

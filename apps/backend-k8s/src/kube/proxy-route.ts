@@ -1,10 +1,12 @@
 // `/api/v1/clusters/:id/k8s/*`: the one generic way to any apiserver path. The request is parsed
 // like the apiserver would parse it, authorized by console RBAC before any byte goes upstream,
 // then streamed both ways: bodies are never buffered, so watches and big lists flow through.
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Authorizer, Subject } from '../rbac/authorizer.js';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ClusterConnection } from '../clusters/credentials.js';
+import type { AuthorizeOptions, Authorizer, Subject } from '../rbac/authorizer.js';
+import type { ClusterEndpoint } from './connection-pool.js';
 import type { KubeAccess } from './kube-access.js';
 import { parseRequestInfo, RequestPathError, type RequestInfo } from './request-info.js';
 import { readBody, RequestAbort, requestUpstream, UpstreamError } from './upstream-request.js';
@@ -88,12 +90,18 @@ export function splitProxiedUrl(rawUrl: string): { path: string; query: string }
   return { path: m?.[1] ?? '/', query };
 }
 
-function sendError(reply: FastifyReply, statusCode: number, code: string, message: string): void {
-  void reply.code(statusCode).type('application/json').send({ error: { code, message } });
+/** The console's JSON error body, as every route answers. */
+export function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
 }
 
-async function authorize(authorizer: Authorizer, subject: Subject, clusterId: string, info: RequestInfo) {
-  if (!info.isResourceRequest) return authorizer.authorizeNonResource(subject, { clusterId, verb: info.verb, path: info.path });
+function sendError(reply: FastifyReply, statusCode: number, code: string, message: string): void {
+  void reply.code(statusCode).type('application/json').send(errorBody(code, message));
+}
+
+/** Asks the authorizer about a parsed apiserver request. */
+export async function authorizeRequest(authorizer: Authorizer, subject: Subject, clusterId: string, info: RequestInfo, options?: AuthorizeOptions) {
+  if (!info.isResourceRequest) return authorizer.authorizeNonResource(subject, { clusterId, verb: info.verb, path: info.path }, options);
   const attrs: Parameters<Authorizer['authorizeResource']>[1] = {
     clusterId,
     verb: info.verb,
@@ -104,8 +112,92 @@ async function authorize(authorizer: Authorizer, subject: Subject, clusterId: st
   if (info.subresource) attrs.subresource = info.subresource;
   if (info.namespace) attrs.namespace = info.namespace;
   if (info.name) attrs.name = info.name;
-  return authorizer.authorizeResource(subject, attrs);
+  return authorizer.authorizeResource(subject, attrs, options);
 }
+
+/** One authorized request, ready to go to its cluster. */
+export interface Forwarding {
+  clusterId: string;
+  endpoint: ClusterEndpoint;
+  method: string;
+  /** apiserver path and query, still percent-encoded */
+  target: string;
+  /** what goes upstream: the client's headers that may cross, and the cluster's own */
+  headers: OutgoingHttpHeaders;
+  timeoutMs: number;
+  log: FastifyBaseLogger;
+}
+
+/** The client's headers that may cross, and the cluster's own (exec-plugin token, impersonation). */
+export async function upstreamHeaders(kube: KubeAccess, connection: ClusterConnection, incoming: IncomingHttpHeaders, subject: Subject): Promise<OutgoingHttpHeaders> {
+  return { ...forwardedRequestHeaders(incoming), ...(await kube.clusterHeaders(connection, subject)) };
+}
+
+/**
+ * Sends the request on and streams the apiserver's answer to `res`: the headers at once (a
+ * watch sends its first event much later), the body as it arrives, never buffered whole. A
+ * small answer of known length goes out as one write. `answerHeaders` runs just before the
+ * first byte is written and gives the console's own response headers. Resolves with the
+ * upstream failure when the apiserver could not be reached (nothing written: the caller
+ * answers it), else with null once the answer ended or the client left.
+ */
+export async function forwardToCluster(
+  req: IncomingMessage,
+  res: ServerResponse,
+  fwd: Forwarding,
+  answerHeaders: () => OutgoingHttpHeaders,
+): Promise<UpstreamError | null> {
+  const abort = new RequestAbort();
+  const onClientGone = () => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.on('close', onClientGone);
+  try {
+    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    let upstream;
+    try {
+      upstream = await requestUpstream(fwd.endpoint, {
+        method: fwd.method,
+        path: fwd.target,
+        headers: fwd.headers,
+        ...(hasBody && fwd.method !== 'GET' && fwd.method !== 'HEAD' ? { body: req } : {}),
+        signal: abort,
+        timeoutMs: fwd.timeoutMs,
+      });
+    } catch (err) {
+      if (abort.aborted) return null; // the client left; nobody to answer
+      if (err instanceof UpstreamError) {
+        fwd.log.warn({ cluster: fwd.clusterId, code: err.code, cause: err.message }, 'cluster request failed');
+        return err;
+      }
+      throw err;
+    }
+
+    res.writeHead(upstream.statusCode, forwardedResponseHeaders(upstream.headers, answerHeaders()));
+    const length = upstream.headers['content-length'] === undefined ? NaN : Number(upstream.headers['content-length']);
+    try {
+      if (length <= SMALL_BODY_BYTES) {
+        // A small answer of known length (most GETs) goes out as one write of headers and body,
+        // without the per-chunk stream plumbing, which cost more than the bytes.
+        res.end(await readBody(upstream, SMALL_BODY_BYTES));
+      } else {
+        // Open-ended (a watch, a chunked list): the headers go out now, the body as it arrives.
+        if (Number.isNaN(length)) res.flushHeaders();
+        await pipeline(upstream.body, res);
+      }
+    } catch (err) {
+      if (!abort.aborted) fwd.log.debug({ cluster: fwd.clusterId, err: (err as Error).message }, 'proxied stream ended early');
+      upstream.body.destroy();
+      res.destroy();
+    }
+    return null;
+  } finally {
+    res.off('close', onClientGone);
+  }
+}
+
+/** The route pattern proxied requests are measured under. */
+export const PROXY_ROUTE = '/api/v1/clusters/:id/k8s/*';
 
 export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions): Promise<void> {
   // Leave every body unread: it is streamed to the apiserver as it arrives.
@@ -125,79 +217,47 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
       if (err instanceof RequestPathError) return sendError(reply, 400, err.code, err.message);
       throw err;
     }
-    const decision = await authorize(opts.authorizer(), subject, clusterId, info);
+    const decision = await authorizeRequest(opts.authorizer(), subject, clusterId, info);
     if (!decision.allowed) return sendError(reply, 403, 'FORBIDDEN', decision.reason);
 
     // Resolves the cluster (404 ApiError for an unknown id) before anything is sent upstream.
     const connection = await opts.kube.connection(clusterId);
-    const endpoint = opts.kube.endpointFor(connection);
     let headers: OutgoingHttpHeaders;
     try {
-      headers = { ...forwardedRequestHeaders(request.headers), ...(await opts.kube.clusterHeaders(connection, subject)) };
+      headers = await upstreamHeaders(opts.kube, connection, request.headers, subject);
     } catch (err) {
       if (err instanceof UpstreamError) return sendError(reply, err.statusCode, err.code, err.message);
       throw err;
     }
 
-    const abort = new RequestAbort();
-    const onClientGone = () => {
-      if (!reply.raw.writableFinished) abort.abort();
-    };
-    reply.raw.on('close', onClientGone);
-
-    const hasBody = request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
-    let upstream;
-    try {
-      upstream = await requestUpstream(endpoint, {
-        method: request.method,
-        path: query ? `${path}?${query}` : path,
-        headers,
-        ...(hasBody && request.method !== 'GET' && request.method !== 'HEAD' ? { body: request.raw } : {}),
-        signal: abort,
-        timeoutMs: opts.kube.upstreamTimeoutMs,
-      });
-    } catch (err) {
-      reply.raw.off('close', onClientGone);
-      if (abort.aborted) return; // the client left; nobody to answer
-      if (err instanceof UpstreamError) {
-        request.log.warn({ cluster: clusterId, code: err.code, cause: err.message }, 'cluster request failed');
-        return sendError(reply, err.statusCode, err.code, err.message);
-      }
-      throw err;
-    }
-
-    // Hijack so the response headers go out at once: a watch sends its first event much later.
-    // Fastify still logs, measures and audits a hijacked reply when it finishes ('finish'); one
-    // the client left before its end (a closed watch) only closes, so that one is done here.
-    reply.hijack();
     const res = reply.raw;
-    const status = upstream.statusCode;
-    res.once('close', () => {
-      if (res.writableFinished) return;
-      request.log.info({ res: { statusCode: status }, responseTime: reply.elapsedTime, cluster: clusterId }, 'proxied request ended by the client');
-      app.observeRequest(request, status, reply.elapsedTime / 1000);
-    });
-    res.writeHead(status, forwardedResponseHeaders(upstream.headers, reply.getHeaders() as OutgoingHttpHeaders));
-    const length = upstream.headers['content-length'] === undefined ? NaN : Number(upstream.headers['content-length']);
-    try {
-      if (length <= SMALL_BODY_BYTES) {
-        // A small answer of known length (most GETs) goes out as one write of headers and body,
-        // without the per-chunk stream plumbing, which cost more than the bytes.
-        res.end(await readBody(upstream, SMALL_BODY_BYTES));
-      } else {
-        // Open-ended (a watch, a chunked list): the headers go out now, the body as it arrives.
-        if (Number.isNaN(length)) res.flushHeaders();
-        await pipeline(upstream.body, res);
-      }
-    } catch (err) {
-      if (!abort.aborted) request.log.debug({ cluster: clusterId, err: (err as Error).message }, 'proxied stream ended early');
-      upstream.body.destroy();
-      res.destroy();
-    } finally {
-      reply.raw.off('close', onClientGone);
-    }
+    const failure = await forwardToCluster(
+      request.raw,
+      res,
+      {
+        clusterId,
+        endpoint: opts.kube.endpointFor(connection),
+        method: request.method,
+        target: query ? `${path}?${query}` : path,
+        headers,
+        timeoutMs: opts.kube.upstreamTimeoutMs,
+        log: request.log,
+      },
+      () => {
+        // Fastify still logs, measures and audits a hijacked reply when it finishes ('finish');
+        // one the client left before its end (a closed watch) only closes: that one is done here.
+        reply.hijack();
+        res.once('close', () => {
+          if (res.writableFinished) return;
+          request.log.info({ res: { statusCode: res.statusCode }, responseTime: reply.elapsedTime, cluster: clusterId }, 'proxied request ended by the client');
+          app.observeRequest(request.method, request.routeOptions.url ?? PROXY_ROUTE, res.statusCode, reply.elapsedTime / 1000);
+        });
+        return reply.getHeaders() as OutgoingHttpHeaders;
+      },
+    );
+    if (failure) sendError(reply, failure.statusCode, failure.code, failure.message);
   };
 
   app.all('/api/v1/clusters/:id/k8s', handler);
-  app.all('/api/v1/clusters/:id/k8s/*', handler);
+  app.all(PROXY_ROUTE, handler);
 }

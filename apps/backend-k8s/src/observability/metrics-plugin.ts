@@ -2,14 +2,18 @@
 // Each app has its own registry (tests build many apps in one process); other plugins register
 // their metrics on `app.metricsRegistry`.
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 declare module 'fastify' {
   interface FastifyInstance {
     metricsRegistry: Registry;
-    /** Records one answered request (hijacked replies, which skip onResponse, call this themselves). */
-    observeRequest(request: FastifyRequest, statusCode: number, seconds: number): void;
+    /**
+     * Records one answered request under its route pattern. The hook records every request
+     * Fastify saw finish; the proxy records those it answered without Fastify or that the
+     * client left before the end.
+     */
+    observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
   }
 }
 
@@ -27,13 +31,11 @@ export const metricsPlugin = fp(
     // One child per label set, kept: resolving labels on every observation costs more than the
     // observation. The sets are few (methods x route patterns x status codes).
     const series = new Map<string, Histogram.Internal<string>>();
-    const observeRequest = (request: FastifyRequest, statusCode: number, seconds: number) => {
-      // The route pattern, never the raw URL: ids in paths would explode the label set.
-      const route = request.routeOptions.url ?? 'unmatched';
-      const key = `${request.method} ${statusCode} ${route}`;
+    const observeRequest = (method: string, route: string, statusCode: number, seconds: number) => {
+      const key = `${method} ${statusCode} ${route}`;
       let child = series.get(key);
       if (!child) {
-        child = duration.labels({ method: request.method, route, status_code: String(statusCode) });
+        child = duration.labels({ method, route, status_code: String(statusCode) });
         series.set(key, child);
       }
       child.observe(seconds);
@@ -41,7 +43,8 @@ export const metricsPlugin = fp(
     app.decorate('metricsRegistry', registry);
     app.decorate('observeRequest', observeRequest);
     app.addHook('onResponse', (request, reply, done) => {
-      observeRequest(request, reply.statusCode, reply.elapsedTime / 1000);
+      // The route pattern, never the raw URL: ids in paths would explode the label set.
+      observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
       done();
     });
     app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {

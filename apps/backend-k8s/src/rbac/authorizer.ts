@@ -28,9 +28,17 @@ export interface NonResourceAttributes {
 
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
+export interface AuthorizeOptions {
+  /**
+   * Decide without reporting a denial to the audit log: for a caller that, when refused, hands
+   * the request to the path that asks again and answers (the proxy's fast path).
+   */
+  quiet?: boolean;
+}
+
 export interface Authorizer {
-  authorizeResource(subject: Subject, attrs: ResourceAttributes): Promise<Decision>;
-  authorizeNonResource(subject: Subject, attrs: NonResourceAttributes): Promise<Decision>;
+  authorizeResource(subject: Subject, attrs: ResourceAttributes, options?: AuthorizeOptions): Promise<Decision>;
+  authorizeNonResource(subject: Subject, attrs: NonResourceAttributes, options?: AuthorizeOptions): Promise<Decision>;
 }
 
 export const allowAuthenticated: Authorizer = {

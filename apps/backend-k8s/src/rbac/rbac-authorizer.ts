@@ -5,7 +5,7 @@
 // each subject are cached. A change on this replica clears the cache at once (invalidate()); a
 // change on a sibling replica is picked up when the entry expires (ttlMs, a few seconds).
 import type { PolicyRule } from '@k8s-console/contracts';
-import type { Authorizer, Decision, NonResourceAttributes, ResourceAttributes, Subject } from './authorizer.js';
+import type { Authorizer, AuthorizeOptions, Decision, NonResourceAttributes, ResourceAttributes, Subject } from './authorizer.js';
 import {
   CONSOLE_API_GROUP,
   canSeeCluster,
@@ -78,7 +78,7 @@ export class RbacAuthorizer implements Authorizer {
     }
   }
 
-  async authorizeResource(subject: Subject, attrs: ResourceAttributes): Promise<Decision> {
+  async authorizeResource(subject: Subject, attrs: ResourceAttributes, options?: AuthorizeOptions): Promise<Decision> {
     const { rules } = await this.rulesFor(subject);
     if (rulesAllowResource(rules, attrs)) return { allowed: true };
     // Seeing a cluster (get console clusters) also follows from any permission inside it.
@@ -86,15 +86,15 @@ export class RbacAuthorizer implements Authorizer {
       attrs.apiGroup === CONSOLE_API_GROUP && attrs.resource === 'clusters' && attrs.verb === 'get' && !attrs.subresource && attrs.name === attrs.clusterId;
     if (seesCluster && attrs.name && canSeeCluster(rules, attrs.name)) return { allowed: true };
     const reason = describeResourceDenial(subject, attrs);
-    this.options.onDenied?.(subject, attrs, reason);
+    if (!options?.quiet) this.options.onDenied?.(subject, attrs, reason);
     return { allowed: false, reason };
   }
 
-  async authorizeNonResource(subject: Subject, attrs: NonResourceAttributes): Promise<Decision> {
+  async authorizeNonResource(subject: Subject, attrs: NonResourceAttributes, options?: AuthorizeOptions): Promise<Decision> {
     const { rules } = await this.rulesFor(subject);
     if (rulesAllowNonResource(rules, attrs)) return { allowed: true };
     const reason = describeNonResourceDenial(subject, attrs);
-    this.options.onDenied?.(subject, attrs, reason);
+    if (!options?.quiet) this.options.onDenied?.(subject, attrs, reason);
     return { allowed: false, reason };
   }
 }
