@@ -22,6 +22,14 @@ import { replicationPlugin } from './replication/index.js';
 import { webPlugin } from './web/web-plugin.js';
 import { embedPlugin } from './embed/embed-plugin.js';
 import { appDeployRoutes } from './app-deploy/app-deploy-routes.js';
+import { FastPathSlot } from './kube/proxy-fast-path.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** where a domain installs a fast path for its hottest requests (the proxy's reads) */
+    fastPaths: FastPathSlot;
+  }
+}
 
 export interface BuildOptions {
   /** override the logger (tests pass a stream to capture lines, or false) */
@@ -32,7 +40,10 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  // The kube domain installs the proxy's fast path here (kube/proxy-fast-path.ts).
+  const fastPaths = new FastPathSlot();
   const app = Fastify({
+    serverFactory: fastPaths.serverFactory,
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? loggerOptions(config.logLevel) }),
     bodyLimit: config.bodyLimitBytes,
     // Behind nginx every request comes from nginx: the real client address (audit, login
@@ -41,6 +52,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
+  app.decorate('fastPaths', fastPaths);
   for (const warning of options.warnings ?? []) app.log.warn(warning);
 
   // Extra fields are an error naming the field, not silently dropped; types are not coerced in bodies.

@@ -9,6 +9,7 @@ import { STREAM_PROTOCOLS, WATCH_PROTOCOL } from '@k8s-console/contracts';
 import { TOKEN_PROTOCOL_PREFIX } from '../auth/websocket-token.js';
 import { KubeAccess } from './kube-access.js';
 import { proxyRoutes } from './proxy-route.js';
+import { proxyFastPath } from './proxy-fast-path.js';
 import { watchRoute } from './watch/watch-route.js';
 import { WatchHub, type WatchHubOptions } from './watch/watch-hub.js';
 import { actionRoutes } from './actions/action-routes.js';
@@ -77,6 +78,19 @@ export const kubePlugin = fp(
 
     const authorizer = () => app.authorizer;
     await app.register(proxyRoutes, { kube, authorizer });
+    if (app.hasDecorator('fastPaths')) {
+      app.fastPaths.install(
+        proxyFastPath({
+          authenticate: (token) => app.authenticate(token),
+          authorizer,
+          kube,
+          observeRequest: (method, route, status, seconds) => app.observeRequest(method, route, status, seconds),
+          log: app.log,
+        }),
+      );
+      // From the start of close on, every request meets Fastify (which answers 503 to new ones).
+      app.addHook('preClose', async () => app.fastPaths.install(null));
+    }
     await app.register(watchRoute, { hub, kube, authorizer });
     await app.register(actionRoutes, { kube, authorizer });
   },

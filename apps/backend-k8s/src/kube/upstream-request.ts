@@ -137,6 +137,11 @@ function abortError(cause: unknown): Error {
 
 /** Reads a whole (small) response body, e.g. a Status or a single object. */
 export async function readBody(res: UpstreamResponse, limitBytes = 64 * 1024 * 1024): Promise<Buffer> {
+  // A length within the limit is enforced by the HTTP framing: read it whole, without the
+  // async-iterator plumbing (a measurable part of a proxied GET).
+  const length = Number(res.headers['content-length'] ?? NaN);
+  const body = res.body as Readable & { arrayBuffer?: () => Promise<ArrayBuffer> };
+  if (length <= limitBytes && body.arrayBuffer) return Buffer.from(await body.arrayBuffer());
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body) {

@@ -1,0 +1,115 @@
+// The proxy's fast path over real HTTP: which requests it answers (allowed reads) and that every
+// other one reaches the Fastify route as before (refusals, bad input, CORS, writes), with the
+// same answers, one audit record per denial, and upstream failures named like the route names them.
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { AuditPage } from '@k8s-console/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubeconfigFor } from '../../test/fake-apiserver.js';
+import { startSimCluster, type SimCluster } from './testing/sim-cluster.js';
+
+const PASSWORD = 'fast-path-password-1';
+
+describe('proxy fast path', () => {
+  let c: SimCluster;
+  let nobodyToken: string;
+  let deadClusterId: string;
+
+  beforeAll(async () => {
+    c = await startSimCluster({ seed: 'demo' });
+    const inject = (method: 'POST' | 'GET', url: string, payload?: object) => c.t.app.inject({ method, url, headers: c.t.auth, ...(payload ? { payload } : {}) });
+    expect((await inject('POST', '/api/v1/users', { username: 'nobody', password: PASSWORD })).statusCode).toBe(201);
+    const login = await c.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: PASSWORD } });
+    nobodyToken = (login.json() as { accessToken: string }).accessToken;
+    // a cluster whose apiserver port is closed
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const dead = await inject('POST', '/api/v1/clusters?skipTest=true', { name: 'dead', kubeconfig: kubeconfigFor(`https://127.0.0.1:${port}`, { token: 't' }) });
+    expect(dead.statusCode, dead.body).toBe(201);
+    deadClusterId = (dead.json() as { id: string }).id;
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  const path = (p: string, clusterId = c.clusterId) => `/api/v1/clusters/${clusterId}/k8s${p}`;
+  const get = (p: string, headers: Record<string, string> = {}, init: RequestInit = {}) =>
+    fetch(`${c.baseUrl}${p}`, { ...init, headers: { authorization: `Bearer ${c.token}`, ...headers } });
+  /** Fastify logs "incoming request" for every request it routes; the fast path does not route. */
+  const routedByFastify = (url: string) => c.t.logs.some((line) => line.includes('"incoming request"') && line.includes(`"url":"${url}"`));
+
+  it('answers an allowed read itself, exactly as the Fastify route answers it', async () => {
+    const url = path('/api/v1/namespaces/kube-system/pods?limit=2');
+    const fast = await get(url);
+    const body = await fast.text();
+    expect(fast.status).toBe(200);
+    expect(routedByFastify(url)).toBe(false);
+    expect(c.t.logs.some((line) => line.includes('"request completed"') && line.includes(url) && line.includes(`"cluster":"${c.clusterId}"`))).toBe(true);
+
+    const routed = await c.t.app.inject({ method: 'GET', url, headers: c.t.auth });
+    expect(routed.statusCode).toBe(200);
+    expect(fast.headers.get('content-type')).toBe(routed.headers['content-type']);
+    const items = (text: string) => (JSON.parse(text) as { items: { metadata: { name: string } }[] }).items.map((p) => p.metadata.name);
+    expect(items(body)).toEqual(items(routed.body));
+  });
+
+  it('answers HEAD like the route and Tables, passing Accept through', async () => {
+    const url = path('/api/v1/namespaces/kube-system/pods');
+    const head = await get(url, {}, { method: 'HEAD' });
+    expect(routedByFastify(url)).toBe(false);
+    expect(head.status).toBe((await c.t.app.inject({ method: 'HEAD', url, headers: c.t.auth })).statusCode);
+    const table = await get(path('/api/v1/namespaces/kube-system/pods'), { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+    expect(((await table.json()) as { kind: string }).kind).toBe('Table');
+  });
+
+  it('leaves a refusal to the route: one 403 naming the permission, one audit record', async () => {
+    const url = path('/api/v1/namespaces/shop/secrets');
+    const res = await get(url, { authorization: `Bearer ${nobodyToken}` });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('cannot list secrets') });
+    expect(routedByFastify(url)).toBe(true);
+    await c.t.app.audit.flush();
+    const audit = await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=denial&username=nobody&resource=secrets', headers: c.t.auth });
+    const page = audit.json() as AuditPage;
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ status: 403, namespace: 'shop', verb: 'list' });
+  });
+
+  it('leaves a bad token, a bad path and an unknown cluster to the route, with its answers', async () => {
+    expect((await get(path('/api/v1/pods'), { authorization: 'Bearer not-a-token' })).status).toBe(401);
+    // (fetch itself would resolve an encoded "..", so a double slash stands for the bad paths)
+    const bad = await get(path('/api/v1/namespaces//pods'));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_KUBERNETES_PATH');
+    const unknown = await get(path('/api/v1/pods', '00000000-0000-4000-8000-000000000000'));
+    expect(unknown.status).toBe(404);
+  });
+
+  it('leaves requests with an Origin (CORS is the embed plugin’s) and writes to the route', async () => {
+    const url = path('/api/v1/namespaces/default/configmaps');
+    expect((await get(url, { origin: 'https://host.example' })).status).toBe(200);
+    expect(routedByFastify(url)).toBe(true);
+    const created = await fetch(`${c.baseUrl}${url}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fast-path-write' } }),
+    });
+    expect(created.status).toBe(201);
+  });
+
+  it('answers an unreachable cluster with the 502 the route gives, naming the cluster', async () => {
+    const url = path('/api/v1/pods', deadClusterId);
+    const res = await get(url);
+    expect(res.status).toBe(502);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('CLUSTER_UNREACHABLE');
+    expect(error.message).toContain('cluster "dead"');
+    expect(routedByFastify(url)).toBe(false);
+    const routed = await c.t.app.inject({ method: 'GET', url, headers: c.t.auth });
+    expect(routed.statusCode).toBe(502);
+    expect((routed.json() as { error: { code: string } }).error.code).toBe('CLUSTER_UNREACHABLE');
+  });
+});
