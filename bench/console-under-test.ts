@@ -170,6 +170,15 @@ export async function startKubectlProxy(kubectl: string, sim: Sim): Promise<Runn
   return { ...p, url: `http://${p.match[1]}` };
 }
 
+/** bench/node-reference-proxy.mjs in front of the sim: what a proxy costs in Node before any console work. */
+export async function startNodeReferenceProxy(sim: Sim): Promise<RunningProcess & { url: string }> {
+  const p = await startProcess(process.execPath, ['bench/node-reference-proxy.mjs'], {
+    env: { SIM_URL: sim.url, SIM_TOKEN: sim.token, SIM_CA: sim.caPem },
+    ready: /node reference proxy listening on (\S+)/,
+  });
+  return { ...p, url: p.match[1]! };
+}
+
 /** CPU time (user + system) a process has used so far, in milliseconds, from /proc (Linux). */
 export function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

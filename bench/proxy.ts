@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { kubectlPath } from '@k8s-console/test-support';
 import { ms, ratio, summarize, type BenchRow } from './bench-row.js';
-import { cpuMs, startBackendProcess, startKubectlProxy, startSimProcess } from './console-under-test.js';
+import { cpuMs, startBackendProcess, startKubectlProxy, startNodeReferenceProxy, startSimProcess } from './console-under-test.js';
 
 const PODS = 10_000;
 const LIST_RUNS = 12;
@@ -47,8 +47,9 @@ function timedGet(t: Target, path: string): Promise<number> {
   });
 }
 
-type Key = 'console' | 'kubectl' | 'direct';
-const KEYS: readonly Key[] = ['direct', 'kubectl', 'console'];
+type Key = 'console' | 'kubectl' | 'direct' | 'node';
+const KEYS: readonly Key[] = ['direct', 'kubectl', 'node', 'console'];
+const noSamples = (): Record<Key, number[]> => ({ direct: [], kubectl: [], node: [], console: [] });
 
 /**
  * Sequential requests, the targets taking turns (in a rotating order) so that a burst of load on
@@ -56,7 +57,7 @@ const KEYS: readonly Key[] = ['direct', 'kubectl', 'console'];
  */
 async function sequentialInterleaved(targets: Record<Key, Target>, path: string, runs: number): Promise<Record<Key, number[]>> {
   for (const key of KEYS) await timedGet(targets[key], path); // warm connections and caches
-  const samples: Record<Key, number[]> = { direct: [], kubectl: [], console: [] };
+  const samples = noSamples();
   for (let i = 0; i < runs; i++) {
     for (let j = 0; j < KEYS.length; j++) {
       const key = KEYS[(i + j) % KEYS.length]!;
@@ -94,7 +95,7 @@ async function backToBack(
 ): Promise<{ cpu: Partial<Record<Key, number>>; samples: Record<Key, number[]> }> {
   const cpuNow = () => Object.fromEntries(Object.entries(pids).map(([key, pid]) => [key, cpuMs(pid)]));
   let before = cpuNow();
-  const samples: Record<Key, number[]> = { direct: [], kubectl: [], console: [] };
+  const samples = noSamples();
   for (let i = 0; i < runs; i++) {
     if (i === runs / 2) before = cpuNow();
     for (const key of KEYS) {
@@ -109,7 +110,7 @@ async function backToBack(
 /** The fixed-rate load in one-second blocks, the targets taking turns, for the same reason. */
 async function fixedRateInterleaved(targets: Record<Key, Target>, paths: string[], perSecond: number, seconds: number): Promise<Record<Key, number[]>> {
   for (const key of KEYS) await timedGet(targets[key], paths[0]!);
-  const samples: Record<Key, number[]> = { direct: [], kubectl: [], console: [] };
+  const samples = noSamples();
   for (let block = 0; block < seconds; block++) {
     for (let j = 0; j < KEYS.length; j++) {
       const key = KEYS[(block + j) % KEYS.length]!;
@@ -129,6 +130,8 @@ export async function runProxyBenchmarks(): Promise<BenchRow[]> {
     stops.unshift(() => backend.stop());
     const kproxy = await startKubectlProxy(kubectl.path, sim);
     stops.unshift(() => kproxy.stop());
+    const nodeProxy = await startNodeReferenceProxy(sim);
+    stops.unshift(() => nodeProxy.stop());
 
     const keepAlive = { keepAlive: true, maxSockets: 64 };
     const targets: Record<Key, Target> = {
@@ -139,6 +142,7 @@ export async function runProxyBenchmarks(): Promise<BenchRow[]> {
         agent: new http.Agent(keepAlive),
       },
       kubectl: { name: 'kubectl proxy', base: kproxy.url, headers: {}, agent: new http.Agent(keepAlive) },
+      node: { name: 'Node reference proxy', base: nodeProxy.url, headers: {}, agent: new http.Agent(keepAlive) },
       direct: {
         name: 'kube-sim direct',
         base: sim.url,
@@ -161,8 +165,8 @@ export async function runProxyBenchmarks(): Promise<BenchRow[]> {
     // Small GETs of single pods at a fixed rate.
     const names = await fetch(`${targets.kubectl.base}/api/v1/pods?limit=50`).then((r) => r.json() as Promise<{ items: { metadata: { name: string; namespace: string } }[] }>);
     const paths = names.items.map((p) => `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`);
-    const { cpu, samples: sequential } = await backToBack(targets, { console: backend.pid, kubectl: kproxy.child.pid! }, paths, WARM_GETS);
-    const seq = { console: summarize(sequential.console), kubectl: summarize(sequential.kubectl) };
+    const { cpu, samples: sequential } = await backToBack(targets, { console: backend.pid, kubectl: kproxy.child.pid!, node: nodeProxy.child.pid! }, paths, WARM_GETS);
+    const seq = { console: summarize(sequential.console), kubectl: summarize(sequential.kubectl), node: summarize(sequential.node) };
     const small: Record<string, { median: number; p99: number }> = {};
     const smallSamples = await fixedRateInterleaved(targets, paths, RATE_PER_SECOND, RATE_SECONDS);
     for (const key of KEYS) small[key] = summarize(smallSamples[key]);
@@ -173,6 +177,11 @@ export async function runProxyBenchmarks(): Promise<BenchRow[]> {
       { name: `${label}, median vs direct`, value: ms(small.console!.median), reference: `kube-sim ${ms(small.direct!.median)}`, ratio: ratio(small.console!.median, small.direct!.median) },
       { name: 'GET one pod back to back, median', value: ms(seq.console.median), reference: `kubectl proxy ${ms(seq.kubectl.median)}`, ratio: ratio(seq.console.median, seq.kubectl.median) },
       { name: 'GET one pod, CPU per request', value: ms(cpu.console!), reference: `kubectl proxy ${ms(cpu.kubectl!)}`, ratio: ratio(cpu.console!, cpu.kubectl!) },
+      // Where the floor is: a bare Node proxy on the same client against kubectl proxy, and the console against it.
+      { name: `${label}, median vs Node reference`, value: ms(small.console!.median), reference: `Node proxy ${ms(small.node!.median)}`, ratio: ratio(small.console!.median, small.node!.median) },
+      { name: 'back to back, median vs Node reference', value: ms(seq.console.median), reference: `Node proxy ${ms(seq.node.median)}`, ratio: ratio(seq.console.median, seq.node.median) },
+      { name: 'CPU per request vs Node reference', value: ms(cpu.console!), reference: `Node proxy ${ms(cpu.node!)}`, ratio: ratio(cpu.console!, cpu.node!) },
+      { name: `Node reference: ${label}, median`, value: ms(small.node!.median), reference: `kubectl proxy ${ms(small.kubectl!.median)}`, ratio: ratio(small.node!.median, small.kubectl!.median) },
     );
     for (const t of Object.values(targets)) t.agent.destroy();
     return rows;
