@@ -85,6 +85,7 @@ async function answer(deps: ProxyFastPathDeps, req: IncomingMessage, res: Server
   }
 
   res.once('close', () => {
+    if (!res.headersSent) return; // the client left before any answer (the route does not count those either)
     const ms = performance.now() - started;
     deps.observeRequest(req.method!, PROXY_ROUTE, res.statusCode, ms / 1000);
     deps.log.info({ req: { method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: ms, cluster: clusterId }, 'request completed');
