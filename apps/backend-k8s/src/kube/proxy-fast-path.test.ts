@@ -55,6 +55,23 @@ describe('proxy fast path', () => {
     expect(items(body)).toEqual(items(routed.body));
   });
 
+  it('measures under the same route patterns as the route: the bare root apart from the paths below it', async () => {
+    const count = async (route: string) => {
+      const metrics = (await c.t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      let sum = 0;
+      for (const line of metrics.split('\n')) {
+        if (line.startsWith('k8s_console_http_request_duration_seconds_count{') && line.includes(`route="${route}"`)) sum += Number(line.split(' ').at(-1));
+      }
+      return sum;
+    };
+    const before = { root: await count('/api/v1/clusters/:id/k8s'), below: await count('/api/v1/clusters/:id/k8s/*') };
+    await (await get(path(''))).text();
+    await (await get(path('/version'))).text();
+    expect(routedByFastify(path(''))).toBe(false);
+    await expect.poll(() => count('/api/v1/clusters/:id/k8s')).toBe(before.root + 1);
+    expect(await count('/api/v1/clusters/:id/k8s/*')).toBe(before.below + 1);
+  });
+
   it('answers HEAD like the route and Tables, passing Accept through', async () => {
     const url = path('/api/v1/namespaces/kube-system/pods');
     const head = await get(url, {}, { method: 'HEAD' });

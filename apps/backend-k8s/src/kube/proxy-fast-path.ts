@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Authorizer, Subject } from '../rbac/authorizer.js';
 import type { KubeAccess } from './kube-access.js';
-import { authorizeRequest, errorBody, forwardToCluster, PROXY_ROUTE, splitProxiedUrl, upstreamHeaders } from './proxy-route.js';
+import { authorizeRequest, errorBody, forwardToCluster, PROXY_ROOT_ROUTE, PROXY_ROUTE, splitProxiedUrl, upstreamHeaders } from './proxy-route.js';
 import { parseRequestInfo } from './request-info.js';
 
 /**
@@ -56,11 +56,14 @@ export function proxyFastPath(deps: ProxyFastPathDeps): FastPath {
   return (req, res) => {
     const match = mayTake(req);
     const clusterId = match && decodedClusterId(match[1]!);
-    return clusterId ? answer(deps, req, res, clusterId) : false;
+    if (!clusterId) return false;
+    // labelled like Fastify labels it: the bare root (`.../k8s` or `.../k8s?...`) has a route of its own
+    const route = req.url![match[0].length] === '/' ? PROXY_ROUTE : PROXY_ROOT_ROUTE;
+    return answer(deps, req, res, clusterId, route);
   };
 }
 
-async function answer(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerResponse, clusterId: string): Promise<boolean> {
+async function answer(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerResponse, clusterId: string, route: string): Promise<boolean> {
   const started = performance.now();
   // Everything up to the first upstream byte may fail: then the Fastify route answers.
   let prepared;
@@ -87,7 +90,7 @@ async function answer(deps: ProxyFastPathDeps, req: IncomingMessage, res: Server
   res.once('close', () => {
     if (!res.headersSent) return; // the client left before any answer (the route does not count those either)
     const ms = performance.now() - started;
-    deps.observeRequest(req.method!, PROXY_ROUTE, res.statusCode, ms / 1000);
+    deps.observeRequest(req.method!, route, res.statusCode, ms / 1000);
     deps.log.info({ req: { method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: ms, cluster: clusterId }, 'request completed');
   });
   try {

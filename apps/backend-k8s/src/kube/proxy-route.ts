@@ -196,8 +196,9 @@ export async function forwardToCluster(
   }
 }
 
-/** The route pattern proxied requests are measured under. */
-export const PROXY_ROUTE = '/api/v1/clusters/:id/k8s/*';
+/** The route patterns proxied requests are measured under: the apiserver root, and any path below. */
+export const PROXY_ROOT_ROUTE = '/api/v1/clusters/:id/k8s';
+export const PROXY_ROUTE = `${PROXY_ROOT_ROUTE}/*`;
 
 export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions): Promise<void> {
   // Leave every body unread: it is streamed to the apiserver as it arrives.
@@ -258,6 +259,6 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
     if (failure) sendError(reply, failure.statusCode, failure.code, failure.message);
   };
 
-  app.all('/api/v1/clusters/:id/k8s', handler);
+  app.all(PROXY_ROOT_ROUTE, handler);
   app.all(PROXY_ROUTE, handler);
 }
