@@ -3,9 +3,10 @@
 // objects, a child logger, the hook chain, response listeners) cost ~0.07 ms of a ~0.5 ms
 // proxied GET, most of the difference to `kubectl proxy` (docs/performance.md, "Fourth pass").
 //
-// It answers only when everything before the first upstream byte succeeded: the token names an
-// active user, the path parses, the authorizer allows it (asked quietly), the cluster exists and
-// its credentials are ready. Anything else (no or bad token, a refusal, a bad path, an unknown
+// It answers only when the token names an active user, the path parses, the authorizer allows
+// it (asked quietly) and the cluster exists; then it also answers a failure of the cluster's
+// credentials (an exec plugin) with the route's 502, rather than have the route run the plugin
+// a second time. Anything else (no or bad token, a refusal, a bad path, an unknown
 // cluster, an Origin header, an upgrade, a body, the server closing) goes to the Fastify route
 // untouched, which answers, logs and audits it as it always has. From the first upstream byte on
 // it does what the route does, through the same `forwardToCluster`; it measures the request
@@ -14,7 +15,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Authorizer, Subject } from '../rbac/authorizer.js';
 import type { KubeAccess } from './kube-access.js';
-import { authorizeRequest, errorBody, forwardToCluster, PROXY_ROOT_ROUTE, PROXY_ROUTE, splitProxiedUrl, upstreamHeaders } from './proxy-route.js';
+import { authorizeRequest, errorBody, forwardToCluster, PROXY_ROOT_ROUTE, PROXY_ROUTE, splitProxiedUrl, upstreamHeaders, type Forwarding } from './proxy-route.js';
+import { UpstreamError } from './upstream-request.js';
 import { parseRequestInfo } from './request-info.js';
 
 /**
@@ -65,8 +67,11 @@ export function proxyFastPath(deps: ProxyFastPathDeps): FastPath {
 
 async function answer(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerResponse, clusterId: string, route: string): Promise<boolean> {
   const started = performance.now();
-  // Everything up to the first upstream byte may fail: then the Fastify route answers.
-  let prepared;
+  // Everything up to the first upstream byte may fail: then the Fastify route answers. Except
+  // the cluster's credentials (an exec plugin failing): the route would only run the plugin
+  // again to give the same 502, so that one is answered here.
+  let prepared: Forwarding;
+  let credentialsFailure: UpstreamError | null = null;
   try {
     const subject = await deps.authenticate(req.headers.authorization!.slice('Bearer '.length).trim());
     const { path, query } = splitProxiedUrl(req.url!);
@@ -79,10 +84,16 @@ async function answer(deps: ProxyFastPathDeps, req: IncomingMessage, res: Server
       endpoint: deps.kube.endpointFor(connection),
       method: req.method!,
       target: query ? `${path}?${query}` : path,
-      headers: await upstreamHeaders(deps.kube, connection, req.headers, subject),
+      headers: {},
       timeoutMs: deps.kube.upstreamTimeoutMs,
       log: deps.log,
     };
+    try {
+      prepared.headers = await upstreamHeaders(deps.kube, connection, req.headers, subject);
+    } catch (err) {
+      if (!(err instanceof UpstreamError)) throw err;
+      credentialsFailure = err;
+    }
   } catch {
     return false;
   }
@@ -93,6 +104,10 @@ async function answer(deps: ProxyFastPathDeps, req: IncomingMessage, res: Server
     deps.observeRequest(req.method!, route, res.statusCode, ms / 1000);
     deps.log.info({ req: { method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: ms, cluster: clusterId }, 'request completed');
   });
+  if (credentialsFailure) {
+    answerError(res, credentialsFailure.statusCode, credentialsFailure.code, credentialsFailure.message);
+    return true;
+  }
   try {
     const failure = await forwardToCluster(req, res, prepared, () => ({}));
     if (failure) answerError(res, failure.statusCode, failure.code, failure.message);
