@@ -5,10 +5,10 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allowAuthenticated, type Authorizer, type Subject } from '../rbac/authorizer.js';
 import { ApiError } from '../errors/api-error.js';
-import { AccessTokens } from './access-token.js';
+import { AccessTokens, type AccessClaims } from './access-token.js';
 import { authRoutes } from './auth-routes.js';
 import { bootstrapAdmin } from './bootstrap-admin.js';
-import { UserStore, toUser, tokenRevoked } from './user-store.js';
+import { UserStore, toUser, tokenRevoked, type UserRow } from './user-store.js';
 import { tokenFromProtocols } from './websocket-token.js';
 
 /** Turns a token into a subject, or returns null when the token is not of its kind. */
@@ -21,6 +21,12 @@ declare module 'fastify' {
      * ApiError. Each call returns a new Subject object: the audit domain tells requests apart by it.
      */
     authenticate(token: string): Promise<Subject>;
+    /**
+     * authenticate() synchronously, from what this replica already holds (a verified local token,
+     * a fresh user row); undefined when it would have to look something up or would refuse the
+     * token; then authenticate() gives the answer. For the proxy's fast path.
+     */
+    authenticateNow(token: string): Subject | undefined;
     /** adds a verifier tried after the local JWT one (SSO, API tokens) */
     registerTokenVerifier(verifier: TokenVerifier): void;
     /** the console RBAC hook; `allowAuthenticated` until the rbac plugin assigns its own */
@@ -54,9 +60,8 @@ export const authPlugin = fp(
     const tokens = new AccessTokens(app.config.jwtSecret, app.config.jwtTtlSeconds);
     const verifiers: TokenVerifier[] = [];
 
-    async function localSubject(token: string): Promise<Subject> {
-      const claims = tokens.verify(token);
-      const row = await users.findById(claims.sub);
+    /** The subject a verified token's user makes, new each time; throws a 401 ApiError saying why not. */
+    function subjectOf(claims: AccessClaims, row: UserRow | undefined): Subject {
       if (!row) throw new ApiError(401, 'INVALID_TOKEN', 'the user of this token no longer exists');
       const user = toUser(row);
       if (user.disabled) throw new ApiError(401, 'USER_DISABLED', `user "${user.username}" is disabled`);
@@ -64,6 +69,11 @@ export const authPlugin = fp(
         throw new ApiError(401, 'TOKEN_REVOKED', 'this access token was revoked when the sessions of its user ended (password changed or reset); sign in again');
       }
       return { userId: user.id, username: user.username, groups: user.groups };
+    }
+
+    async function localSubject(token: string): Promise<Subject> {
+      const claims = tokens.verify(token);
+      return subjectOf(claims, await users.findById(claims.sub));
     }
 
     app.decorate('users', users);
@@ -80,6 +90,15 @@ export const authPlugin = fp(
           if (subject) return { ...subject };
         }
         throw err;
+      }
+    });
+    app.decorate('authenticateNow', (token: string): Subject | undefined => {
+      try {
+        const claims = tokens.verify(token);
+        const kept = users.keptById(claims.sub);
+        return kept && subjectOf(claims, kept.row);
+      } catch {
+        return undefined; // refused, or another verifier's token: authenticate() answers
       }
     });
     app.decorateRequest('subject', null);

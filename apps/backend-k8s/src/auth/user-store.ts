@@ -54,6 +54,15 @@ export class UserStore {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   }
 
+  /**
+   * The row findById would give, if this store holds a fresh one (`row` undefined: the user was
+   * looked up and does not exist); undefined when it would have to read the database.
+   */
+  keptById(id: string): { row: UserRow | undefined } | undefined {
+    const hit = this.kept.get(id);
+    return hit && hit.until > Date.now() ? hit : undefined;
+  }
+
   async findById(id: string): Promise<UserRow | undefined> {
     const now = Date.now();
     const hit = this.kept.get(id);

@@ -38,6 +38,11 @@ export class ClusterConnections {
     return load;
   }
 
+  /** The cached connection get() would give, without reading the row; undefined when not cached. */
+  getNow(id: string): ClusterConnection | undefined {
+    return this.cache.get(id);
+  }
+
   /** Forgets the cached connection; the next get() reads the row again. */
   invalidate(id: string): void {
     this.forget(id);

@@ -10,6 +10,8 @@ import { readBody, requestUpstream, UpstreamError, type UpstreamRequest, type Up
 
 export interface ConnectionSource {
   get(clusterId: string): Promise<ClusterConnection>;
+  /** the connection get() would give, if it is at hand without a read */
+  getNow?(clusterId: string): ClusterConnection | undefined;
 }
 
 /**
@@ -58,13 +60,22 @@ export interface JsonRequest {
   subject?: Subject;
 }
 
+/** An exec plugin's Authorization, shared by the requests that wait for it, kept until `expires`. */
+interface ExecToken {
+  expires: number;
+  authorization: Promise<string | undefined>;
+  /** the plugin answered: `value` holds its Authorization (undefined: it gave no token) */
+  produced: boolean;
+  value?: string | undefined;
+}
+
 export class KubeAccess {
   readonly pool: ClusterConnectionPool;
   /** ms the proxy waits for an apiserver's response headers (watches send theirs at once) */
   upstreamTimeoutMs = 60_000;
   private impersonationHook: ImpersonationHook | undefined;
   /** tokens from allowed exec plugins, per cluster id+version, reused until they expire */
-  private readonly execTokens = new Map<string, { expires: number; authorization: Promise<string | undefined> }>();
+  private readonly execTokens = new Map<string, ExecToken>();
 
   constructor(
     private readonly connections: ConnectionSource,
@@ -79,6 +90,11 @@ export class KubeAccess {
 
   async connection(clusterId: string): Promise<ClusterConnection> {
     return this.connections.get(clusterId);
+  }
+
+  /** connection(), synchronously, when the cluster is cached; undefined when it would have to be read. */
+  connectionNow(clusterId: string): ClusterConnection | undefined {
+    return this.connections.getNow?.(clusterId);
   }
 
   endpointFor(connection: ClusterConnection): ClusterEndpoint {
@@ -112,18 +128,32 @@ export class KubeAccess {
     return { ...connection, credentials: { ...credentials, token: authorization.slice('Bearer '.length) } };
   }
 
+  /**
+   * clusterHeaders(), synchronously, when nothing has to run first: no impersonation hook, and an
+   * exec plugin's token already at hand. Undefined otherwise (or when the plugin failed).
+   */
+  clusterHeadersNow(connection: ClusterConnection): OutgoingHttpHeaders | undefined {
+    if (this.impersonationHook) return undefined;
+    if (!connection.credentials.exec || connection.credentials.token) return {};
+    const cached = this.execTokens.get(`${connection.id}@${connection.version}`);
+    if (!cached?.produced || cached.expires < Date.now()) return undefined;
+    return cached.value ? { authorization: cached.value } : {};
+  }
+
   /** The Authorization an allowed exec plugin produces (when the kubeconfig has no token), cached until it expires. */
   private async execAuthorization(connection: ClusterConnection): Promise<string | undefined> {
     if (!connection.credentials.exec || connection.credentials.token) return undefined;
     const key = `${connection.id}@${connection.version}`;
     let cached = this.execTokens.get(key);
     if (!cached || cached.expires < Date.now()) {
-      const entry = { expires: Date.now() + 60_000, authorization: Promise.resolve<string | undefined>(undefined) };
+      const entry: ExecToken = { expires: Date.now() + 60_000, authorization: Promise.resolve(undefined), produced: false };
       entry.authorization = runExecPlugin(connection.credentials.exec).then(
         (credential) => {
           // a minute before the plugin's own expiry, else five minutes
           entry.expires = credential.expiresAt ? credential.expiresAt.getTime() - 60_000 : Date.now() + 300_000;
-          return credential.token ? `Bearer ${credential.token}` : undefined;
+          entry.value = credential.token ? `Bearer ${credential.token}` : undefined;
+          entry.produced = true;
+          return entry.value;
         },
         (err: Error) => {
           entry.expires = 0; // retry on the next request

@@ -82,6 +82,7 @@ export const kubePlugin = fp(
       app.fastPaths.install(
         proxyFastPath({
           authenticate: (token) => app.authenticate(token),
+          authenticateNow: (token) => app.authenticateNow(token),
           authorizer,
           kube,
           observeRequest: (method, route, status, seconds) => app.observeRequest(method, route, status, seconds),

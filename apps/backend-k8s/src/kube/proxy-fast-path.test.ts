@@ -129,4 +129,54 @@ describe('proxy fast path', () => {
     expect(routed.statusCode).toBe(502);
     expect((routed.json() as { error: { code: string } }).error.code).toBe('CLUSTER_UNREACHABLE');
   });
+
+  it('answers from what this replica holds without a lookup, and notices a change to the user, its bindings or the cluster at once', async () => {
+    const app = c.t.app;
+    const admin = (method: 'POST' | 'PATCH' | 'DELETE' | 'GET', url: string, payload?: object) =>
+      app.inject({ method, url, headers: c.t.auth, ...(payload ? { payload } : {}) });
+    const viewer = ((await admin('GET', '/api/v1/roles')).json() as { items: { id: string; name: string }[] }).items.find((r) => r.name === 'viewer')!;
+    const bind = async () => {
+      const res = await admin('POST', '/api/v1/rolebindings', { roleId: viewer.id, subjectKind: 'user', subjectName: 'nobody' });
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    const second = await admin('POST', '/api/v1/clusters', { name: 'sim-again', kubeconfig: c.sim.kubeconfig() });
+    expect(second.statusCode, second.body).toBe(201);
+    const secondId = (second.json() as { id: string }).id;
+    const asNobody = (clusterId = c.clusterId) => get(path('/api/v1/namespaces/default/configmaps', clusterId), { authorization: `Bearer ${nobodyToken}` });
+
+    // app.authenticate is what a request that must look something up awaits: count those
+    const authenticate = app.authenticate;
+    let lookups = 0;
+    app.authenticate = (token: string) => {
+      lookups++;
+      return authenticate.call(app, token);
+    };
+    try {
+      const binding = await bind();
+      expect((await asNobody()).status).toBe(200); // may look up: the binding just changed the rules
+      const before = lookups;
+      for (let i = 0; i < 3; i++) expect((await asNobody()).status).toBe(200);
+      expect((await asNobody(secondId)).status).toBe(200);
+      expect((await asNobody(secondId)).status).toBe(200);
+      expect(lookups - before).toBeLessThanOrEqual(1); // the first request to the second cluster at most
+
+      // the binding removed: refused on the next request
+      expect((await admin('DELETE', `/api/v1/rolebindings/${binding}`)).statusCode).toBe(204);
+      expect((await asNobody()).status).toBe(403);
+      await bind();
+      expect((await asNobody()).status).toBe(200);
+      // the cluster removed: gone on the next request
+      expect((await admin('DELETE', `/api/v1/clusters/${secondId}`)).statusCode).toBe(204);
+      expect((await asNobody(secondId)).status).toBe(404);
+      // the user disabled: refused on the next request
+      const nobody = ((await admin('GET', '/api/v1/users')).json() as { items: { id: string; username: string }[] }).items.find((u) => u.username === 'nobody')!;
+      expect((await admin('PATCH', `/api/v1/users/${nobody.id}`, { disabled: true })).statusCode).toBe(200);
+      const refused = await asNobody();
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('USER_DISABLED');
+    } finally {
+      app.authenticate = authenticate;
+    }
+  });
 });

@@ -11,13 +11,22 @@
 // untouched, which answers, logs and audits it as it always has. From the first upstream byte on
 // it does what the route does, through the same `forwardToCluster`; it measures the request
 // under the route's pattern and logs it like Fastify does.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+//
+// In the common case every check is answered from what this replica already holds (a verified
+// token, a fresh user row, cached rules, the cached cluster), synchronously: the request goes
+// upstream within the HTTP server's own callback. Awaiting those caches cost ~30 µs per request
+// (each await a turn of the microtask queue, the first one after all of Node's HTTP parsing),
+// more than the checks (docs/performance.md, "Fifth pass"). When anything must be looked up, the
+// same checks run again with awaits, and fill those caches for the next request.
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Authorizer, Subject } from '../rbac/authorizer.js';
 import type { KubeAccess } from './kube-access.js';
-import { authorizeRequest, errorBody, forwardToCluster, PROXY_ROOT_ROUTE, PROXY_ROUTE, splitProxiedUrl, upstreamHeaders, type Forwarding } from './proxy-route.js';
+import type { ClusterConnection } from '../clusters/credentials.js';
+import { forwardToCluster, type Forwarding } from './forward-to-cluster.js';
+import { authorizeRequest, authorizeRequestNow, errorBody, PROXY_ROOT_ROUTE, PROXY_ROUTE, splitProxiedUrl, upstreamHeaders, upstreamHeadersNow } from './proxy-route.js';
 import { UpstreamError } from './upstream-request.js';
-import { parseRequestInfo } from './request-info.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
 
 /**
  * Looks at a request: false at once when it is not one to take; else a promise of true once it
@@ -27,6 +36,8 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => Promise<bo
 
 export interface ProxyFastPathDeps {
   authenticate(token: string): Promise<Subject>;
+  /** authenticate() from what is at hand, or undefined (see the app's authenticateNow) */
+  authenticateNow(token: string): Subject | undefined;
   authorizer(): Authorizer;
   kube: KubeAccess;
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
@@ -59,65 +70,114 @@ export function proxyFastPath(deps: ProxyFastPathDeps): FastPath {
     const match = mayTake(req);
     const clusterId = match && decodedClusterId(match[1]!);
     if (!clusterId) return false;
+    const started = performance.now();
     // labelled like Fastify labels it: the bare root (`.../k8s` or `.../k8s?...`) has a route of its own
     const route = req.url![match[0].length] === '/' ? PROXY_ROUTE : PROXY_ROOT_ROUTE;
-    return answer(deps, req, res, clusterId, route);
+    const token = req.headers.authorization!.slice('Bearer '.length).trim();
+    const ready = prepareNow(deps, req, clusterId, token);
+    if (ready === REFUSED) return false;
+    return ready ? send(deps, req, res, ready, route, started) : prepareAndSend(deps, req, res, clusterId, token, route, started);
   };
 }
 
-async function answer(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerResponse, clusterId: string, route: string): Promise<boolean> {
-  const started = performance.now();
-  // Everything up to the first upstream byte may fail: then the Fastify route answers. Except
-  // the cluster's credentials (an exec plugin failing): the route would only run the plugin
-  // again to give the same 502, so that one is answered here.
-  let prepared: Forwarding;
-  let credentialsFailure: UpstreamError | null = null;
+/** What prepareNow gives for a request the route is to answer (a refusal, a bad path). */
+const REFUSED = Symbol('refused');
+
+/** A request to forward: where, what, with which headers. */
+function forwarding(deps: ProxyFastPathDeps, req: IncomingMessage, clusterId: string, connection: ClusterConnection, path: string, query: string, headers: OutgoingHttpHeaders): Forwarding {
+  return {
+    clusterId,
+    endpoint: deps.kube.endpointFor(connection),
+    method: req.method!,
+    target: query ? `${path}?${query}` : path,
+    headers,
+    timeoutMs: deps.kube.upstreamTimeoutMs,
+    log: deps.log,
+  };
+}
+
+/**
+ * The request ready to forward, decided synchronously from what this replica already holds (a
+ * verified token, a fresh user row, cached rules, the cached cluster and its credentials): the
+ * common case, where every await (each a turn of the event loop's microtask queue) would cost
+ * more than the checks. REFUSED for a request the route answers (a refusal, a bad path);
+ * undefined when something must be looked up first (prepareAndSend does).
+ */
+function prepareNow(deps: ProxyFastPathDeps, req: IncomingMessage, clusterId: string, token: string): Forwarding | typeof REFUSED | undefined {
+  const subject = deps.authenticateNow(token);
+  if (!subject) return undefined;
+  const { path, query } = splitProxiedUrl(req.url!);
+  let info: RequestInfo;
   try {
-    const subject = await deps.authenticate(req.headers.authorization!.slice('Bearer '.length).trim());
+    info = parseRequestInfo(req.method!, path, new URLSearchParams(query));
+  } catch {
+    return REFUSED;
+  }
+  const decision = authorizeRequestNow(deps.authorizer(), subject, clusterId, info);
+  if (!decision) return undefined;
+  if (!decision.allowed) return REFUSED;
+  const connection = deps.kube.connectionNow(clusterId);
+  const headers = connection && upstreamHeadersNow(deps.kube, connection, req.headers);
+  if (!headers) return undefined;
+  return forwarding(deps, req, clusterId, connection, path, query, headers);
+}
+
+/**
+ * The same checks, looking up what is not at hand. Any failure up to the first upstream byte
+ * leaves the request to the Fastify route (false), except the cluster's credentials (an exec
+ * plugin failing): the route would only run the plugin again to give the same 502, so that one
+ * is answered here.
+ */
+async function prepareAndSend(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerResponse, clusterId: string, token: string, route: string, started: number): Promise<boolean> {
+  let prepared: Forwarding;
+  try {
+    const subject = await deps.authenticate(token);
     const { path, query } = splitProxiedUrl(req.url!);
     const info = parseRequestInfo(req.method!, path, new URLSearchParams(query));
     const decision = await authorizeRequest(deps.authorizer(), subject, clusterId, info, { quiet: true });
     if (!decision.allowed) return false;
     const connection = await deps.kube.connection(clusterId);
-    prepared = {
-      clusterId,
-      endpoint: deps.kube.endpointFor(connection),
-      method: req.method!,
-      target: query ? `${path}?${query}` : path,
-      headers: {},
-      timeoutMs: deps.kube.upstreamTimeoutMs,
-      log: deps.log,
-    };
+    prepared = forwarding(deps, req, clusterId, connection, path, query, {});
     try {
       prepared.headers = await upstreamHeaders(deps.kube, connection, req.headers, subject);
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err;
-      credentialsFailure = err;
+      return send(deps, req, res, prepared, route, started, err);
     }
   } catch {
     return false;
   }
+  return send(deps, req, res, prepared, route, started);
+}
 
+/** Forwards (or answers the credentials failure), measures and logs; resolves true: answered. */
+function send(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerResponse, fwd: Forwarding, route: string, started: number, credentialsFailure?: UpstreamError): Promise<boolean> {
   res.once('close', () => {
     if (!res.headersSent) return; // the client left before any answer (the route does not count those either)
     const ms = performance.now() - started;
     deps.observeRequest(req.method!, route, res.statusCode, ms / 1000);
-    deps.log.info({ req: { method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: ms, cluster: clusterId }, 'request completed');
+    deps.log.info({ req: { method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: ms, cluster: fwd.clusterId }, 'request completed');
   });
   if (credentialsFailure) {
     answerError(res, credentialsFailure.statusCode, credentialsFailure.code, credentialsFailure.message);
-    return true;
+    return ANSWERED;
   }
-  try {
-    const failure = await forwardToCluster(req, res, prepared, () => ({}));
-    if (failure) answerError(res, failure.statusCode, failure.code, failure.message);
-  } catch (err) {
-    deps.log.error({ err, cluster: clusterId }, 'proxied request failed');
-    if (!res.headersSent) answerError(res, 500, 'INTERNAL', 'the console failed to proxy this request; see its log');
-    else res.destroy();
-  }
-  return true;
+  return forwardToCluster(req, res, fwd, noOwnHeaders).then(
+    (failure) => {
+      if (failure) answerError(res, failure.statusCode, failure.code, failure.message);
+      return true;
+    },
+    (err: unknown) => {
+      deps.log.error({ err, cluster: fwd.clusterId }, 'proxied request failed');
+      if (!res.headersSent) answerError(res, 500, 'INTERNAL', 'the console failed to proxy this request; see its log');
+      else res.destroy();
+      return true;
+    },
+  );
 }
+
+const ANSWERED = Promise.resolve(true);
+const noOwnHeaders = (): OutgoingHttpHeaders => ({});
 
 function answerError(res: ServerResponse, statusCode: number, code: string, message: string): void {
   const body = errorBody(code, message);
@@ -140,7 +200,12 @@ export class FastPathSlot {
   /** Fastify's serverFactory: its own HTTP/1 server, with the same timeouts it would set. */
   readonly serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void, options: FastifyServerOptions): Server => {
     const server = createServer((req, res) => {
-      const answering = this.fastPath?.(req, res) ?? false;
+      let answering: ReturnType<FastPath>;
+      try {
+        answering = this.fastPath?.(req, res) ?? false;
+      } catch {
+        answering = false; // the route answers (and logs) what the fast path tripped over
+      }
       if (answering === false) return handler(req, res);
       answering.then(
         (answered) => answered || handler(req, res),

@@ -1,6 +1,7 @@
 // Which headers cross the proxy, in each direction.
 import { describe, expect, it } from 'vitest';
-import { forwardedRequestHeaders, forwardedResponseHeaders, splitProxiedUrl } from './proxy-route.js';
+import { forwardedResponseHeaders } from './forward-to-cluster.js';
+import { forwardedRequestHeaders, splitProxiedUrl } from './proxy-route.js';
 
 describe('forwarded headers', () => {
   it('keeps what the apiserver needs and drops credentials, identity claims and hop-by-hop headers', () => {
@@ -31,12 +32,22 @@ describe('forwarded headers', () => {
     });
   });
 
-  it('passes the apiserver answer through without cookies or hop-by-hop headers, after the console headers', () => {
-    const out = forwardedResponseHeaders(
-      { 'content-type': 'application/json', 'content-length': '120', 'audit-id': 'a-1', 'set-cookie': ['x=1'], 'keep-alive': 'timeout=5', connection: 'close' },
-      { vary: 'Origin' },
-    );
-    expect(out).toEqual({ vary: 'Origin', 'content-type': 'application/json', 'content-length': '120', 'audit-id': 'a-1' });
+  it('passes the apiserver answer through without cookies or hop-by-hop headers, over the console headers', () => {
+    // undici's raw list: names as the apiserver spelled them, values as bytes
+    const raw = ['Content-Type', 'application/json', 'Content-Length', '120', 'Audit-Id', 'a-1', 'Set-Cookie', 'x=1', 'Keep-Alive', 'timeout=5', 'Connection', 'close, X-Hop', 'X-Hop', 'h', 'Vary', 'Accept']
+      .map((s) => Buffer.from(s, 'latin1'));
+    const { headers, contentLength } = forwardedResponseHeaders(raw, { vary: 'Origin', 'x-console': '1' });
+    expect({ ...headers }).toEqual({ vary: 'Accept', 'x-console': '1', 'content-type': 'application/json', 'content-length': '120', 'audit-id': 'a-1' });
+    expect(contentLength).toBe(120);
+  });
+
+  it('keeps repeated headers, bytes beyond ASCII and a header named __proto__ as they came', () => {
+    const raw = ['Warning', '299 - "a"', 'Warning', '299 - "b"', 'Warning', '299 - "c"', 'X-Name', 'caf\u00e9', '__proto__', 'p'].map((s) => Buffer.from(s, 'latin1'));
+    const { headers, contentLength } = forwardedResponseHeaders(raw, {});
+    expect(headers.warning).toEqual(['299 - "a"', '299 - "b"', '299 - "c"']);
+    expect(Buffer.from(headers['x-name'] as string, 'latin1')).toEqual(Buffer.from([0x63, 0x61, 0x66, 0xe9]));
+    expect(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value).toBe('p');
+    expect(Number.isNaN(contentLength)).toBe(true);
   });
 
   it('splits the apiserver path and query out of the console URL, still encoded', () => {

@@ -1,40 +1,25 @@
 // `/api/v1/clusters/:id/k8s/*`: the one generic way to any apiserver path. The request is parsed
 // like the apiserver would parse it, authorized by console RBAC before any byte goes upstream,
 // then streamed both ways: bodies are never buffered, so watches and big lists flow through.
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClusterConnection } from '../clusters/credentials.js';
-import type { AuthorizeOptions, Authorizer, Subject } from '../rbac/authorizer.js';
-import type { ClusterEndpoint } from './connection-pool.js';
+import type { AuthorizeOptions, Authorizer, Decision, NonResourceAttributes, ResourceAttributes, Subject } from '../rbac/authorizer.js';
+import { forwardToCluster } from './forward-to-cluster.js';
+import { connectionListed, isHopByHop } from './hop-by-hop.js';
 import type { KubeAccess } from './kube-access.js';
 import { parseRequestInfo, RequestPathError, type RequestInfo } from './request-info.js';
-import { readBody, RequestAbort, requestUpstream, UpstreamError } from './upstream-request.js';
-
-/** Bodies up to this size with a Content-Length are read whole, then sent in one write. */
-const SMALL_BODY_BYTES = 64 * 1024;
+import { UpstreamError } from './upstream-request.js';
 
 export interface ProxyRouteOptions {
   kube: KubeAccess;
   authorizer: () => Authorizer;
 }
 
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
 /** Request headers never forwarded: the console's own credentials and anything claiming identity. */
 function isStrippedRequestHeader(name: string): boolean {
   return (
-    hopByHop.has(name) ||
+    isHopByHop(name) ||
     name === 'host' ||
     name === 'expect' || // 100-continue is between client and console; the console reads the body as it comes
     name === 'authorization' ||
@@ -47,35 +32,12 @@ function isStrippedRequestHeader(name: string): boolean {
   );
 }
 
-/** Header names the Connection header lists (hop-by-hop for this connection only), lower-cased. */
-function connectionListed(headers: IncomingHttpHeaders): string[] {
-  const value = headers.connection;
-  if (!value || value === 'keep-alive' || value === 'close') return NONE_LISTED;
-  return String(value)
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter(Boolean);
-}
-
-const NONE_LISTED: string[] = [];
-
 export function forwardedRequestHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const listed = connectionListed(headers);
+  const listed = connectionListed(headers.connection);
   const out: OutgoingHttpHeaders = {};
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || isStrippedRequestHeader(name) || listed.includes(name)) continue;
-    out[name] = value;
-  }
-  return out;
-}
-
-/** The apiserver's response headers a client may see, added to `out` (the console's own). */
-export function forwardedResponseHeaders(headers: IncomingHttpHeaders, out: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
-  const listed = connectionListed(headers);
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || hopByHop.has(name) || listed.includes(name) || name === 'set-cookie') continue;
     out[name] = value;
   }
   return out;
@@ -99,101 +61,39 @@ function sendError(reply: FastifyReply, statusCode: number, code: string, messag
   void reply.code(statusCode).type('application/json').send(errorBody(code, message));
 }
 
-/** Asks the authorizer about a parsed apiserver request. */
-export async function authorizeRequest(authorizer: Authorizer, subject: Subject, clusterId: string, info: RequestInfo, options?: AuthorizeOptions) {
-  if (!info.isResourceRequest) return authorizer.authorizeNonResource(subject, { clusterId, verb: info.verb, path: info.path }, options);
-  const attrs: Parameters<Authorizer['authorizeResource']>[1] = {
-    clusterId,
-    verb: info.verb,
-    apiGroup: info.apiGroup,
-    apiVersion: info.apiVersion,
-    resource: info.resource,
-  };
+/** The authorizer's attributes of a parsed apiserver request. */
+function attributesOf(clusterId: string, info: RequestInfo): { resource: ResourceAttributes } | { nonResource: NonResourceAttributes } {
+  if (!info.isResourceRequest) return { nonResource: { clusterId, verb: info.verb, path: info.path } };
+  const attrs: ResourceAttributes = { clusterId, verb: info.verb, apiGroup: info.apiGroup, apiVersion: info.apiVersion, resource: info.resource };
   if (info.subresource) attrs.subresource = info.subresource;
   if (info.namespace) attrs.namespace = info.namespace;
   if (info.name) attrs.name = info.name;
-  return authorizer.authorizeResource(subject, attrs, options);
+  return { resource: attrs };
 }
 
-/** One authorized request, ready to go to its cluster. */
-export interface Forwarding {
-  clusterId: string;
-  endpoint: ClusterEndpoint;
-  method: string;
-  /** apiserver path and query, still percent-encoded */
-  target: string;
-  /** what goes upstream: the client's headers that may cross, and the cluster's own */
-  headers: OutgoingHttpHeaders;
-  timeoutMs: number;
-  log: FastifyBaseLogger;
+/** Asks the authorizer about a parsed apiserver request. */
+export async function authorizeRequest(authorizer: Authorizer, subject: Subject, clusterId: string, info: RequestInfo, options?: AuthorizeOptions): Promise<Decision> {
+  const attrs = attributesOf(clusterId, info);
+  if ('resource' in attrs) return authorizer.authorizeResource(subject, attrs.resource, options);
+  return authorizer.authorizeNonResource(subject, attrs.nonResource, options);
+}
+
+/** authorizeRequest from what the authorizer already holds (no denial reported); undefined when it cannot say now. */
+export function authorizeRequestNow(authorizer: Authorizer, subject: Subject, clusterId: string, info: RequestInfo): Decision | undefined {
+  const attrs = attributesOf(clusterId, info);
+  if ('resource' in attrs) return authorizer.authorizeResourceNow?.(subject, attrs.resource);
+  return authorizer.authorizeNonResourceNow?.(subject, attrs.nonResource);
 }
 
 /** The client's headers that may cross, and the cluster's own (exec-plugin token, impersonation). */
 export async function upstreamHeaders(kube: KubeAccess, connection: ClusterConnection, incoming: IncomingHttpHeaders, subject: Subject): Promise<OutgoingHttpHeaders> {
-  return { ...forwardedRequestHeaders(incoming), ...(await kube.clusterHeaders(connection, subject)) };
+  return Object.assign(forwardedRequestHeaders(incoming), await kube.clusterHeaders(connection, subject));
 }
 
-/**
- * Sends the request on and streams the apiserver's answer to `res`: the headers at once (a
- * watch sends its first event much later), the body as it arrives, never buffered whole. A
- * small answer of known length goes out as one write. `answerHeaders` runs just before the
- * first byte is written and gives the console's own response headers. Resolves with the
- * upstream failure when the apiserver could not be reached (nothing written: the caller
- * answers it), else with null once the answer ended or the client left.
- */
-export async function forwardToCluster(
-  req: IncomingMessage,
-  res: ServerResponse,
-  fwd: Forwarding,
-  answerHeaders: () => OutgoingHttpHeaders,
-): Promise<UpstreamError | null> {
-  const abort = new RequestAbort();
-  const onClientGone = () => {
-    if (!res.writableFinished) abort.abort();
-  };
-  res.on('close', onClientGone);
-  try {
-    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    let upstream;
-    try {
-      upstream = await requestUpstream(fwd.endpoint, {
-        method: fwd.method,
-        path: fwd.target,
-        headers: fwd.headers,
-        ...(hasBody && fwd.method !== 'GET' && fwd.method !== 'HEAD' ? { body: req } : {}),
-        signal: abort,
-        timeoutMs: fwd.timeoutMs,
-      });
-    } catch (err) {
-      if (abort.aborted) return null; // the client left; nobody to answer
-      if (err instanceof UpstreamError) {
-        fwd.log.warn({ cluster: fwd.clusterId, code: err.code, cause: err.message }, 'cluster request failed');
-        return err;
-      }
-      throw err;
-    }
-
-    res.writeHead(upstream.statusCode, forwardedResponseHeaders(upstream.headers, answerHeaders()));
-    const length = upstream.headers['content-length'] === undefined ? NaN : Number(upstream.headers['content-length']);
-    try {
-      if (length <= SMALL_BODY_BYTES) {
-        // A small answer of known length (most GETs) goes out as one write of headers and body,
-        // without the per-chunk stream plumbing, which cost more than the bytes.
-        res.end(await readBody(upstream, SMALL_BODY_BYTES));
-      } else {
-        // Open-ended (a watch, a chunked list): the headers go out now, the body as it arrives.
-        if (Number.isNaN(length)) res.flushHeaders();
-        await pipeline(upstream.body, res);
-      }
-    } catch (err) {
-      if (!abort.aborted) fwd.log.debug({ cluster: fwd.clusterId, err: (err as Error).message }, 'proxied stream ended early');
-      upstream.body.destroy();
-      res.destroy();
-    }
-    return null;
-  } finally {
-    res.off('close', onClientGone);
-  }
+/** upstreamHeaders, synchronously, when the cluster's own are at hand (KubeAccess.clusterHeadersNow); else undefined. */
+export function upstreamHeadersNow(kube: KubeAccess, connection: ClusterConnection, incoming: IncomingHttpHeaders): OutgoingHttpHeaders | undefined {
+  const own = kube.clusterHeadersNow(connection);
+  return own && Object.assign(forwardedRequestHeaders(incoming), own);
 }
 
 /** The route patterns proxied requests are measured under: the apiserver root, and any path below. */

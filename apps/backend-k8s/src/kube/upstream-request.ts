@@ -1,7 +1,6 @@
 // Raw HTTP requests to a cluster's apiserver over its pooled keep-alive connections. Everything
 // that talks to a cluster (proxy, watch hub, actions) goes through here, so network, TLS and
 // timeout failures become the same 502/504 errors naming the cluster and the cause.
-import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
@@ -20,24 +19,9 @@ export interface UpstreamRequest {
   path: string;
   headers?: OutgoingHttpHeaders;
   body?: Readable | Buffer | string;
-  signal?: AbortSignal | RequestAbort;
+  signal?: AbortSignal;
   /** how long to wait for the response headers; default 30 s */
   timeoutMs?: number;
-}
-
-/**
- * Cancels one upstream request, like an AbortController's signal (undici takes either). The proxy
- * makes one per request: on Node 20 an AbortController costs several microseconds to create,
- * a measurable part of a proxied GET.
- */
-export class RequestAbort extends EventEmitter {
-  aborted = false;
-
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.emit('abort');
-  }
 }
 
 /** A failure to get any answer from the apiserver (not an error Status from it). */

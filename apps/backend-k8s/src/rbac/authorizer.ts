@@ -39,13 +39,25 @@ export interface AuthorizeOptions {
 export interface Authorizer {
   authorizeResource(subject: Subject, attrs: ResourceAttributes, options?: AuthorizeOptions): Promise<Decision>;
   authorizeNonResource(subject: Subject, attrs: NonResourceAttributes, options?: AuthorizeOptions): Promise<Decision>;
+  /**
+   * The same decision, synchronously, from what the authorizer already holds; undefined when it
+   * would first have to look something up (then ask authorizeResource). Reports no denial. For
+   * the proxy's fast path, where each await costs more than the decision itself.
+   */
+  authorizeResourceNow?(subject: Subject, attrs: ResourceAttributes): Decision | undefined;
+  /** authorizeNonResource from what the authorizer already holds, as authorizeResourceNow */
+  authorizeNonResourceNow?(subject: Subject, attrs: NonResourceAttributes): Decision | undefined;
 }
+
+const ALLOWED: Decision = Object.freeze({ allowed: true });
 
 export const allowAuthenticated: Authorizer = {
   async authorizeResource() {
-    return { allowed: true };
+    return ALLOWED;
   },
   async authorizeNonResource() {
-    return { allowed: true };
+    return ALLOWED;
   },
+  authorizeResourceNow: () => ALLOWED,
+  authorizeNonResourceNow: () => ALLOWED,
 };

@@ -80,4 +80,26 @@ describe('RbacAuthorizer', () => {
     expect((await authz.authorizeResource(bob, deletePod)).allowed).toBe(true);
     expect(calls).toBe(3);
   });
+
+  it('decides now only from loaded, fresh rules, the same way, reporting no denial', async () => {
+    const bindings = { users: { bob: ['viewer'] } as Record<string, string[]>, groups: {} as Record<string, string[]> };
+    let now = 1000;
+    const denials: string[] = [];
+    const authz = new RbacAuthorizer({ source: memorySource(bindings).source, ttlMs: 5000, now: () => now, onDenied: (_s, _a, reason) => void denials.push(reason) });
+    const getPod = { ...deletePod, verb: 'get' };
+    expect(authz.authorizeResourceNow(bob, getPod)).toBeUndefined(); // nothing loaded yet
+    const loading = authz.authorizeResource(bob, getPod);
+    expect(authz.authorizeResourceNow(bob, getPod)).toBeUndefined(); // still loading
+    expect(await loading).toEqual({ allowed: true });
+    expect(authz.authorizeResourceNow(bob, getPod)).toEqual({ allowed: true });
+    expect(authz.authorizeResourceNow(bob, deletePod)).toEqual(await authz.authorizeResource(bob, deletePod, { quiet: true }));
+    expect(authz.authorizeNonResourceNow(bob, { clusterId: 'demo', verb: 'get', path: '/metrics' })).toMatchObject({ allowed: false });
+    expect(denials).toEqual([]);
+    // a change on this replica, or the TTL for a sibling's: nothing to decide from until reloaded
+    authz.invalidate();
+    expect(authz.authorizeResourceNow(bob, getPod)).toBeUndefined();
+    await authz.authorizeResource(bob, getPod);
+    now += 5001;
+    expect(authz.authorizeResourceNow(bob, getPod)).toBeUndefined();
+  });
 });

@@ -36,6 +36,8 @@ export interface RbacAuthorizerOptions {
 interface CacheEntry {
   expires: number;
   value: Promise<EffectiveRules>;
+  /** the value, once loaded */
+  loaded?: EffectiveRules;
 }
 
 export class RbacAuthorizer implements Authorizer {
@@ -58,17 +60,17 @@ export class RbacAuthorizer implements Authorizer {
   }
 
   async rulesFor(subject: Subject): Promise<EffectiveRules> {
-    // Groups are part of the key: the same user signing on with other groups must not reuse old rules.
-    const key = `${subject.userId}\u0000${subject.username}\u0000${[...subject.groups].sort().join('\u0000')}`;
+    const key = cacheKey(subject);
     const hit = this.cache.get(key);
     if (hit && hit.expires > this.now()) return hit.value;
     const generation = this.generation;
     const value = this.options.source(subject);
-    const entry = { expires: this.now() + this.ttlMs, value };
+    const entry: CacheEntry = { expires: this.now() + this.ttlMs, value };
     if (this.cache.size >= this.maxEntries) this.cache.clear();
     this.cache.set(key, entry);
     try {
-      return await value;
+      entry.loaded = await value;
+      return entry.loaded;
     } catch (err) {
       this.cache.delete(key);
       throw err;
@@ -78,23 +80,54 @@ export class RbacAuthorizer implements Authorizer {
     }
   }
 
+  /** The subject's rules if they are cached, loaded and fresh. */
+  private rulesNow(subject: Subject): EffectiveRules | undefined {
+    const hit = this.cache.get(cacheKey(subject));
+    return hit && hit.expires > this.now() ? hit.loaded : undefined;
+  }
+
   async authorizeResource(subject: Subject, attrs: ResourceAttributes, options?: AuthorizeOptions): Promise<Decision> {
-    const { rules } = await this.rulesFor(subject);
-    if (rulesAllowResource(rules, attrs)) return { allowed: true };
+    return this.decideResource((await this.rulesFor(subject)).rules, subject, attrs, options);
+  }
+
+  async authorizeNonResource(subject: Subject, attrs: NonResourceAttributes, options?: AuthorizeOptions): Promise<Decision> {
+    return this.decideNonResource((await this.rulesFor(subject)).rules, subject, attrs, options);
+  }
+
+  authorizeResourceNow(subject: Subject, attrs: ResourceAttributes): Decision | undefined {
+    const known = this.rulesNow(subject);
+    return known && this.decideResource(known.rules, subject, attrs, QUIET);
+  }
+
+  authorizeNonResourceNow(subject: Subject, attrs: NonResourceAttributes): Decision | undefined {
+    const known = this.rulesNow(subject);
+    return known && this.decideNonResource(known.rules, subject, attrs, QUIET);
+  }
+
+  private decideResource(rules: PolicyRule[], subject: Subject, attrs: ResourceAttributes, options?: AuthorizeOptions): Decision {
+    if (rulesAllowResource(rules, attrs)) return ALLOWED;
     // Seeing a cluster (get console clusters) also follows from any permission inside it.
     const seesCluster =
       attrs.apiGroup === CONSOLE_API_GROUP && attrs.resource === 'clusters' && attrs.verb === 'get' && !attrs.subresource && attrs.name === attrs.clusterId;
-    if (seesCluster && attrs.name && canSeeCluster(rules, attrs.name)) return { allowed: true };
+    if (seesCluster && attrs.name && canSeeCluster(rules, attrs.name)) return ALLOWED;
     const reason = describeResourceDenial(subject, attrs);
     if (!options?.quiet) this.options.onDenied?.(subject, attrs, reason);
     return { allowed: false, reason };
   }
 
-  async authorizeNonResource(subject: Subject, attrs: NonResourceAttributes, options?: AuthorizeOptions): Promise<Decision> {
-    const { rules } = await this.rulesFor(subject);
-    if (rulesAllowNonResource(rules, attrs)) return { allowed: true };
+  private decideNonResource(rules: PolicyRule[], subject: Subject, attrs: NonResourceAttributes, options?: AuthorizeOptions): Decision {
+    if (rulesAllowNonResource(rules, attrs)) return ALLOWED;
     const reason = describeNonResourceDenial(subject, attrs);
     if (!options?.quiet) this.options.onDenied?.(subject, attrs, reason);
     return { allowed: false, reason };
   }
+}
+
+const ALLOWED: Decision = Object.freeze({ allowed: true });
+const QUIET: AuthorizeOptions = { quiet: true };
+
+/** Groups are part of the key: the same user signing on with other groups must not reuse old rules. */
+function cacheKey(subject: Subject): string {
+  const groups = subject.groups.length < 2 ? subject.groups : [...subject.groups].sort();
+  return `${subject.userId}\u0000${subject.username}\u0000${groups.join('\u0000')}`;
 }

@@ -1,0 +1,181 @@
+// Sends one authorized proxied request to its cluster and writes the apiserver's answer to the
+// client. It uses undici's dispatch API: the answer arrives as callbacks (headers, chunks, end)
+// that write straight to the client's response. The request API would put a Readable, a body
+// mixin and promises in between, ~30 µs of a ~0.3 ms proxied GET (docs/performance.md, "Fifth
+// pass"). Other callers, which read the answer themselves, use requestUpstream.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import { util as undiciUtil, type Dispatcher } from 'undici';
+import type { ClusterEndpoint } from './connection-pool.js';
+import { connectionListed, isHopByHop } from './hop-by-hop.js';
+import { classifyUpstreamFailure, type UpstreamError } from './upstream-request.js';
+
+/** Answers up to this size with a Content-Length are collected, then sent in one write. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
+/** One authorized request, ready to go to its cluster. */
+export interface Forwarding {
+  clusterId: string;
+  endpoint: ClusterEndpoint;
+  method: string;
+  /** apiserver path and query, still percent-encoded */
+  target: string;
+  /** what goes upstream: the client's headers that may cross, and the cluster's own */
+  headers: OutgoingHttpHeaders;
+  /** how long to wait for the apiserver's response headers */
+  timeoutMs: number;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * The apiserver's response headers a client may see (no hop-by-hop header, no cookie), from
+ * undici's raw list, over the console's own (`own`, copied): the apiserver's win. Values are kept
+ * byte for byte (latin1, as Node writes them). Also gives the Content-Length, NaN without one.
+ */
+export function forwardedResponseHeaders(raw: readonly (Buffer | string)[], own: OutgoingHttpHeaders): { headers: OutgoingHttpHeaders; contentLength: number } {
+  // null prototype: a header named __proto__ from the apiserver stays a header
+  const headers: OutgoingHttpHeaders = Object.assign(Object.create(null) as OutgoingHttpHeaders, own);
+  let listed: string[] | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (undiciUtil.headerNameToString(raw[i]!) === 'connection') listed = connectionListed(raw[i + 1]!.toString());
+  }
+  const fromUpstream: string[] = [];
+  let contentLength = NaN;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = undiciUtil.headerNameToString(raw[i]!);
+    if (isHopByHop(name) || name === 'set-cookie' || listed?.includes(name)) continue;
+    const value = raw[i + 1]!.toString('latin1');
+    if (name === 'content-length') contentLength = Number(value);
+    if (!fromUpstream.includes(name)) {
+      fromUpstream.push(name);
+      headers[name] = value;
+    } else {
+      const before = headers[name]!;
+      headers[name] = Array.isArray(before) ? [...before, value] : [String(before), value];
+    }
+  }
+  return { headers, contentLength };
+}
+
+/**
+ * Sends the request on and writes the apiserver's answer to `res`: a small answer of known
+ * length as one write of headers and body, anything else (a watch, a big or chunked list) with
+ * the headers at once and the body as it arrives, never buffered whole, pausing the upstream
+ * while the client is slow. `answerHeaders` runs once the apiserver's headers are in, before the
+ * first byte is written, and gives the console's own response headers. Resolves with the upstream
+ * failure when the apiserver could not be reached (nothing written: the caller answers it), else
+ * with null once the answer ended or the client left.
+ */
+export function forwardToCluster(req: IncomingMessage, res: ServerResponse, fwd: Forwarding, answerHeaders: () => OutgoingHttpHeaders): Promise<UpstreamError | null> {
+  return new Promise((resolve) => new ProxyExchange(req, res, fwd, answerHeaders, resolve).start());
+}
+
+/** undici's (legacy, native in 7.x) dispatch handler for one proxied exchange. */
+class ProxyExchange implements Dispatcher.DispatchHandler {
+  private abortUpstream: ((reason: Error) => void) | null = null;
+  private clientGone = false;
+  private settled = false;
+  /** the apiserver's status and headers arrived */
+  private answering = false;
+  /** collected small body; null once the body streams to the client as it comes */
+  private chunks: Buffer[] | null = [];
+  private statusCode = 0;
+  private headers: OutgoingHttpHeaders | null = null;
+  private resumeUpstream: (() => void) | null = null;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly fwd: Forwarding,
+    private readonly answerHeaders: () => OutgoingHttpHeaders,
+    private readonly resolve: (failure: UpstreamError | null) => void,
+  ) {}
+
+  start(): void {
+    const { endpoint, method } = this.fwd;
+    this.res.on('close', this.onClientClose);
+    const headers = endpoint.authorization ? { ...this.fwd.headers, authorization: endpoint.authorization } : this.fwd.headers;
+    const opts: Dispatcher.DispatchOptions = {
+      origin: endpoint.baseUrl.origin,
+      // Joined as strings: a path starting with "//" must stay a path.
+      path: `${endpoint.basePath}${this.fwd.target}`,
+      method: method as Dispatcher.HttpMethod,
+      headers: headers as Dispatcher.DispatchOptions['headers'],
+      headersTimeout: this.fwd.timeoutMs,
+      bodyTimeout: 0,
+    };
+    const hasBody = this.req.headers['content-length'] !== undefined || this.req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && method !== 'GET' && method !== 'HEAD') opts.body = this.req;
+    endpoint.dispatcher.dispatch(opts, this);
+  }
+
+  /** The client closed its side: before the answer ended, the upstream request stops too. */
+  private readonly onClientClose = (): void => {
+    if (this.res.writableFinished) return;
+    this.clientGone = true;
+    this.abortUpstream?.(new Error('the client went away'));
+  };
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abortUpstream = abort;
+    if (this.clientGone) abort(new Error('the client went away'));
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true; // informational (103 Early Hints): the final answer follows
+    const { headers, contentLength } = forwardedResponseHeaders(rawHeaders, this.answerHeaders());
+    this.answering = true;
+    if (contentLength <= SMALL_BODY_BYTES) {
+      this.statusCode = statusCode;
+      this.headers = headers;
+      return true;
+    }
+    this.chunks = null;
+    this.res.writeHead(statusCode, headers);
+    // a watch's first event may come much later: the client gets the headers now
+    if (Number.isNaN(contentLength)) this.res.flushHeaders();
+    this.resumeUpstream = resume;
+    this.res.on('drain', resume);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.chunks) {
+      this.chunks.push(chunk);
+      return true;
+    }
+    // false pauses the upstream until the client drained ('drain' calls resume)
+    return this.res.write(chunk);
+  }
+
+  onComplete(): void {
+    if (this.chunks) {
+      this.res.writeHead(this.statusCode, this.headers!);
+      this.res.end(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks));
+    } else {
+      this.res.end();
+    }
+    this.settle(null);
+  }
+
+  onError(err: Error): void {
+    if (this.settled) return;
+    if (this.clientGone) return this.settle(null); // nobody left to answer
+    if (!this.answering) {
+      const failure = classifyUpstreamFailure(this.fwd.endpoint, err, this.fwd.timeoutMs);
+      this.fwd.log.warn({ cluster: this.fwd.clusterId, code: failure.code, cause: failure.message }, 'cluster request failed');
+      return this.settle(failure);
+    }
+    // the answer broke off after its status went out (or was due to): the client sees it end early
+    this.fwd.log.debug({ cluster: this.fwd.clusterId, err: err.message }, 'proxied stream ended early');
+    this.res.destroy();
+    this.settle(null);
+  }
+
+  private settle(failure: UpstreamError | null): void {
+    this.settled = true;
+    this.res.off('close', this.onClientClose);
+    if (this.resumeUpstream) this.res.off('drain', this.resumeUpstream);
+    this.resolve(failure);
+  }
+}
