@@ -53,7 +53,7 @@ function fromProxiedPath(request: FastifyRequest, clusterId: string | undefined)
   if (at < 0) return null;
   const [path = '/', query = ''] = raw.slice(at + 4).split('?');
   try {
-    const info = parseRequestInfo(request.method, path, new URLSearchParams(query));
+    const info = parseRequestInfo(request.method, path, query);
     if (!info.isResourceRequest) return { clusterId: clusterId ?? null, verb: info.verb, resource: null, name: info.path };
     return {
       clusterId: clusterId ?? null,

@@ -19,8 +19,13 @@ export function tokenRevoked(row: UserRow, issuedAtMs: number): boolean {
   return row.tokens_valid_after_ms !== null && issuedAtMs < Number(row.tokens_valid_after_ms);
 }
 
+// Groups parsed once per row read: a kept row is turned into a user on every proxied request.
+const parsedGroups = new WeakMap<UserRow, readonly string[]>();
+
 export function toUser(row: UserRow): User {
-  return { id: row.id, username: row.username, groups: JSON.parse(row.groups) as string[], disabled: row.disabled !== 0, createdAt: row.created_at };
+  let groups = parsedGroups.get(row);
+  if (!groups) parsedGroups.set(row, (groups = JSON.parse(row.groups) as string[]));
+  return { id: row.id, username: row.username, groups: [...groups], disabled: row.disabled !== 0, createdAt: row.created_at };
 }
 
 /** How long a user row read by id is reused; every change made through the console forgets it at once. */

@@ -14,6 +14,8 @@ export interface ClusterEndpoint {
   version: number;
   /** apiserver base URL */
   baseUrl: URL;
+  /** its origin, computed once (URL's getter builds it on every read) */
+  origin: string;
   /** the base URL's path without a trailing slash ('' for most clusters): apiserver paths are appended to it */
   basePath: string;
   /** the cluster's connection pool (or, with a kubeconfig proxy-url, the agent through the proxy) */
@@ -90,6 +92,7 @@ export class ClusterConnectionPool {
       clusterName: connection.name,
       version: connection.version,
       baseUrl,
+      origin: baseUrl.origin,
       basePath: baseUrl.pathname.replace(/\/+$/, ''),
       dispatcher: dispatcherFor(connection.credentials, baseUrl, this.maxSockets),
     };

@@ -96,7 +96,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     this.res.on('close', this.onClientClose);
     const headers = endpoint.authorization ? { ...this.fwd.headers, authorization: endpoint.authorization } : this.fwd.headers;
     const opts: Dispatcher.DispatchOptions = {
-      origin: endpoint.baseUrl.origin,
+      origin: endpoint.origin,
       // Joined as strings: a path starting with "//" must stay a path.
       path: `${endpoint.basePath}${this.fwd.target}`,
       method: method as Dispatcher.HttpMethod,

@@ -109,7 +109,7 @@ function prepareNow(deps: ProxyFastPathDeps, req: IncomingMessage, clusterId: st
   const { path, query } = splitProxiedUrl(req.url!);
   let info: RequestInfo;
   try {
-    info = parseRequestInfo(req.method!, path, new URLSearchParams(query));
+    info = parseRequestInfo(req.method!, path, query);
   } catch {
     return REFUSED;
   }
@@ -133,7 +133,7 @@ async function prepareAndSend(deps: ProxyFastPathDeps, req: IncomingMessage, res
   try {
     const subject = await deps.authenticate(token);
     const { path, query } = splitProxiedUrl(req.url!);
-    const info = parseRequestInfo(req.method!, path, new URLSearchParams(query));
+    const info = parseRequestInfo(req.method!, path, query);
     const decision = await authorizeRequest(deps.authorizer(), subject, clusterId, info, { quiet: true });
     if (!decision.allowed) return false;
     const connection = await deps.kube.connection(clusterId);
@@ -150,30 +150,38 @@ async function prepareAndSend(deps: ProxyFastPathDeps, req: IncomingMessage, res
   return send(deps, req, res, prepared, route, started);
 }
 
-/** Forwards (or answers the credentials failure), measures and logs; resolves true: answered. */
+/** Forwards (or answers the credentials failure), then measures and logs; resolves true: answered. */
 function send(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerResponse, fwd: Forwarding, route: string, started: number, credentialsFailure?: UpstreamError): Promise<boolean> {
-  res.once('close', () => {
-    if (!res.headersSent) return; // the client left before any answer (the route does not count those either)
-    const ms = performance.now() - started;
-    deps.observeRequest(req.method!, route, res.statusCode, ms / 1000);
-    deps.log.info({ req: { method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: ms, cluster: fwd.clusterId }, 'request completed');
-  });
   if (credentialsFailure) {
     answerError(res, credentialsFailure.statusCode, credentialsFailure.code, credentialsFailure.message);
+    completed(deps, req, res, fwd.clusterId, route, started);
     return ANSWERED;
   }
   return forwardToCluster(req, res, fwd, noOwnHeaders).then(
     (failure) => {
       if (failure) answerError(res, failure.statusCode, failure.code, failure.message);
+      completed(deps, req, res, fwd.clusterId, route, started);
       return true;
     },
     (err: unknown) => {
       deps.log.error({ err, cluster: fwd.clusterId }, 'proxied request failed');
       if (!res.headersSent) answerError(res, 500, 'INTERNAL', 'the console failed to proxy this request; see its log');
       else res.destroy();
+      completed(deps, req, res, fwd.clusterId, route, started);
       return true;
     },
   );
+}
+
+/**
+ * Measures and logs an answered request once its last byte was handed over (or the client left
+ * during it); one that left before any answer is neither (the route does not count those either).
+ */
+function completed(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerResponse, clusterId: string, route: string, started: number): void {
+  if (!res.headersSent) return;
+  const ms = performance.now() - started;
+  deps.observeRequest(req.method!, route, res.statusCode, ms / 1000);
+  deps.log.info({ req: { method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: ms, cluster: clusterId }, 'request completed');
 }
 
 const ANSWERED = Promise.resolve(true);

@@ -113,7 +113,7 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
 
     let info: RequestInfo;
     try {
-      info = parseRequestInfo(request.method, path, new URLSearchParams(query));
+      info = parseRequestInfo(request.method, path, query);
     } catch (err) {
       if (err instanceof RequestPathError) return sendError(reply, 400, err.code, err.message);
       throw err;

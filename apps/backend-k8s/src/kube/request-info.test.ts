@@ -115,6 +115,8 @@ describe('parseRequestInfo: resource requests', () => {
   it.each(resourceCases)('%s %s', (method, fullPath, expected) => {
     const [path, query = ''] = fullPath.split('?');
     const info = parseRequestInfo(method, path!, new URLSearchParams(query));
+    // the raw query string (how the proxy passes it) parses the same
+    expect(parseRequestInfo(method, path!, query)).toEqual(info);
     expect(info.isResourceRequest).toBe(true);
     if (!info.isResourceRequest) return;
     expect(info.verb).toBe(expected.verb);

@@ -100,7 +100,8 @@ function nonResourceInfo(upperMethod: string, segments: string[]): NonResourceRe
   return { isResourceRequest: false, verb: upperMethod.toLowerCase(), path: `/${segments.join('/')}` };
 }
 
-export function parseRequestInfo(method: string, rawPath: string, query: URLSearchParams): RequestInfo {
+/** `query`: the raw query string (without "?"), or its parameters already parsed. */
+export function parseRequestInfo(method: string, rawPath: string, query: string | URLSearchParams): RequestInfo {
   const upperMethod = method.toUpperCase();
   const segments = splitSafePath(rawPath);
   let parts = segments;
@@ -145,8 +146,10 @@ export function parseRequestInfo(method: string, rawPath: string, query: URLSear
   if (parts.length >= 1) resource = parts[0]!;
 
   if (!name && verb === 'get') {
-    verb = isTrue(query.get('watch')) ? 'watch' : 'list';
-    name = exactNameFromFieldSelector(query.get('fieldSelector'));
+    // parsed only here, for collections: most requests (a get by name) never need it
+    const params = typeof query === 'string' ? new URLSearchParams(query) : query;
+    verb = isTrue(params.get('watch')) ? 'watch' : 'list';
+    name = exactNameFromFieldSelector(params.get('fieldSelector'));
   }
   if (!name && verb === 'delete') verb = 'deletecollection';
 

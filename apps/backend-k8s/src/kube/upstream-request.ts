@@ -93,7 +93,7 @@ export async function requestUpstream(endpoint: ClusterEndpoint, req: UpstreamRe
   const headers: OutgoingHttpHeaders = { ...req.headers };
   if (endpoint.authorization) headers.authorization = endpoint.authorization;
   const options: Dispatcher.RequestOptions = {
-    origin: endpoint.baseUrl.origin,
+    origin: endpoint.origin,
     // Joined as strings: a path starting with "//" must stay a path.
     path: `${endpoint.basePath}${req.path}`,
     method: req.method as Dispatcher.HttpMethod,
