@@ -3,6 +3,7 @@
 // what happens when the client leaves.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterConnectionPool } from './connection-pool.js';
 import { forwardToCluster, SMALL_BODY_BYTES } from './forward-to-cluster.js';
@@ -122,6 +123,30 @@ describe('forwardToCluster', () => {
     // socket buffers on both hops hold a few MiB at most; the rest waits in the apiserver
     expect(written * chunk.length).toBeLessThan(16 * 1024 * 1024);
     expect((await readAll(res)).length).toBe(total * chunk.length);
+  });
+
+  it('sends a streamed answer in a few large writes, not one per chunk that came in', async () => {
+    const chunk = Buffer.alloc(16 * 1024, 2);
+    const chunks = 512; // 8 MiB, as fast as the apiserver can write it
+    script = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let i = 0; i < chunks; i++) res.write(chunk);
+      res.end();
+    };
+    let writes = 0;
+    const countWrites = (socket: net.Socket) => {
+      const s = socket as net.Socket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+      const [write, writev] = [s._write, s._writev];
+      s._write = (...a) => (writes++, write.apply(s, a));
+      s._writev = (...a) => (writes++, writev.apply(s, a));
+    };
+    proxy.once('connection', countWrites);
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`${proxyUrl}/stream`, { agent: false }, resolve).on('error', reject),
+    );
+    expect((await readAll(res)).length).toBe(chunks * chunk.length);
+    // a socket read brings up to 64 KiB: one write per read would be 128 or more
+    expect(writes).toBeLessThan(64);
   });
 
   it('ends the client answer early when the apiserver breaks off mid-body', async () => {

@@ -70,6 +70,16 @@ export function forwardToCluster(req: IncomingMessage, res: ServerResponse, fwd:
   return new Promise((resolve) => new ProxyExchange(req, res, fwd, answerHeaders, resolve).start());
 }
 
+/** What a streamed answer may hold buffered for a slow client before the apiserver is paused. */
+const STREAM_BUFFER_BYTES = 256 * 1024;
+
+/** Sends what the exchange's response holds corked (after this turn of the event loop, or before its end). */
+function uncork(exchange: ProxyExchange): void {
+  if (!exchange.corked) return;
+  exchange.corked = false;
+  exchange.res.uncork();
+}
+
 /** undici's (legacy, native in 7.x) dispatch handler for one proxied exchange. */
 class ProxyExchange implements Dispatcher.DispatchHandler {
   private abortUpstream: ((reason: Error) => void) | null = null;
@@ -82,10 +92,12 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   private statusCode = 0;
   private headers: OutgoingHttpHeaders | null = null;
   private resumeUpstream: (() => void) | null = null;
+  /** the response is corked until this turn of the event loop is over */
+  corked = false;
 
   constructor(
     private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    readonly res: ServerResponse,
     private readonly fwd: Forwarding,
     private readonly answerHeaders: () => OutgoingHttpHeaders,
     private readonly resolve: (failure: UpstreamError | null) => void,
@@ -144,8 +156,18 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
       this.chunks.push(chunk);
       return true;
     }
-    // false pauses the upstream until the client drained ('drain' calls resume)
-    return this.res.write(chunk);
+    // Chunks come one TLS record (up to 16 KiB) at a time: corked until the event loop has
+    // handled everything its poll gave it (setImmediate), they leave in one write, not one each
+    // (a 19 MB list: ~75 writes instead of ~1200).
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      setImmediate(uncork, this);
+    }
+    this.res.write(chunk);
+    // false pauses the upstream until the client drained ('drain' calls resume); while corked,
+    // write() says false past 16 KiB, so the bound is the buffered length instead
+    return this.res.writableLength < STREAM_BUFFER_BYTES;
   }
 
   onComplete(): void {
@@ -153,6 +175,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
       this.res.writeHead(this.statusCode, this.headers!);
       this.res.end(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks));
     } else {
+      uncork(this);
       this.res.end();
     }
     this.settle(null);
@@ -168,6 +191,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     }
     // the answer broke off after its status went out (or was due to): the client sees it end early
     this.fwd.log.debug({ cluster: this.fwd.clusterId, err: err.message }, 'proxied stream ended early');
+    uncork(this);
     this.res.destroy();
     this.settle(null);
   }
