@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Registry } from 'prom-client';
 import { waitUntil } from '@k8s-console/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -248,4 +250,29 @@ describe('Broadcaster', () => {
     await broadcaster.close();
     expect((await pending).peers[0]?.outcome).toBe('cancelled');
   });
+
+  it('gives up on a peer that accepts but never answers, even when memory is collected meanwhile', async () => {
+    // Node 20's fetch lost an AbortSignal.timeout after a garbage collection: the send waited forever
+    const sockets = new Set<Socket>();
+    const hanging = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+    });
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const peer = parseAddress(`127.0.0.1:${(hanging.address() as AddressInfo).port}`, 0);
+    const { broadcaster } = setup([peer], { timeoutMs: 300, attempts: 1 });
+    const pending = broadcaster.broadcast(change);
+    setTimeout(collectGarbage, 100);
+    const outcome = await Promise.race([pending.then((r) => r.peers[0]), new Promise((r) => setTimeout(() => r('still waiting'), 5000))]);
+    expect(outcome).toMatchObject({ outcome: 'failed', attempts: 1 });
+    await broadcaster.close();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => hanging.close(r));
+  });
 });
+
+/** A full garbage collection, without starting the test runner with --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}

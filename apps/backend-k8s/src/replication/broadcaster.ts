@@ -2,6 +2,7 @@
 // endpoint. It is the fast path only (LISTEN/NOTIFY and the reconciler heal what it misses), so it
 // never blocks the user's request, bounds how many sends run at once, and gives up after a few
 // retries instead of queueing forever behind a dead peer.
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Peer, PeerDiscoveryResult } from './peer-discovery.js';
 import type { ReplicationMetrics } from './metrics.js';
 import { signRequest } from './signing.js';
@@ -36,7 +37,6 @@ export interface BroadcasterOptions {
   origin: string;
   logger: BroadcastLogger;
   metrics: ReplicationMetrics;
-  fetch?: typeof fetch;
 }
 
 export type PeerOutcome = 'ok' | 'failed' | 'superseded' | 'cancelled';
@@ -87,7 +87,11 @@ export class Broadcaster {
   private readonly perPeer: number;
   private readonly attempts: number;
   private readonly backoffMs: number;
-  private readonly send: typeof fetch;
+  // undici's request API with its own timers (connect, headers, body), not fetch with an
+  // AbortSignal.timeout: Node's fetch follows the caller's signal through a WeakRef, and after a
+  // garbage collection an abort may no longer reach the request, so a send to a peer that
+  // accepts but never answers could wait forever, holding the peer's slots.
+  private readonly dispatcher: Dispatcher;
   private readonly closing = new AbortController();
   // the newest change number per (peer, cluster): an older send still retrying is dropped
   private readonly latest = new Map<string, number>();
@@ -103,7 +107,7 @@ export class Broadcaster {
     this.perPeer = options.maxInFlightPerPeer ?? 2;
     this.attempts = Math.max(1, options.attempts ?? 3);
     this.backoffMs = options.backoffMs ?? 200;
-    this.send = options.fetch ?? fetch;
+    this.dispatcher = new Agent({ connect: { timeout: options.timeoutMs }, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
   }
 
   /** The most sends that were ever in flight at once (for tests and diagnostics). */
@@ -129,6 +133,7 @@ export class Broadcaster {
   async close(): Promise<void> {
     this.closing.abort();
     await Promise.allSettled([...this.running]);
+    await this.dispatcher.destroy();
   }
 
   private async run(change: ClusterChange): Promise<BroadcastReport> {
@@ -207,25 +212,28 @@ export class Broadcaster {
   private async attempt(peer: Peer, change: ClusterChange): Promise<AttemptResult> {
     const path = reloadPath(change.id);
     const body = JSON.stringify({ action: change.action, version: change.version, origin: this.options.origin });
-    const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.closing.signal]);
     try {
-      const res = await this.send(peer.url + path, {
+      const res = await this.dispatcher.request({
+        origin: peer.url,
+        path,
         method: 'POST',
         headers: { 'content-type': 'application/json', ...signRequest(this.options.secret, 'POST', path, body) },
         body,
-        signal,
+        signal: this.closing.signal,
       });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return { kind: 'ok' };
+      await res.body.dump().catch(() => undefined);
+      if (res.statusCode >= 200 && res.statusCode < 300) return { kind: 'ok' };
       // a refused signature or a missing route will not change by retrying; a busy peer may
-      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-        return { kind: 'fatal', detail: `HTTP ${res.status}`, metric: res.status === 401 || res.status === 403 ? 'refused' : 'error' };
+      if (res.statusCode >= 400 && res.statusCode < 500 && res.statusCode !== 408 && res.statusCode !== 429) {
+        return { kind: 'fatal', detail: `HTTP ${res.statusCode}`, metric: res.statusCode === 401 || res.statusCode === 403 ? 'refused' : 'error' };
       }
-      return { kind: 'retry', detail: `HTTP ${res.status}`, metric: 'error' };
+      return { kind: 'retry', detail: `HTTP ${res.statusCode}`, metric: 'error' };
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      if (e.name === 'TimeoutError') return { kind: 'retry', detail: `no answer within ${this.options.timeoutMs} ms`, metric: 'timeout' };
-      return { kind: 'retry', detail: e.cause?.code ?? e.message, metric: 'error' };
+      if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.ConnectTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+        return { kind: 'retry', detail: `no answer within ${this.options.timeoutMs} ms`, metric: 'timeout' };
+      }
+      const e = err as Error & { code?: string; cause?: { code?: string } };
+      return { kind: 'retry', detail: e.code ?? e.cause?.code ?? e.message, metric: 'error' };
     }
   }
 
