@@ -163,6 +163,18 @@ describe('forwardToCluster', () => {
     expect(logLines.join('')).toContain('proxied stream ended early');
   });
 
+  it('answers 502 when a small answer breaks off before its end, since nothing was written yet', async () => {
+    script = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
+      res.write('{"partial":');
+      setTimeout(() => res.socket!.destroy(), 50);
+    };
+    const res = await open('/broken-small');
+    expect(res.statusCode).toBe(502);
+    expect((await readAll(res)).toString()).toBe('CLUSTER_UNREACHABLE');
+    expect(outcomes[0]?.message).toContain('cluster "scripted"');
+  });
+
   it('skips an informational answer (103 Early Hints) and forwards the final one', async () => {
     script = (_req, res) => {
       res.writeEarlyHints({ link: '</style.css>; rel=preload' });

@@ -61,13 +61,20 @@ export function forwardedResponseHeaders(raw: readonly (Buffer | string)[], own:
  * Sends the request on and writes the apiserver's answer to `res`: a small answer of known
  * length as one write of headers and body, anything else (a watch, a big or chunked list) with
  * the headers at once and the body as it arrives, never buffered whole, pausing the upstream
- * while the client is slow. `answerHeaders` runs once the apiserver's headers are in, before the
- * first byte is written, and gives the console's own response headers. Resolves with the upstream
- * failure when the apiserver could not be reached (nothing written: the caller answers it), else
- * with null once the answer ended or the client left.
+ * while the client is slow. `answerHeaders` runs just before the status is written and gives the
+ * console's own response headers. Resolves with the upstream failure when nothing was written
+ * (the apiserver could not be reached, or a small answer broke off before its end: the caller
+ * answers it), else with null once the answer ended or the client left.
  */
 export function forwardToCluster(req: IncomingMessage, res: ServerResponse, fwd: Forwarding, answerHeaders: () => OutgoingHttpHeaders): Promise<UpstreamError | null> {
   return new Promise((resolve) => new ProxyExchange(req, res, fwd, answerHeaders, resolve).start());
+}
+
+const NO_HEADERS: OutgoingHttpHeaders = Object.freeze({});
+
+function isEmpty(headers: OutgoingHttpHeaders): boolean {
+  for (const name in headers) if (Object.hasOwn(headers, name)) return false;
+  return true;
 }
 
 /** What a streamed answer may hold buffered for a slow client before the apiserver is paused. */
@@ -85,12 +92,13 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   private abortUpstream: ((reason: Error) => void) | null = null;
   private clientGone = false;
   private settled = false;
-  /** the apiserver's status and headers arrived */
-  private answering = false;
+  /** the client's response has begun (its status and headers were written) */
+  private responding = false;
   /** collected small body; null once the body streams to the client as it comes */
   private chunks: Buffer[] | null = [];
   private statusCode = 0;
-  private headers: OutgoingHttpHeaders | null = null;
+  /** the apiserver's headers that cross */
+  private upstreamHeaders: OutgoingHttpHeaders = NO_HEADERS;
   private resumeUpstream: (() => void) | null = null;
   /** the response is corked until this turn of the event loop is over */
   corked = false;
@@ -135,15 +143,13 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true; // informational (103 Early Hints): the final answer follows
-    const { headers, contentLength } = forwardedResponseHeaders(rawHeaders, this.answerHeaders());
-    this.answering = true;
-    if (contentLength <= SMALL_BODY_BYTES) {
-      this.statusCode = statusCode;
-      this.headers = headers;
-      return true;
-    }
+    const { headers, contentLength } = forwardedResponseHeaders(rawHeaders, NO_HEADERS);
+    this.statusCode = statusCode;
+    this.upstreamHeaders = headers;
+    // collected, then written whole on completion (a failure before then is still answered 502)
+    if (contentLength <= SMALL_BODY_BYTES) return true;
     this.chunks = null;
-    this.res.writeHead(statusCode, headers);
+    this.respond();
     // a watch's first event may come much later: the client gets the headers now
     if (Number.isNaN(contentLength)) this.res.flushHeaders();
     this.resumeUpstream = resume;
@@ -170,9 +176,17 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     return this.res.writableLength < STREAM_BUFFER_BYTES;
   }
 
+  /** Writes the status and headers: the console's own (answerHeaders), the apiserver's over them. */
+  private respond(): void {
+    this.responding = true;
+    const own = this.answerHeaders();
+    const headers = isEmpty(own) ? this.upstreamHeaders : Object.assign(Object.create(null) as OutgoingHttpHeaders, own, this.upstreamHeaders);
+    this.res.writeHead(this.statusCode, headers);
+  }
+
   onComplete(): void {
     if (this.chunks) {
-      this.res.writeHead(this.statusCode, this.headers!);
+      this.respond();
       this.res.end(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks));
     } else {
       uncork(this);
@@ -184,12 +198,12 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   onError(err: Error): void {
     if (this.settled) return;
     if (this.clientGone) return this.settle(null); // nobody left to answer
-    if (!this.answering) {
+    if (!this.responding) {
       const failure = classifyUpstreamFailure(this.fwd.endpoint, err, this.fwd.timeoutMs);
       this.fwd.log.warn({ cluster: this.fwd.clusterId, code: failure.code, cause: failure.message }, 'cluster request failed');
       return this.settle(failure);
     }
-    // the answer broke off after its status went out (or was due to): the client sees it end early
+    // the answer broke off after its status went out: the client sees it end early
     this.fwd.log.debug({ cluster: this.fwd.clusterId, err: err.message }, 'proxied stream ended early');
     uncork(this);
     this.res.destroy();
