@@ -49,7 +49,8 @@ export interface Authorizer {
   authorizeNonResourceNow?(subject: Subject, attrs: NonResourceAttributes): Decision | undefined;
 }
 
-const ALLOWED: Decision = Object.freeze({ allowed: true });
+/** The one allowed decision (shared: deciding allows far more often than it refuses). */
+export const ALLOWED: Decision = Object.freeze({ allowed: true });
 
 export const allowAuthenticated: Authorizer = {
   async authorizeResource() {

@@ -5,7 +5,7 @@
 // each subject are cached. A change on this replica clears the cache at once (invalidate()); a
 // change on a sibling replica is picked up when the entry expires (ttlMs, a few seconds).
 import type { PolicyRule } from '@k8s-console/contracts';
-import type { Authorizer, AuthorizeOptions, Decision, NonResourceAttributes, ResourceAttributes, Subject } from './authorizer.js';
+import { ALLOWED, type Authorizer, type AuthorizeOptions, type Decision, type NonResourceAttributes, type ResourceAttributes, type Subject } from './authorizer.js';
 import {
   CONSOLE_API_GROUP,
   canSeeCluster,
@@ -123,7 +123,6 @@ export class RbacAuthorizer implements Authorizer {
   }
 }
 
-const ALLOWED: Decision = Object.freeze({ allowed: true });
 const QUIET: AuthorizeOptions = { quiet: true };
 
 /** Groups are part of the key: the same user signing on with other groups must not reuse old rules. */
