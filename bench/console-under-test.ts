@@ -172,7 +172,8 @@ export async function startKubectlProxy(kubectl: string, sim: Sim): Promise<Runn
 
 /** bench/node-reference-proxy.mjs in front of the sim: what a proxy costs in Node before any console work. */
 export async function startNodeReferenceProxy(sim: Sim): Promise<RunningProcess & { url: string }> {
-  const p = await startProcess(process.execPath, ['bench/node-reference-proxy.mjs'], {
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR, '--cpu-prof-name', `node-reference-${Date.now()}.cpuprofile`] : [];
+  const p = await startProcess(process.execPath, [...profile, 'bench/node-reference-proxy.mjs'], {
     env: { SIM_URL: sim.url, SIM_TOKEN: sim.token, SIM_CA: sim.caPem },
     ready: /node reference proxy listening on (\S+)/,
   });
