@@ -34,10 +34,6 @@ export class UpstreamError extends Error {
     super(message);
     this.name = 'UpstreamError';
   }
-
-  toBody(): { error: { code: string; message: string } } {
-    return { error: { code: this.code, message: this.message } };
-  }
 }
 
 const tlsCodes = new Set([
