@@ -22,4 +22,17 @@ export default tseslint.config(
       'vue/html-self-closing': 'off',
     },
   },
+  {
+    files: ['apps/backend-k8s/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='child']",
+          message: "make child loggers with childLogger() (observability/logger-options.ts): pino writes a child's bindings unscrubbed",
+        },
+      ],
+    },
+  },
 );

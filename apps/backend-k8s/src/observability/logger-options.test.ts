@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { CENSOR, scrubSecrets } from './logger-options.js';
+import { CENSOR, childLogger, loggerOptions, scrubSecrets } from './logger-options.js';
 
 describe('scrubSecrets', () => {
   it('returns the same object when nothing in it is secret', () => {
@@ -47,5 +49,23 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets({ req: request, body })).toEqual({ req: request, body });
     const tooDeep = { a: { b: { c: { d: { e: { f: { g: 'x' } } } } } } };
     expect(JSON.stringify(scrubSecrets(tooDeep))).toContain(CENSOR);
+  });
+});
+
+describe('loggerOptions', () => {
+  it('scrubs what a line logs, and what a child logger made by childLogger was bound with', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = Fastify({ logger: { ...loggerOptions('info'), stream } });
+    childLogger(app.log, { module: 'test', credentials: { token: 'bound-secret' } }).info({ password: 'line-secret', cluster: 'prod' }, 'hello');
+    await app.close();
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'hello');
+    expect(line).toMatchObject({ module: 'test', credentials: CENSOR, password: CENSOR, cluster: 'prod' });
+    expect(lines.join('')).not.toMatch(/bound-secret|line-secret/);
   });
 });

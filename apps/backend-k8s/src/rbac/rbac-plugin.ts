@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { ADMIN_GROUP } from '../auth/bootstrap-admin.js';
 import { toUser } from '../auth/user-store.js';
+import { childLogger } from '../observability/logger-options.js';
 import { LiveSessions } from './live-sessions.js';
 import { permissionRoutes } from './permission-routes.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
@@ -46,7 +47,7 @@ export const rbacPlugin = fp(
       const row = await app.users.findById(userId);
       const user = row && toUser(row);
       return user && !user.disabled ? { userId: user.id, username: user.username, groups: user.groups } : null;
-    }, app.log.child({ module: 'live-sessions' }));
+    }, childLogger(app.log, { module: 'live-sessions' }));
     const accessListeners = new Set<(change: AccessChange) => void>();
     const changedElsewhere = (change: AccessChange) => {
       app.users.forget();

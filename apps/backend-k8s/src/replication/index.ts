@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { childLogger } from '../observability/logger-options.js';
 import { Broadcaster, type ClusterChange } from './broadcaster.js';
 import { ChangeListener, publishAccessChange, publishChange, type ChangeNotice } from './change-notifications.js';
 import { replicationMetrics } from './metrics.js';
@@ -47,7 +48,7 @@ export const replicationPlugin = fp(
   async (app: FastifyInstance, opts: ReplicationPluginOptions) => {
     const config = app.config;
     const settings: ReplicationSettings = { ...replicationSettingsOf(config), ...opts.settings };
-    const log = app.log.child({ module: 'replication' });
+    const log = childLogger(app.log, { module: 'replication' });
     const instanceId = randomUUID();
     const metrics = replicationMetrics(app.metricsRegistry);
     const postgres = app.store.dialect === 'postgres' && config.databaseUrl !== undefined;
