@@ -2,7 +2,7 @@
 // is logged and the entry dropped (the request already happened; refusing it afterwards helps nobody).
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditAction, AuditEntry, AuditOutcome, AuditPage, AuditQuery } from '@k8s-console/contracts';
+import type { AuditAction, AuditEntry, AuditOutcome, AuditPage, AuditQuery, ExecSessionRecord } from '@k8s-console/contracts';
 import type { Database } from '../db/schema.js';
 import { ApiError } from '../errors/api-error.js';
 import type { AuditLogTable } from './audit-table.js';
@@ -26,23 +26,8 @@ export interface AuditRecordInput {
   time?: Date;
 }
 
-/** The streams domain hands over a finished exec session as it is (contracts' ExecSessionRecord). */
-export interface ExecSessionAuditInput {
-  action: 'pods/exec';
-  userId: string;
-  username: string;
-  clusterId: string;
-  namespace: string;
-  pod: string;
-  container: string | null;
-  command: string[];
-  tty: boolean;
-  startedAt: string;
-  endedAt: string;
-  exitCode: number | null;
-  endReason: string;
-  address?: string | null;
-}
+/** The streams domain hands over a finished exec session as it is. */
+export type ExecSessionAuditInput = ExecSessionRecord & { action: 'pods/exec' };
 
 const clip = (value: string | null | undefined, max: number): string | null =>
   value === undefined || value === null || value === '' ? null : value.length > max ? `${value.slice(0, max - 1)}…` : value;

@@ -4,11 +4,11 @@
 import { StreamCloseCode, type AggregatedLogQuery } from '@k8s-console/contracts';
 import type WebSocket from 'ws';
 import type { ClusterConnection } from '../clusters/credentials.js';
-import { IdleTimer } from './idle-timer.js';
+import { openLogSocket } from './log-socket.js';
 import { podLogPath, podLogQuery } from './pod-log-stream.js';
 import { watchPods, type PodSummary } from './pod-watch.js';
 import { SocketSendGate } from './socket-backpressure.js';
-import { closeSocket, sendControl } from './stream-control.js';
+import { sendControl } from './stream-control.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { upstreamGet, type UpstreamStream } from './upstream-http.js';
 
@@ -41,31 +41,20 @@ function startedContainers(pod: PodSummary, only?: string): { name: string; rest
 
 export function streamAggregatedLogs(o: AggregatedLogOptions): { stop(code: number, reason: string): void } {
   const { socket, metrics } = o;
-  const abort = new AbortController();
   const gate = new SocketSendGate(socket);
   const sources = new Map<string, Source>();
   let listed = false;
-  let done = false;
-  metrics.open.inc({ kind: 'aggregated-log' });
-
-  const finish = (code: number, reason: string) => {
-    if (done) return;
-    done = true;
-    idle.stop();
-    abort.abort();
-    for (const s of sources.values()) s.abort.abort();
-    sources.clear();
-    metrics.open.dec({ kind: 'aggregated-log' });
-    closeSocket(socket, code, reason);
-    o.onDone?.();
-  };
-  const idle = new IdleTimer(o.idleTimeoutMs, () => {
-    sendControl(socket, { type: 'error', code: 'IDLE_TIMEOUT', message: 'no log output for too long; reconnect to continue' });
-    finish(StreamCloseCode.IdleTimeout, 'idle timeout');
+  const stream = openLogSocket({
+    socket,
+    kind: 'aggregated-log',
+    idleTimeoutMs: o.idleTimeoutMs,
+    metrics,
+    onEnd: () => {
+      for (const s of sources.values()) s.abort.abort();
+      sources.clear();
+    },
+    onDone: o.onDone,
   });
-  socket.on('close', () => finish(StreamCloseCode.Normal, 'client closed'));
-  socket.on('error', () => finish(StreamCloseCode.Normal, 'client error'));
-  socket.on('message', () => idle.touch());
 
   const openSource = (pod: string, container: string, restartCount: number, fromStart: boolean) => {
     const key = `${pod}/${container}`;
@@ -84,7 +73,7 @@ export function streamAggregatedLogs(o: AggregatedLogOptions): { stop(code: numb
       if (sources.get(key) !== source) return;
       // keep the entry (with its restartCount) so only a restart opens the container again
       source.res = undefined;
-      if (!done) sendControl(socket, { type: 'source', event: 'removed', pod, container });
+      if (!stream.ended) sendControl(socket, { type: 'source', event: 'removed', pod, container });
     };
     void (async () => {
       let res: UpstreamStream;
@@ -104,7 +93,7 @@ export function streamAggregatedLogs(o: AggregatedLogOptions): { stop(code: numb
       let partial = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        idle.touch();
+        stream.touch();
         partial += chunk;
         const lastNl = partial.lastIndexOf('\n');
         let complete = '';
@@ -143,7 +132,7 @@ export function streamAggregatedLogs(o: AggregatedLogOptions): { stop(code: numb
   };
 
   const upsertPod = (pod: PodSummary) => {
-    if (done) return;
+    if (stream.ended) return;
     const name = pod.metadata.name;
     for (const c of startedContainers(pod, o.query.container)) {
       const existing = sources.get(`${name}/${c.name}`);
@@ -167,10 +156,10 @@ export function streamAggregatedLogs(o: AggregatedLogOptions): { stop(code: numb
       },
       fail: (message) => {
         sendControl(socket, { type: 'error', code: 'UPSTREAM_BROKEN', message });
-        finish(StreamCloseCode.UpstreamError, 'pod watch failed');
+        stream.end(StreamCloseCode.UpstreamError, 'pod watch failed');
       },
     },
-    abort.signal,
+    stream.signal,
   );
-  return { stop: finish };
+  return { stop: stream.end };
 }

@@ -4,9 +4,9 @@
 import { StreamCloseCode, type LogQuery } from '@k8s-console/contracts';
 import type WebSocket from 'ws';
 import type { ClusterConnection } from '../clusters/credentials.js';
-import { IdleTimer } from './idle-timer.js';
+import { openLogSocket } from './log-socket.js';
 import { SocketSendGate } from './socket-backpressure.js';
-import { closeSocket, sendControl } from './stream-control.js';
+import { sendControl } from './stream-control.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { readSmallBody, statusMessage, upstreamErrorCode, upstreamGet } from './upstream-http.js';
 
@@ -40,42 +40,23 @@ export interface PodLogStreamOptions {
 
 export function streamPodLog(o: PodLogStreamOptions): { stop(code: number, reason: string): void } {
   const { socket, metrics } = o;
-  const abort = new AbortController();
-  let done = false;
-  metrics.open.inc({ kind: 'log' });
-
-  const finish = (code: number, reason: string) => {
-    if (done) return;
-    done = true;
-    idle.stop();
-    abort.abort();
-    metrics.open.dec({ kind: 'log' });
-    closeSocket(socket, code, reason);
-    o.onDone?.();
-  };
-  const idle = new IdleTimer(o.idleTimeoutMs, () => {
-    sendControl(socket, { type: 'error', code: 'IDLE_TIMEOUT', message: 'no log output for too long; reconnect to continue' });
-    finish(StreamCloseCode.IdleTimeout, 'idle timeout');
-  });
-  socket.on('close', () => finish(StreamCloseCode.Normal, 'client closed'));
-  socket.on('error', () => finish(StreamCloseCode.Normal, 'client error'));
-  // the browser has nothing to say on a log socket; any frame just counts as activity
-  socket.on('message', () => idle.touch());
+  const stream = openLogSocket({ socket, kind: 'log', idleTimeoutMs: o.idleTimeoutMs, metrics, onDone: o.onDone });
+  const { signal } = stream;
 
   const fail = (code: string, message: string) => {
     sendControl(socket, { type: 'error', code, message });
-    finish(StreamCloseCode.UpstreamError, message);
+    stream.end(StreamCloseCode.UpstreamError, message);
   };
 
   void (async () => {
     let res;
     try {
-      res = await upstreamGet(o.cluster, podLogPath(o.namespace, o.pod), podLogQuery(o.query), { signal: abort.signal });
+      res = await upstreamGet(o.cluster, podLogPath(o.namespace, o.pod), podLogQuery(o.query), { signal });
     } catch (err) {
-      if (!abort.signal.aborted) fail('UPSTREAM_UNREACHABLE', `cannot reach the cluster: ${(err as Error).message}`);
+      if (!signal.aborted) fail('UPSTREAM_UNREACHABLE', `cannot reach the cluster: ${(err as Error).message}`);
       return;
     }
-    if (done) {
+    if (stream.ended) {
       res.destroy();
       return;
     }
@@ -87,21 +68,21 @@ export function streamPodLog(o: PodLogStreamOptions): { stop(code: number, reaso
     }
     const gate = new SocketSendGate(socket);
     res.on('data', (chunk: Buffer) => {
-      idle.touch();
+      stream.touch();
       metrics.bytes.inc({ kind: 'log', direction: 'to_client' }, chunk.length);
       gate.send(chunk, res);
     });
     res.on('end', () => {
       sendControl(socket, { type: 'end', reason: o.query.follow ? 'the container stopped writing its log' : 'end of log' });
-      finish(StreamCloseCode.Normal, 'log ended');
+      stream.end(StreamCloseCode.Normal, 'log ended');
     });
     res.on('error', (err) => {
-      if (!abort.signal.aborted) fail('UPSTREAM_BROKEN', `the log stream from the cluster broke: ${err.message}`);
+      if (!signal.aborted) fail('UPSTREAM_BROKEN', `the log stream from the cluster broke: ${err.message}`);
     });
     res.on('aborted', () => {
-      if (!abort.signal.aborted) fail('UPSTREAM_BROKEN', 'the cluster closed the log stream');
+      if (!signal.aborted) fail('UPSTREAM_BROKEN', 'the cluster closed the log stream');
     });
   })();
 
-  return { stop: finish };
+  return { stop: stream.end };
 }
