@@ -166,10 +166,10 @@ describe('proxy failures', () => {
     expect((await get(ids.good!, '/version')).statusCode).toBe(200);
   });
 
-  it('refuses paths that normalise differently, before going upstream', async () => {
+  it('refuses paths that normalise differently, and queries the apiserver reads differently, before going upstream', async () => {
     const before = tlsServer.requests;
     const port = await listening();
-    for (const path of ['/api/v1/namespaces/a/pods/../secrets', '/api/v1/namespaces/a/./pods', '/api/v1/namespaces/a%2Fb/pods', '/api//v1/pods', '/api/v1/namespaces/%2e%2e/pods']) {
+    for (const path of ['/api/v1/namespaces/a/pods/../secrets', '/api/v1/namespaces/a/./pods', '/api/v1/namespaces/a%2Fb/pods', '/api//v1/pods', '/api/v1/namespaces/%2e%2e/pods', '/api/v1/namespaces/a/secrets?fieldSelector=metadata.name%3Dmine,x;', '/api/v1/namespaces/a/pods?watch=0;&watch=1']) {
       // a raw request line: URL parsers (fetch, inject) would resolve the dot segments first
       const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = http.get({ host: '127.0.0.1', port, path: `/api/v1/clusters/${ids.good}/k8s${path}`, headers: t.auth }, (r) => {

@@ -136,6 +136,24 @@ describe('parseRequestInfo: non-resource requests', () => {
   });
 });
 
+describe('parseRequestInfo: queries the apiserver would read differently are refused', () => {
+  // Go's url.ParseQuery drops a pair with ";" or a bad %-escape: these would widen what was authorized
+  it.each([
+    ['/api/v1/namespaces/ns/secrets', 'fieldSelector=metadata.name%3Dallowed,x;'],
+    ['/api/v1/namespaces/ns/pods', 'watch=0;&watch=1'],
+    ['/api/v1/namespaces/ns/pods', 'watch=%zz&watch=1'],
+    ['/api/v1/namespaces/ns/pods', 'watch=1&x=%4'],
+    ['/api/v1/namespaces/ns/pods/web', 'pretty=1;'],
+  ])('GET %s?%s', (path, query) => {
+    expect(() => parseRequestInfo('GET', path, query)).toThrow(RequestPathError);
+  });
+
+  it('takes an encoded ";" and well-formed escapes', () => {
+    const info = parseRequestInfo('GET', '/api/v1/namespaces/ns/pods', 'labelSelector=a%3Bb%3D1&watch=true');
+    expect(info).toMatchObject({ verb: 'watch', resource: 'pods' });
+  });
+});
+
 describe('parseRequestInfo: paths that could normalise differently are refused', () => {
   it.each(rejected)('%s %s', (method, path) => {
     expect(() => parseRequestInfo(method, path, new URLSearchParams())).toThrow(RequestPathError);

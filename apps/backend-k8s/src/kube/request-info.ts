@@ -100,8 +100,23 @@ function nonResourceInfo(upperMethod: string, segments: string[]): NonResourceRe
   return { isResourceRequest: false, verb: upperMethod.toLowerCase(), path: `/${segments.join('/')}` };
 }
 
-/** `query`: the raw query string (without "?"), or its parameters already parsed. */
+/**
+ * Refuses a query string the apiserver would read differently from URLSearchParams. Go's
+ * url.ParseQuery drops every pair holding a ";" or a malformed %-escape and keeps the rest, so
+ * `watch=0;&watch=1` is a watch to the apiserver and a list here, and
+ * `fieldSelector=metadata.name%3Dmine,x;` lists every object there and only `mine` here.
+ * No client needs either (a ";" in a value is sent as %3B).
+ */
+export function checkQuery(query: string): void {
+  if (query.includes(';')) throw new RequestPathError('query must not contain ";" (the apiserver would drop that parameter); send it as %3B');
+  if (query.includes('%') && /%(?![0-9a-fA-F]{2})/.test(query)) {
+    throw new RequestPathError('query is not valid percent-encoding (the apiserver would drop that parameter)');
+  }
+}
+
+/** `query`: the raw query string (without "?"), checked with checkQuery, or its parameters already parsed. */
 export function parseRequestInfo(method: string, rawPath: string, query: string | URLSearchParams): RequestInfo {
+  if (typeof query === 'string') checkQuery(query);
   const upperMethod = method.toUpperCase();
   const segments = splitSafePath(rawPath);
   let parts = segments;
