@@ -27,7 +27,9 @@ describe('forwardToCluster', () => {
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const server = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     const endpoint = await pool.endpoint({ id: 'c1', name: 'scripted', version: 1, credentials: { server, token: 'cluster-token' } });
-    proxy = http.createServer((req, res) => {
+    proxy = http.createServer(async (req, res) => {
+      // /late/...: forwarded after a pause, as after the console's own checks
+      if (req.url!.startsWith('/late/')) await new Promise((resolve) => setTimeout(resolve, 100));
       void forwardToCluster(req, res, { clusterId: 'c1', endpoint, method: req.method!, target: req.url!, headers: { accept: '*/*' }, timeoutMs: 5000, log: log as never }, () => ({
         'x-console': 'yes',
       })).then((failure) => {
@@ -197,6 +199,40 @@ describe('forwardToCluster', () => {
     await expect.poll(() => upstreamClosed, { timeout: 3000 }).toBe(true);
     await expect.poll(() => outcomes.length).toBe(1);
     expect(outcomes).toEqual([null]);
+  });
+
+  it('sends nothing upstream for a client that left before forwarding began', async () => {
+    const reached: string[] = [];
+    script = (req, res) => {
+      reached.push(req.url!);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"type":"ADDED"}\n');
+    };
+    const socket = net.connect(Number(new URL(proxyUrl).port), '127.0.0.1');
+    socket.write('GET /late/watch HTTP/1.1\r\nhost: x\r\n\r\n');
+    setTimeout(() => socket.destroy(), 10);
+    await expect.poll(() => outcomes.length, { timeout: 3000 }).toBe(1);
+    expect(outcomes).toEqual([null]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(reached).toEqual([]);
+  });
+
+  it('stops the upstream requests of pipelined requests when the client closes the connection', async () => {
+    const open = new Set<string>();
+    script = (req, res) => {
+      open.add(req.url!);
+      res.on('close', () => open.delete(req.url!));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"type":"ADDED"}\n');
+    };
+    const socket = net.connect(Number(new URL(proxyUrl).port), '127.0.0.1');
+    socket.pause(); // the client reads nothing: the second answer waits behind the first
+    socket.write('GET /one HTTP/1.1\r\nhost: x\r\n\r\nGET /two HTTP/1.1\r\nhost: x\r\n\r\n');
+    await expect.poll(() => open.size, { timeout: 3000 }).toBe(2);
+    socket.destroy();
+    await expect.poll(() => open.size, { timeout: 3000 }).toBe(0);
+    await expect.poll(() => outcomes.length, { timeout: 3000 }).toBe(2);
+    expect(outcomes).toEqual([null, null]);
   });
 
   it('resolves with the failure, nothing written, when the apiserver cannot be reached', async () => {

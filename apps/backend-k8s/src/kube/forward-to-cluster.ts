@@ -4,6 +4,7 @@
 // mixin and promises in between, ~30 µs of a ~0.3 ms proxied GET (docs/performance.md, "Fifth
 // pass"). Other callers, which read the answer themselves, use requestUpstream.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import { util as undiciUtil, type Dispatcher } from 'undici';
 import type { ClusterEndpoint } from './connection-pool.js';
@@ -37,7 +38,8 @@ export function forwardedResponseHeaders(raw: readonly (Buffer | string)[], own:
   const headers: OutgoingHttpHeaders = Object.assign(Object.create(null) as OutgoingHttpHeaders, own);
   let listed: string[] | null = null;
   for (let i = 0; i < raw.length; i += 2) {
-    if (undiciUtil.headerNameToString(raw[i]!) === 'connection') listed = connectionListed(raw[i + 1]!.toString());
+    // every Connection header counts (a response may carry several)
+    if (undiciUtil.headerNameToString(raw[i]!) === 'connection') listed = [...(listed ?? []), ...connectionListed(raw[i + 1]!.toString())];
   }
   const fromUpstream: string[] = [];
   let contentLength = NaN;
@@ -100,6 +102,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   /** the apiserver's headers that cross */
   private upstreamHeaders: OutgoingHttpHeaders = NO_HEADERS;
   private resumeUpstream: (() => void) | null = null;
+  /** the client's connection, watched for its close while the exchange runs */
+  private clientSocket: Socket | null = null;
   /** the response is corked until this turn of the event loop is over */
   corked = false;
 
@@ -113,7 +117,17 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
 
   start(): void {
     const { endpoint, method } = this.fwd;
+    // The client may have left while the caller was checking the request: its close was emitted
+    // already, and writes to a destroyed response never fill up, so nothing would stop the upstream.
+    const socket = this.req.socket as Socket | null; // Node drops it once the request is destroyed
+    if (!socket || socket.destroyed || this.res.destroyed) {
+      this.clientGone = true;
+      return this.settle(null);
+    }
     this.res.on('close', this.onClientClose);
+    // A pipelined request's response waits without a socket and never sees the connection close.
+    this.clientSocket = socket;
+    socket.on('close', this.onClientClose);
     const headers = endpoint.authorization ? { ...this.fwd.headers, authorization: endpoint.authorization } : this.fwd.headers;
     const opts: Dispatcher.DispatchOptions = {
       origin: endpoint.origin,
@@ -213,6 +227,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   private settle(failure: UpstreamError | null): void {
     this.settled = true;
     this.res.off('close', this.onClientClose);
+    this.clientSocket?.off('close', this.onClientClose);
     if (this.resumeUpstream) this.res.off('drain', this.resumeUpstream);
     this.resolve(failure);
   }

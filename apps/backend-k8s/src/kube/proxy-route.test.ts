@@ -41,6 +41,11 @@ describe('forwarded headers', () => {
     expect(contentLength).toBe(120);
   });
 
+  it('drops the names listed by every Connection header, not only the last', () => {
+    const raw = ['Connection', 'X-First', 'X-First', '1', 'Connection', 'X-Second', 'X-Second', '2', 'X-Kept', '3'].map((s) => Buffer.from(s, 'latin1'));
+    expect({ ...forwardedResponseHeaders(raw, {}).headers }).toEqual({ 'x-kept': '3' });
+  });
+
   it('keeps repeated headers, bytes beyond ASCII and a header named __proto__ as they came', () => {
     const raw = ['Warning', '299 - "a"', 'Warning', '299 - "b"', 'Warning', '299 - "c"', 'X-Name', 'caf\u00e9', '__proto__', 'p'].map((s) => Buffer.from(s, 'latin1'));
     const { headers, contentLength } = forwardedResponseHeaders(raw, {});
