@@ -30,12 +30,12 @@ export interface Forwarding {
 
 /**
  * The apiserver's response headers a client may see (no hop-by-hop header, no cookie), from
- * undici's raw list, over the console's own (`own`, copied): the apiserver's win. Values are kept
- * byte for byte (latin1, as Node writes them). Also gives the Content-Length, NaN without one.
+ * undici's raw list. Values are kept byte for byte (latin1, as Node writes them). Also gives the
+ * Content-Length, NaN without one.
  */
-export function forwardedResponseHeaders(raw: readonly (Buffer | string)[], own: OutgoingHttpHeaders): { headers: OutgoingHttpHeaders; contentLength: number } {
+export function forwardedResponseHeaders(raw: readonly (Buffer | string)[]): { headers: OutgoingHttpHeaders; contentLength: number } {
   // null prototype: a header named __proto__ from the apiserver stays a header
-  const headers: OutgoingHttpHeaders = Object.assign(Object.create(null) as OutgoingHttpHeaders, own);
+  const headers = Object.create(null) as OutgoingHttpHeaders;
   let listed: string[] | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     // every Connection header counts (a response may carry several)
@@ -57,6 +57,16 @@ export function forwardedResponseHeaders(raw: readonly (Buffer | string)[], own:
     }
   }
   return { headers, contentLength };
+}
+
+/**
+ * The console's own response headers (CORS, Vary) under the apiserver's: the apiserver's win,
+ * except Vary, which names what both answers depend on.
+ */
+export function withOwnHeaders(own: OutgoingHttpHeaders, upstream: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const headers = Object.assign(Object.create(null) as OutgoingHttpHeaders, own, upstream);
+  if (own.vary !== undefined && upstream.vary !== undefined) headers.vary = [own.vary, upstream.vary].flat().join(', ');
+  return headers;
 }
 
 /**
@@ -157,7 +167,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true; // informational (103 Early Hints): the final answer follows
-    const { headers, contentLength } = forwardedResponseHeaders(rawHeaders, NO_HEADERS);
+    const { headers, contentLength } = forwardedResponseHeaders(rawHeaders);
     this.statusCode = statusCode;
     this.upstreamHeaders = headers;
     // collected, then written whole on completion (a failure before then is still answered 502)
@@ -194,7 +204,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   private respond(): void {
     this.responding = true;
     const own = this.answerHeaders();
-    const headers = isEmpty(own) ? this.upstreamHeaders : Object.assign(Object.create(null) as OutgoingHttpHeaders, own, this.upstreamHeaders);
+    const headers = isEmpty(own) ? this.upstreamHeaders : withOwnHeaders(own, this.upstreamHeaders);
     this.res.writeHead(this.statusCode, headers);
   }
 

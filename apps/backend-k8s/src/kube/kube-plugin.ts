@@ -87,6 +87,8 @@ export const kubePlugin = fp(
           kube,
           observeRequest: (method, route, status, seconds) => app.observeRequest(method, route, status, seconds),
           log: app.log,
+          // the embed plugin's hook adds it to every answer once hosts are listed (requests with an Origin go to the route)
+          ...(app.config.embedAllowedOrigins.length > 0 ? { responseHeaders: Object.freeze({ vary: 'Origin' }) } : {}),
         }),
       );
       // From the start of close on, every request meets Fastify (which answers 503 to new ones).

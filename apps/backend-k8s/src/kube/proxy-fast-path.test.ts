@@ -180,3 +180,26 @@ describe('proxy fast path', () => {
     }
   });
 });
+
+describe('proxy fast path with embedding hosts listed', () => {
+  let c: SimCluster;
+  beforeAll(async () => {
+    c = await startSimCluster({ seed: 'demo' }, { embedAllowedOrigins: ['https://host.example'] });
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('says Vary: Origin like the route does, so no cache hands its answer to a cross-origin request', async () => {
+    const url = `/api/v1/clusters/${c.clusterId}/k8s/api/v1/namespaces/kube-system/pods?limit=1`;
+    const fast = await fetch(`${c.baseUrl}${url}`, { headers: { authorization: `Bearer ${c.token}` } });
+    expect(fast.status).toBe(200);
+    expect(c.t.logs.some((line) => line.includes('"incoming request"') && line.includes(url))).toBe(false);
+    expect(fast.headers.get('vary')).toMatch(/(^|, )Origin(,|$)/);
+
+    const cors = await fetch(`${c.baseUrl}${url}`, { headers: { authorization: `Bearer ${c.token}`, origin: 'https://host.example' } });
+    expect(cors.status).toBe(200);
+    expect(cors.headers.get('access-control-allow-origin')).toBe('https://host.example');
+    expect(cors.headers.get('vary')).toMatch(/(^|, )Origin(,|$)/);
+  });
+});

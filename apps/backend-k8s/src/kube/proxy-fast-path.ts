@@ -42,6 +42,8 @@ export interface ProxyFastPathDeps {
   kube: KubeAccess;
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
   log: FastifyBaseLogger;
+  /** the console's own headers on every answer, as the route's hooks add them (Vary: Origin when embedding hosts are listed) */
+  responseHeaders?: OutgoingHttpHeaders;
 }
 
 const PROXY_PREFIX = /^\/api\/v1\/clusters\/([^/?#]+)\/k8s(?=[/?]|$)/;
@@ -153,19 +155,19 @@ async function prepareAndSend(deps: ProxyFastPathDeps, req: IncomingMessage, res
 /** Forwards (or answers the credentials failure), then measures and logs; resolves true: answered. */
 function send(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerResponse, fwd: Forwarding, route: string, started: number, credentialsFailure?: UpstreamError): Promise<boolean> {
   if (credentialsFailure) {
-    answerError(res, credentialsFailure.statusCode, credentialsFailure.code, credentialsFailure.message);
+    answerError(res, deps.responseHeaders, credentialsFailure.statusCode, credentialsFailure.code, credentialsFailure.message);
     completed(deps, req, res, fwd.clusterId, route, started);
     return ANSWERED;
   }
-  return forwardToCluster(req, res, fwd, noOwnHeaders).then(
+  return forwardToCluster(req, res, fwd, deps.responseHeaders ? () => deps.responseHeaders! : noOwnHeaders).then(
     (failure) => {
-      if (failure) answerError(res, failure.statusCode, failure.code, failure.message);
+      if (failure) answerError(res, deps.responseHeaders, failure.statusCode, failure.code, failure.message);
       completed(deps, req, res, fwd.clusterId, route, started);
       return true;
     },
     (err: unknown) => {
       deps.log.error({ err, cluster: fwd.clusterId }, 'proxied request failed');
-      if (!res.headersSent) answerError(res, 500, 'INTERNAL', 'the console failed to proxy this request; see its log');
+      if (!res.headersSent) answerError(res, deps.responseHeaders, 500, 'INTERNAL', 'the console failed to proxy this request; see its log');
       else res.destroy();
       completed(deps, req, res, fwd.clusterId, route, started);
       return true;
@@ -187,9 +189,9 @@ function completed(deps: ProxyFastPathDeps, req: IncomingMessage, res: ServerRes
 const ANSWERED = Promise.resolve(true);
 const noOwnHeaders = (): OutgoingHttpHeaders => ({});
 
-function answerError(res: ServerResponse, statusCode: number, code: string, message: string): void {
+function answerError(res: ServerResponse, own: OutgoingHttpHeaders | undefined, statusCode: number, code: string, message: string): void {
   const body = errorBody(code, message);
-  res.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(statusCode, { ...own, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 

@@ -1,6 +1,6 @@
 // Which headers cross the proxy, in each direction.
 import { describe, expect, it } from 'vitest';
-import { forwardedResponseHeaders } from './forward-to-cluster.js';
+import { forwardedResponseHeaders, withOwnHeaders } from './forward-to-cluster.js';
 import { forwardedRequestHeaders, splitProxiedUrl } from './proxy-route.js';
 
 describe('forwarded headers', () => {
@@ -32,23 +32,34 @@ describe('forwarded headers', () => {
     });
   });
 
-  it('passes the apiserver answer through without cookies or hop-by-hop headers, over the console headers', () => {
+  it('passes the apiserver answer through without cookies or hop-by-hop headers', () => {
     // undici's raw list: names as the apiserver spelled them, values as bytes
     const raw = ['Content-Type', 'application/json', 'Content-Length', '120', 'Audit-Id', 'a-1', 'Set-Cookie', 'x=1', 'Keep-Alive', 'timeout=5', 'Connection', 'close, X-Hop', 'X-Hop', 'h', 'Vary', 'Accept']
       .map((s) => Buffer.from(s, 'latin1'));
-    const { headers, contentLength } = forwardedResponseHeaders(raw, { vary: 'Origin', 'x-console': '1' });
-    expect({ ...headers }).toEqual({ vary: 'Accept', 'x-console': '1', 'content-type': 'application/json', 'content-length': '120', 'audit-id': 'a-1' });
+    const { headers, contentLength } = forwardedResponseHeaders(raw);
+    expect({ ...headers }).toEqual({ vary: 'Accept', 'content-type': 'application/json', 'content-length': '120', 'audit-id': 'a-1' });
     expect(contentLength).toBe(120);
+  });
+
+  it("puts the console's own headers under the apiserver's, and names both answers' Vary", () => {
+    const upstream = forwardedResponseHeaders(['Content-Type', 'application/json', 'Vary', 'Accept-Encoding', 'X-Console', 'apiserver'].map((s) => Buffer.from(s))).headers;
+    expect({ ...withOwnHeaders({ vary: 'Origin', 'x-console': '1', 'access-control-allow-origin': 'https://host.example' }, upstream) }).toEqual({
+      vary: 'Origin, Accept-Encoding',
+      'x-console': 'apiserver',
+      'access-control-allow-origin': 'https://host.example',
+      'content-type': 'application/json',
+    });
+    expect({ ...withOwnHeaders({ vary: 'Origin' }, {}) }).toEqual({ vary: 'Origin' });
   });
 
   it('drops the names listed by every Connection header, not only the last', () => {
     const raw = ['Connection', 'X-First', 'X-First', '1', 'Connection', 'X-Second', 'X-Second', '2', 'X-Kept', '3'].map((s) => Buffer.from(s, 'latin1'));
-    expect({ ...forwardedResponseHeaders(raw, {}).headers }).toEqual({ 'x-kept': '3' });
+    expect({ ...forwardedResponseHeaders(raw).headers }).toEqual({ 'x-kept': '3' });
   });
 
   it('keeps repeated headers, bytes beyond ASCII and a header named __proto__ as they came', () => {
     const raw = ['Warning', '299 - "a"', 'Warning', '299 - "b"', 'Warning', '299 - "c"', 'X-Name', 'caf\u00e9', '__proto__', 'p'].map((s) => Buffer.from(s, 'latin1'));
-    const { headers, contentLength } = forwardedResponseHeaders(raw, {});
+    const { headers, contentLength } = forwardedResponseHeaders(raw);
     expect(headers.warning).toEqual(['299 - "a"', '299 - "b"', '299 - "c"']);
     expect(Buffer.from(headers['x-name'] as string, 'latin1')).toEqual(Buffer.from([0x63, 0x61, 0x66, 0xe9]));
     expect(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value).toBe('p');
