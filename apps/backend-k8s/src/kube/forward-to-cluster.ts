@@ -26,6 +26,12 @@ export interface Forwarding {
   /** how long to wait for the apiserver's response headers */
   timeoutMs: number;
   log: FastifyBaseLogger;
+  /**
+   * Called when the answer starts streaming (a watch, a followed log, a big list), which may
+   * last long after the request was authorized: registers it to be checked again, and gives the
+   * function that unregisters it. `revoke` ends the answer (see proxiedStreamSession).
+   */
+  onStreaming?: (revoke: (reason: string) => void) => () => void;
 }
 
 /**
@@ -114,6 +120,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
   private resumeUpstream: (() => void) | null = null;
   /** the client's connection, watched for its close while the exchange runs */
   private clientSocket: Socket | null = null;
+  /** unregisters a streamed answer from the re-checks (Forwarding.onStreaming) */
+  private forgetStream: (() => void) | null = null;
   /** the response is corked until this turn of the event loop is over */
   corked = false;
 
@@ -178,8 +186,18 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     if (Number.isNaN(contentLength)) this.res.flushHeaders();
     this.resumeUpstream = resume;
     this.res.on('drain', resume);
+    if (this.fwd.onStreaming) this.forgetStream = this.fwd.onStreaming(this.revoke);
     return true;
   }
+
+  /** Access to a streamed answer was revoked: it is cut off (the client sees it end early, and is refused when it asks again). */
+  private readonly revoke = (reason: string): void => {
+    if (this.settled) return;
+    this.fwd.log.info({ cluster: this.fwd.clusterId, reason }, 'proxied stream ended: access revoked');
+    this.clientGone = true;
+    this.res.destroy();
+    this.abortUpstream?.(new Error(reason));
+  };
 
   onData(chunk: Buffer): boolean {
     if (this.chunks) {
@@ -238,6 +256,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
     this.settled = true;
     this.res.off('close', this.onClientClose);
     this.clientSocket?.off('close', this.onClientClose);
+    this.forgetStream?.();
     if (this.resumeUpstream) this.res.off('drain', this.resumeUpstream);
     this.resolve(failure);
   }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { STREAM_PROTOCOLS, WATCH_PROTOCOL } from '@k8s-console/contracts';
 import { TOKEN_PROTOCOL_PREFIX } from '../auth/websocket-token.js';
+import type { LiveSession } from '../rbac/live-sessions.js';
 import { KubeAccess } from './kube-access.js';
 import { proxyRoutes } from './proxy-route.js';
 import { proxyFastPath } from './proxy-fast-path.js';
@@ -77,7 +78,9 @@ export const kubePlugin = fp(
     }
 
     const authorizer = () => app.authorizer;
-    await app.register(proxyRoutes, { kube, authorizer });
+    // absent when console RBAC is not loaded (the rbac plugin decorates it)
+    const sessions = { add: (session: LiveSession) => (app.hasDecorator('liveSessions') ? app.liveSessions.add(session) : () => undefined) };
+    await app.register(proxyRoutes, { kube, authorizer, sessions });
     if (app.hasDecorator('fastPaths')) {
       app.fastPaths.install(
         proxyFastPath({
@@ -87,6 +90,7 @@ export const kubePlugin = fp(
           kube,
           observeRequest: (method, route, status, seconds) => app.observeRequest(method, route, status, seconds),
           log: app.log,
+          sessions,
           // the embed plugin's hook adds it to every answer once hosts are listed (requests with an Origin go to the route)
           ...(app.config.embedAllowedOrigins.length > 0 ? { responseHeaders: Object.freeze({ vary: 'Origin' }) } : {}),
         }),

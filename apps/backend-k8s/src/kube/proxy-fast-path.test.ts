@@ -179,6 +179,67 @@ describe('proxy fast path', () => {
       app.authenticate = authenticate;
     }
   });
+  it('cuts off a proxied watch once its user loses the binding that allowed it, or is disabled, on either path', async () => {
+    const app = c.t.app;
+    const admin = (method: 'POST' | 'PATCH' | 'DELETE' | 'GET', url: string, payload?: object) =>
+      app.inject({ method, url, headers: c.t.auth, ...(payload ? { payload } : {}) });
+    expect((await admin('POST', '/api/v1/users', { username: 'watcher', password: PASSWORD })).statusCode).toBe(201);
+    const watcherId = ((await admin('GET', '/api/v1/users')).json() as { items: { id: string; username: string }[] }).items.find((u) => u.username === 'watcher')!.id;
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'watcher', password: PASSWORD } });
+    const watcherToken = (login.json() as { accessToken: string }).accessToken;
+    const viewer = ((await admin('GET', '/api/v1/roles')).json() as { items: { id: string; name: string }[] }).items.find((r) => r.name === 'viewer')!;
+    const bind = async () => {
+      const res = await admin('POST', '/api/v1/rolebindings', { roleId: viewer.id, subjectKind: 'user', subjectName: 'watcher' });
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    /** a watch of configmaps as watcher; resolves with a function that waits for its end */
+    const openWatch = async (headers: Record<string, string>) => {
+      const url = path('/api/v1/namespaces/default/configmaps?watch=1');
+      const res = await get(url, { authorization: `Bearer ${watcherToken}`, ...headers });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      let ended = false;
+      const done = (async () => {
+        try {
+          while (!(await reader.read()).done);
+        } catch {
+          // cut off: what a revoked stream looks like to the client
+        }
+        ended = true;
+      })();
+      return { url, ended: () => ended, done };
+    };
+
+    // the fast path (no Origin) and the Fastify route (an Origin): both register their streams
+    for (const headers of [{}, { origin: 'https://elsewhere.example' }]) {
+      const binding = await bind();
+      const watch = await openWatch(headers);
+      expect(routedByFastify(watch.url)).toBe('origin' in headers);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(watch.ended()).toBe(false);
+      expect((await admin('DELETE', `/api/v1/rolebindings/${binding}`)).statusCode).toBe(204);
+      await expect.poll(() => watch.ended(), { timeout: 5000 }).toBe(true);
+      expect((await get(watch.url, { authorization: `Bearer ${watcherToken}`, ...headers })).status).toBe(403);
+    }
+    expect(c.t.logs.filter((line) => line.includes('proxied stream ended: access revoked')).length).toBeGreaterThanOrEqual(2);
+
+    // a disabled user's watch ends too
+    await bind();
+    const watch = await openWatch({});
+    expect((await admin('PATCH', `/api/v1/users/${watcherId}`, { disabled: true })).statusCode).toBe(200);
+    await expect.poll(() => watch.ended(), { timeout: 5000 }).toBe(true);
+    await watch.done;
+    // ended streams leave the re-checks (a watch the client closes as well)
+    await expect.poll(() => app.liveSessions.size).toBe(0);
+    expect((await admin('PATCH', `/api/v1/users/${watcherId}`, { disabled: false })).statusCode).toBe(200);
+    const relogin = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'watcher', password: PASSWORD } });
+    const res = await get(path('/api/v1/namespaces/default/configmaps?watch=1'), { authorization: `Bearer ${(relogin.json() as { accessToken: string }).accessToken}` });
+    expect(res.status).toBe(200);
+    await expect.poll(() => app.liveSessions.size).toBe(1);
+    await res.body!.cancel();
+    await expect.poll(() => app.liveSessions.size).toBe(0);
+  });
 });
 
 describe('proxy fast path with embedding hosts listed', () => {

@@ -24,7 +24,18 @@ import type { Authorizer, Subject } from '../rbac/authorizer.js';
 import type { KubeAccess } from './kube-access.js';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import { forwardToCluster, type Forwarding } from './forward-to-cluster.js';
-import { authorizeRequest, authorizeRequestNow, errorBody, PROXY_ROOT_ROUTE, PROXY_ROUTE, splitProxiedUrl, upstreamHeaders, upstreamHeadersNow } from './proxy-route.js';
+import {
+  authorizeRequest,
+  authorizeRequestNow,
+  errorBody,
+  proxiedStreamSession,
+  PROXY_ROOT_ROUTE,
+  PROXY_ROUTE,
+  splitProxiedUrl,
+  upstreamHeaders,
+  upstreamHeadersNow,
+  type SessionRegistry,
+} from './proxy-route.js';
 import { UpstreamError } from './upstream-request.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 
@@ -44,6 +55,8 @@ export interface ProxyFastPathDeps {
   log: FastifyBaseLogger;
   /** the console's own headers on every answer, as the route's hooks add them (Vary: Origin when embedding hosts are listed) */
   responseHeaders?: OutgoingHttpHeaders;
+  /** where streamed answers register to be checked again, as the route's do */
+  sessions?: SessionRegistry;
 }
 
 const PROXY_PREFIX = /^\/api\/v1\/clusters\/([^/?#]+)\/k8s(?=[/?]|$)/;
@@ -86,7 +99,17 @@ export function proxyFastPath(deps: ProxyFastPathDeps): FastPath {
 const REFUSED = Symbol('refused');
 
 /** A request to forward: where, what, with which headers. */
-function forwarding(deps: ProxyFastPathDeps, req: IncomingMessage, clusterId: string, connection: ClusterConnection, path: string, query: string, headers: OutgoingHttpHeaders): Forwarding {
+function forwarding(
+  deps: ProxyFastPathDeps,
+  req: IncomingMessage,
+  subject: Subject,
+  clusterId: string,
+  info: RequestInfo,
+  connection: ClusterConnection,
+  path: string,
+  query: string,
+  headers: OutgoingHttpHeaders,
+): Forwarding {
   return {
     clusterId,
     endpoint: deps.kube.endpointFor(connection),
@@ -95,6 +118,7 @@ function forwarding(deps: ProxyFastPathDeps, req: IncomingMessage, clusterId: st
     headers,
     timeoutMs: deps.kube.upstreamTimeoutMs,
     log: deps.log,
+    onStreaming: proxiedStreamSession(deps.sessions, deps.authorizer, subject, clusterId, info),
   };
 }
 
@@ -121,7 +145,7 @@ function prepareNow(deps: ProxyFastPathDeps, req: IncomingMessage, clusterId: st
   const connection = deps.kube.connectionNow(clusterId);
   const headers = connection && upstreamHeadersNow(deps.kube, connection, req.headers);
   if (!headers) return undefined;
-  return forwarding(deps, req, clusterId, connection, path, query, headers);
+  return forwarding(deps, req, subject, clusterId, info, connection, path, query, headers);
 }
 
 /**
@@ -139,7 +163,7 @@ async function prepareAndSend(deps: ProxyFastPathDeps, req: IncomingMessage, res
     const decision = await authorizeRequest(deps.authorizer(), subject, clusterId, info, { quiet: true });
     if (!decision.allowed) return false;
     const connection = await deps.kube.connection(clusterId);
-    prepared = forwarding(deps, req, clusterId, connection, path, query, {});
+    prepared = forwarding(deps, req, subject, clusterId, info, connection, path, query, {});
     try {
       prepared.headers = await upstreamHeaders(deps.kube, connection, req.headers, subject);
     } catch (err) {

@@ -5,15 +5,22 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import type { AuthorizeOptions, Authorizer, Decision, NonResourceAttributes, ResourceAttributes, Subject } from '../rbac/authorizer.js';
-import { forwardToCluster } from './forward-to-cluster.js';
+import { forwardToCluster, type Forwarding } from './forward-to-cluster.js';
 import { connectionListed, isHopByHop } from './hop-by-hop.js';
+import type { LiveSession } from '../rbac/live-sessions.js';
 import type { KubeAccess } from './kube-access.js';
 import { parseRequestInfo, RequestPathError, type RequestInfo } from './request-info.js';
 import { UpstreamError } from './upstream-request.js';
 
+/** Where long-lived answers register to be checked again (the RBAC plugin's LiveSessions). */
+export interface SessionRegistry {
+  add(session: LiveSession): () => void;
+}
+
 export interface ProxyRouteOptions {
   kube: KubeAccess;
   authorizer: () => Authorizer;
+  sessions?: SessionRegistry;
 }
 
 /** Request headers never forwarded: the console's own credentials and anything claiming identity. */
@@ -85,6 +92,32 @@ export function authorizeRequestNow(authorizer: Authorizer, subject: Subject, cl
   return authorizer.authorizeNonResourceNow?.(subject, attrs.nonResource);
 }
 
+/**
+ * A streamed answer (a watch, a followed log) as a live session: when users, roles or bindings
+ * change, its user is checked again and the request authorized again, and the answer is cut off
+ * once the user is gone or disabled or the request no longer allowed, as the WebSocket watches
+ * and streams are.
+ */
+export function proxiedStreamSession(
+  sessions: SessionRegistry | undefined,
+  authorizer: () => Authorizer,
+  subject: Subject,
+  clusterId: string,
+  info: RequestInfo,
+): Forwarding['onStreaming'] {
+  if (!sessions) return undefined;
+  return (revoke) =>
+    sessions.add({
+      subject,
+      end: revoke,
+      async recheck(current) {
+        if (!current) return revoke('the user was disabled or removed');
+        const decision = await authorizeRequest(authorizer(), current, clusterId, info, { quiet: true });
+        if (!decision.allowed) revoke(decision.reason);
+      },
+    });
+}
+
 /** The client's headers that may cross, and the cluster's own (exec-plugin token, impersonation). */
 export async function upstreamHeaders(kube: KubeAccess, connection: ClusterConnection, incoming: IncomingHttpHeaders, subject: Subject): Promise<OutgoingHttpHeaders> {
   return Object.assign(forwardedRequestHeaders(incoming), await kube.clusterHeaders(connection, subject));
@@ -143,6 +176,7 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
         headers,
         timeoutMs: opts.kube.upstreamTimeoutMs,
         log: request.log,
+        onStreaming: proxiedStreamSession(opts.sessions, opts.authorizer, subject, clusterId, info),
       },
       () => {
         // Fastify still logs, measures and audits a hijacked reply when it finishes ('finish');
