@@ -212,7 +212,7 @@ describe('proxy fast path', () => {
     };
 
     // the fast path (no Origin) and the Fastify route (an Origin): both register their streams
-    for (const headers of [{}, { origin: 'https://elsewhere.example' }]) {
+    for (const headers of [{}, { origin: 'https://elsewhere.example' }] as Record<string, string>[]) {
       const binding = await bind();
       const watch = await openWatch(headers);
       expect(routedByFastify(watch.url)).toBe('origin' in headers);

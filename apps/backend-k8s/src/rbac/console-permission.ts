@@ -28,6 +28,8 @@ export async function requireConsolePermission(
 /**
  * Like Kubernetes' escalation check: writing a role (verb 'escalate') or binding one (verb 'bind')
  * that grants more than the caller holds is refused, unless the caller may escalate/bind.
+ * `doing` names the act in the refusal (default: writing a rule, binding a role) and `field` the
+ * request field it came from.
  */
 export async function requireNoEscalation(
   app: FastifyInstance,
@@ -35,6 +37,7 @@ export async function requireNoEscalation(
   request: FastifyRequest,
   verb: 'escalate' | 'bind',
   rules: readonly PolicyRule[],
+  doing?: { action: string; field?: string },
 ): Promise<void> {
   const subject = request.subject!;
   const may = await authorizer.authorizeResource(subject, { clusterId: '', verb, apiGroup: CONSOLE_API_GROUP, resource: 'roles' });
@@ -45,8 +48,8 @@ export async function requireNoEscalation(
     throw new ApiError(
       403,
       'ESCALATION',
-      `user ${JSON.stringify(subject.username)} cannot ${verb === 'bind' ? 'bind a role granting' : 'write a rule granting'} more than they hold (rule ${index}: ${JSON.stringify(rules[index])})`,
-      verb === 'escalate' ? `rules.${index}` : undefined,
+      `user ${JSON.stringify(subject.username)} cannot ${doing?.action ?? (verb === 'bind' ? 'bind a role granting' : 'write a rule granting')} more than they hold (rule ${index}: ${JSON.stringify(rules[index])})`,
+      doing ? doing.field : verb === 'escalate' ? `rules.${index}` : undefined,
     );
   }
 }

@@ -3,7 +3,7 @@
 // that every denial is a 403 naming the missing permission and lands in the audit log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditPage, PermissionsResponse, Role, User } from '@k8s-console/contracts';
-import { buildTestApp, type TestApp } from '../../test/test-app.js';
+import { ADMIN_PASSWORD, buildTestApp, type TestApp } from '../../test/test-app.js';
 import { kubeconfigFor, startFakeApiserver, type FakeApiserver } from '../../test/fake-apiserver.js';
 
 const PASSWORD = 'Tr0ub4dor&3-horse';
@@ -177,6 +177,26 @@ describe('console RBAC over REST', () => {
       expect(self.statusCode).toBe(403);
       const sneaky = await as('dana', 'POST', '/api/v1/users', { username: 'sneaky', password: PASSWORD, roles: ['admin'] });
       expect(sneaky.statusCode).toBe(403);
+      // groups carry roles: giving them, or creating an account its name or groups bind, is binding
+      const users = (await as('admin', 'GET', '/api/v1/users')).json().items as User[];
+      const id = (name: string) => users.find((u) => u.username === name)!.id;
+      const selfGroups = await as('dana', 'PATCH', `/api/v1/users/${id('dana')}`, { groups: ['console-admins'] });
+      expect(selfGroups.statusCode).toBe(403);
+      expect(selfGroups.json().error).toMatchObject({ code: 'ESCALATION', field: 'groups' });
+      expect((await as('dana', 'POST', '/api/v1/users', { username: 'groupie', password: PASSWORD, groups: ['console-admins'] })).statusCode).toBe(403);
+      expect((await as('admin', 'POST', '/api/v1/rolebindings', { roleId: admin.id, subjectKind: 'user', subjectName: 'future-admin' })).statusCode).toBe(201);
+      expect((await as('dana', 'POST', '/api/v1/users', { username: 'future-admin', password: PASSWORD })).statusCode).toBe(403);
+      // nor take over (or lock out) an account holding more: a new password would be hers to use
+      const takeover = await as('dana', 'PATCH', `/api/v1/users/${id('admin')}`, { password: 'An0ther-long-passphrase' });
+      expect(takeover.statusCode).toBe(403);
+      expect(takeover.json().error.message).toContain('cannot change user "admin"');
+      expect((await as('dana', 'PATCH', `/api/v1/users/${id('admin')}`, { disabled: true })).statusCode).toBe(403);
+      expect((await as('dana', 'DELETE', `/api/v1/users/${id('admin')}`)).statusCode).toBe(403);
+      expect((await login('admin', ADMIN_PASSWORD)).statusCode).toBe(200);
+      // accounts holding no more than she does are hers to manage
+      const helper = await as('dana', 'POST', '/api/v1/users', { username: 'helper', password: PASSWORD, groups: ['support'] });
+      expect(helper.statusCode, helper.body).toBe(201);
+      expect((await as('dana', 'PATCH', `/api/v1/users/${(helper.json() as User).id}`, { password: 'An0ther-long-passphrase' })).statusCode).toBe(200);
       // within what dana holds: fine
       const narrow = await as('dana', 'POST', '/api/v1/roles', {
         name: 'user-reader',

@@ -213,15 +213,23 @@ export class RbacStore {
       .where('id', '=', subject.userId)
       .executeTakeFirst();
     if (!user || user.disabled) return { roles: [], rules: [] };
-    const groups = parseGroups(user.groups);
+    return this.rulesBoundTo(user.username, parseGroups(user.groups));
+  }
+
+  /**
+   * The rules bound to a user name and groups, whether or not such a user exists or is enabled:
+   * what an account with that name and those groups holds (or would hold once created, enabled
+   * or given the groups).
+   */
+  async rulesBoundTo(username: string, groups: readonly string[]): Promise<EffectiveRules> {
     const rows = await this.db
       .selectFrom('role_bindings as b')
       .innerJoin('roles as r', 'r.id', 'b.role_id')
       .select(['r.name', 'r.rules'])
       .where((eb) => {
-        const byUser = eb.and([eb('b.subject_kind', '=', 'user'), eb('b.subject_name', '=', user.username)]);
+        const byUser = eb.and([eb('b.subject_kind', '=', 'user'), eb('b.subject_name', '=', username)]);
         if (groups.length === 0) return byUser;
-        return eb.or([byUser, eb.and([eb('b.subject_kind', '=', 'group'), eb('b.subject_name', 'in', groups)])]);
+        return eb.or([byUser, eb.and([eb('b.subject_kind', '=', 'group'), eb('b.subject_name', 'in', [...groups])])]);
       })
       .execute();
     const roles = [...new Set(rows.map((r) => r.name))].sort();

@@ -1,5 +1,9 @@
 // /api/v1/users: the admin pages' users (create, disable, reset password, groups, delete).
 // Disabling, resetting a password and deleting end the user's sessions at once.
+// Groups carry the roles bound to them, and an account carries the roles bound to its name: so
+// giving groups, creating an account, and managing one (password, state, groups, deletion) are
+// held to the binding escalation check. Without `bind` on console roles, nobody gives an account
+// more than they hold, or takes over (resets the password of) one that holds more.
 import type { FastifyInstance } from 'fastify';
 import { ApiErrorSchema, IdParamsSchema, UserCreateSchema, UserSchema, UserUpdateSchema, type IdParams, type UserCreate, type UserUpdate } from '@k8s-console/contracts';
 import { Type } from '@sinclair/typebox';
@@ -30,6 +34,9 @@ export async function userRoutes(app: FastifyInstance, opts: { store: RbacStore;
     const { username, password, groups = [], roles = [] } = request.body;
     const problem = passwordProblem(password, username);
     if (problem) throw ApiError.badRequest('WEAK_PASSWORD', problem, 'password');
+    // the roles already bound to this name or to these groups come with the account
+    const inherited = await store.rulesBoundTo(username, groups);
+    await requireNoEscalation(app, authorizer, request, 'bind', inherited.rules, { action: `create user ${JSON.stringify(username)}, whose name and groups are bound to roles granting`, field: 'groups' });
     const toBind = [];
     for (const [i, name] of roles.entries()) {
       const role = await store.roleByName(name);
@@ -50,7 +57,13 @@ export async function userRoutes(app: FastifyInstance, opts: { store: RbacStore;
     async (request) => {
       await requireConsolePermission(app, request, 'update', 'users', request.params.id);
       const before = await users.get(request.params.id);
-      const { password, disabled } = request.body;
+      const { password, disabled, groups } = request.body;
+      const held = await store.rulesBoundTo(before.username, before.groups);
+      await requireNoEscalation(app, authorizer, request, 'bind', held.rules, { action: `change user ${JSON.stringify(before.username)}, who holds roles granting` });
+      if (groups !== undefined) {
+        const gained = await store.rulesBoundTo(before.username, groups);
+        await requireNoEscalation(app, authorizer, request, 'bind', gained.rules, { action: 'give groups bound to roles granting', field: 'groups' });
+      }
       if (disabled && before.id === request.subject!.userId) {
         throw ApiError.conflict('SELF_DISABLE', 'you cannot disable yourself; ask another administrator', 'disabled');
       }
@@ -70,6 +83,9 @@ export async function userRoutes(app: FastifyInstance, opts: { store: RbacStore;
   app.delete<{ Params: IdParams }>('/users/:id', { schema: { params: IdParamsSchema, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     await requireConsolePermission(app, request, 'delete', 'users', request.params.id);
     if (request.params.id === request.subject!.userId) throw ApiError.conflict('SELF_DELETE', 'you cannot delete yourself; ask another administrator');
+    const target = await users.get(request.params.id);
+    const held = await store.rulesBoundTo(target.username, target.groups);
+    await requireNoEscalation(app, authorizer, request, 'bind', held.rules, { action: `delete user ${JSON.stringify(target.username)}, who holds roles granting` });
     const user = await users.delete(request.params.id);
     await store.deleteUserBindings(user.username);
     request.auditContext = { name: user.username };
