@@ -18,17 +18,17 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { username, password } = request.body;
       // Throttling, refresh tokens and the audit record come from the sessions plugin (auth/tokens).
-      await app.sessions.checkThrottle(username, request.ip);
+      await app.sessions.beginAttempt(username, request.ip);
       const row = await app.users.findByUsername(username);
       const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash));
       if (!row || !ok) {
         request.log.info({ username }, 'login failed');
-        await app.sessions.loginFailed(username, request.ip, row ? 'wrong password' : 'unknown user');
+        await app.sessions.attemptFailed(username, request.ip, row ? 'wrong password' : 'unknown user');
         throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
       }
       const user = toUser(row);
       if (user.disabled) {
-        await app.sessions.loginFailed(username, request.ip, 'user disabled');
+        await app.sessions.attemptFailed(username, request.ip, 'user disabled');
         throw new ApiError(401, 'USER_DISABLED', `user "${user.username}" is disabled`);
       }
       request.log.info({ username }, 'login');

@@ -1,6 +1,7 @@
-// Slows down password guessing: after a few failures for one user name, or many from one address,
-// further attempts are refused (429 with Retry-After) for a lockout that doubles each time, up to
-// a cap. Counted in the database (table login_throttle), so every replica shares one budget.
+// Slows down password guessing: after a few attempts for one user name, or many from one address,
+// that did not end in a sign-in, further attempts are refused (429 with Retry-After) for a lockout
+// that doubles each time, up to a cap. Counted in the database (table login_throttle), so every
+// replica shares one budget.
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
@@ -21,9 +22,9 @@ declare module '../../db/schema.js' {
 }
 
 export interface LoginThrottleOptions {
-  /** failures for one user name before it is locked */
+  /** attempts for one user name (not ended by a sign-in) before it is locked */
   maxFailuresPerUser?: number;
-  /** failures from one address before it is locked */
+  /** failed attempts from one address before it is locked */
   maxFailuresPerAddress?: number;
   /** window in which failures count */
   windowMs?: number;
@@ -70,26 +71,34 @@ export class LoginThrottle {
     return `${kind}:${kind === 'user' ? value.toLowerCase() : value}`.slice(0, 300);
   }
 
-  /** May this attempt go ahead? Ask before checking the password. */
-  async check(username: string, address: string): Promise<ThrottleVerdict> {
-    const now = this.o.now();
-    const keys = { user: this.key('user', username), address: this.key('address', address) };
-    const rows = await this.db.selectFrom('login_throttle').select(['key', 'locked_until']).where('key', 'in', [keys.user, keys.address]).execute();
-    for (const kind of ['user', 'address'] as const) {
-      const lockedUntil = Number(rows.find((r) => r.key === keys[kind])?.locked_until ?? 0);
-      if (lockedUntil > now) return { allowed: false, retryAfterSeconds: Math.ceil((lockedUntil - now) / 1000), limitedBy: kind };
-    }
+  /**
+   * Counts an attempt before its password is checked, and says whether it may go ahead. Counting
+   * first (in one transaction per count) is what makes the limit hold for attempts sent in
+   * parallel: checking first and counting the failure after the ~50 ms hash let every attempt of
+   * a burst through. The attempt after the last one allowed starts the lockout.
+   */
+  async attempt(username: string, address: string): Promise<ThrottleVerdict> {
+    const user = await this.bump(this.key('user', username), this.o.maxFailuresPerUser);
+    if (!user.allowed) return { ...user, limitedBy: 'user' };
+    const byAddress = await this.bump(this.key('address', address), this.o.maxFailuresPerAddress);
+    if (!byAddress.allowed) return { ...byAddress, limitedBy: 'address' };
     return { allowed: true, retryAfterSeconds: 0 };
   }
 
-  async recordFailure(username: string, address: string): Promise<void> {
-    await this.bump(this.key('user', username), this.o.maxFailuresPerUser);
-    await this.bump(this.key('address', address), this.o.maxFailuresPerAddress);
-  }
-
-  /** A successful sign-in clears the user's count (not the address's: one address may try many users). */
-  async recordSuccess(username: string): Promise<void> {
+  /**
+   * A successful sign-in clears the user's count, and takes its attempt off the address's (one
+   * address may sign in many users, so its count keeps the failures only). `attempted`: false
+   * for a sign-in that counted no attempt (SSO).
+   */
+  async recordSuccess(username: string, address: string, attempted = true): Promise<void> {
     await this.db.deleteFrom('login_throttle').where('key', '=', this.key('user', username)).execute();
+    if (!attempted) return;
+    await this.db
+      .updateTable('login_throttle')
+      .set((eb) => ({ failures: eb('failures', '-', 1) }))
+      .where('key', '=', this.key('address', address))
+      .where('failures', '>', 0)
+      .execute();
   }
 
   /** Deletes counts that neither lock nor count any more. */
@@ -103,11 +112,11 @@ export class LoginThrottle {
     return Number(res.numDeletedRows);
   }
 
-  private async bump(key: string, limit: number): Promise<void> {
+  private async bump(key: string, limit: number): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
     const now = this.o.now();
-    // One transaction per count, the row locked while it is read and written: concurrent failures
+    // One transaction per count, the row locked while it is read and written: concurrent attempts
     // on several replicas are all counted. The row is created first so there is one to lock.
-    await this.db.transaction().execute(async (tx) => {
+    return this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('login_throttle')
         .values({ key, failures: 0, window_start: now, lockouts: 0, locked_until: 0 })
@@ -118,11 +127,12 @@ export class LoginThrottle {
       if (this.dialect === 'postgres') read = read.forUpdate();
       const row = await read.executeTakeFirstOrThrow();
       let c: Counter = { failures: row.failures, windowStart: Number(row.window_start), lockouts: row.lockouts, lockedUntil: Number(row.locked_until) };
-      if (now - c.windowStart > this.o.windowMs && c.lockedUntil <= now) {
-        c = { failures: 0, windowStart: now, lockouts: c.lockouts, lockedUntil: 0 };
-      }
+      if (c.lockedUntil > now) return { allowed: false, retryAfterSeconds: Math.ceil((c.lockedUntil - now) / 1000) };
+      if (now - c.windowStart > this.o.windowMs) c = { failures: 0, windowStart: now, lockouts: c.lockouts, lockedUntil: 0 };
       c.failures += 1;
-      if (c.failures >= limit) {
+      let allowed = true;
+      if (c.failures > limit) {
+        allowed = false;
         c.lockedUntil = now + Math.min(this.o.baseLockoutMs * 2 ** c.lockouts, this.o.maxLockoutMs);
         c.lockouts += 1;
         c.failures = 0;
@@ -133,6 +143,7 @@ export class LoginThrottle {
         .set({ failures: c.failures, window_start: c.windowStart, lockouts: c.lockouts, locked_until: c.lockedUntil })
         .where('key', '=', key)
         .execute();
+      return { allowed, retryAfterSeconds: allowed ? 0 : Math.ceil((c.lockedUntil - now) / 1000) };
     });
   }
 }

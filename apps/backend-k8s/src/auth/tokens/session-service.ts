@@ -28,9 +28,9 @@ export class TooManyAttemptsError extends ApiError {
 export class SessionService {
   constructor(private readonly deps: SessionDeps) {}
 
-  /** Before checking a password: throws 429 while the user name or the address is locked. */
-  async checkThrottle(username: string, address: string): Promise<void> {
-    const verdict = await this.deps.throttle.check(username, address);
+  /** Before checking a password: counts the attempt, and throws 429 while the user name or the address is locked. */
+  async beginAttempt(username: string, address: string): Promise<void> {
+    const verdict = await this.deps.throttle.attempt(username, address);
     if (verdict.allowed) return;
     await this.deps.audit.record({
       action: 'login',
@@ -43,14 +43,14 @@ export class SessionService {
     throw new TooManyAttemptsError(verdict.retryAfterSeconds);
   }
 
-  async loginFailed(username: string, address: string, reason: string): Promise<void> {
-    await this.deps.throttle.recordFailure(username, address);
+  /** An attempt that failed (counted already by beginAttempt): audited. */
+  async attemptFailed(username: string, address: string, reason: string): Promise<void> {
     await this.deps.audit.record({ action: 'login', outcome: 'failure', username, address, status: 401, detail: reason });
   }
 
   /** A successful sign-in: new access token and a new refresh-token family. */
   async start(user: { id: string; username: string; groups: string[] }, address: string, action: 'login' | 'sso'): Promise<LoginResponse> {
-    await this.deps.throttle.recordSuccess(user.username);
+    await this.deps.throttle.recordSuccess(user.username, address, action === 'login');
     const refresh = await this.deps.refreshTokens.issue(user.id);
     await this.deps.audit.record({ action, outcome: 'success', userId: user.id, username: user.username, address, status: 200 });
     return this.response(user, refresh.token);

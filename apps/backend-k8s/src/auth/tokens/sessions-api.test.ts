@@ -119,4 +119,12 @@ describe('sessions API', () => {
     const audit = (await t.app.inject({ method: 'GET', url: '/api/v1/audit?action=login&username=wendy', headers: t.auth })).json() as AuditPage;
     expect(audit.items.map((e) => e.outcome)).toEqual(['denied', 'failure', 'failure', 'failure', 'failure', 'failure']);
   });
+
+  it('holds the limit for guesses sent all at once, the right password among them', async () => {
+    await addUser('yuri');
+    const answers = await Promise.all([...Array.from({ length: 19 }, (_, i) => login('yuri', `guess-${i}-xxxxxx`)), login('yuri')]);
+    const statuses = answers.map((a) => a.statusCode);
+    expect(statuses.filter((s) => s !== 429)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(1);
+  });
 });

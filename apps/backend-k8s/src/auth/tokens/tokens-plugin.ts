@@ -87,14 +87,14 @@ async function tokenRoutes(app: FastifyInstance): Promise<void> {
     { schema: { body: PasswordChangeSchema, response: { 200: LoginResponseSchema, ...errors, 403: ApiErrorSchema, 429: ApiErrorSchema } } },
     async (request) => {
       const subject = request.subject!;
-      await app.sessions.checkThrottle(subject.username, request.ip);
+      await app.sessions.beginAttempt(subject.username, request.ip);
       const row = await app.users.findById(subject.userId);
       if (!row) throw ApiError.unauthorized('the user of this token no longer exists');
       if (row.source === 'sso') {
         throw new ApiError(403, 'SSO_USER', 'this user signs in through the host application and has no console password');
       }
       if (!(await verifyPassword(request.body.currentPassword, row.password_hash))) {
-        await app.sessions.loginFailed(subject.username, request.ip, 'password change: wrong current password');
+        await app.sessions.attemptFailed(subject.username, request.ip, 'password change: wrong current password');
         throw new ApiError(401, 'INVALID_CREDENTIALS', 'the current password is wrong');
       }
       const problem = passwordProblem(request.body.newPassword, row.username);
