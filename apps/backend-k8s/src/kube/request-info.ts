@@ -62,6 +62,17 @@ export function splitSafePath(rawPath: string): string[] {
   return segments;
 }
 
+/**
+ * A value (a name, namespace, resource, group or version) as one apiserver path segment,
+ * percent-encoded. Refuses what a path would resolve away: "" and the dot segments "." and "..",
+ * which encodeURIComponent leaves as they are (Kubernetes' IsValidPathSegmentName refuses them too).
+ * Every path the console builds from a request's values goes through here.
+ */
+export function pathSegment(value: string): string {
+  if (value === '' || value === '.' || value === '..') throw new RequestPathError(`${JSON.stringify(value)} cannot be a name, namespace or resource in an apiserver path`);
+  return encodeURIComponent(value);
+}
+
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const controlCharacter = /[\u0000-\u001f\u007f]/;
 

@@ -3,6 +3,7 @@
 // The apiserver itself refuses such an exec on a pod with several containers.
 import type { ClusterConnection } from '../clusters/credentials.js';
 import { readJson, readSmallBody, statusMessage, upstreamErrorCode, upstreamGet } from './upstream-http.js';
+import { pathSegment } from '../kube/request-info.js';
 
 export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 
@@ -30,7 +31,7 @@ export function defaultContainerOf(pod: PodSpecPart): string | undefined {
 }
 
 export async function resolveDefaultContainer(cluster: ClusterConnection, namespace: string, pod: string, signal: AbortSignal): Promise<string> {
-  const res = await upstreamGet(cluster, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`, undefined, { signal });
+  const res = await upstreamGet(cluster, `/api/v1/namespaces/${pathSegment(namespace)}/pods/${pathSegment(pod)}`, undefined, { signal });
   if (res.statusCode !== 200) {
     const body = await readSmallBody(res).catch(() => '');
     throw new DefaultContainerError(upstreamErrorCode(res.statusCode ?? 0), statusMessage(body, `pod ${pod}: ${res.statusCode}`));

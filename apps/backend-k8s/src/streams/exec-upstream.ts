@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import { tunnelAgent } from './proxy-tunnel.js';
 import { authHeaders, statusMessage, tlsOptions, upstreamErrorCode, upstreamUrl } from './upstream-http.js';
+import { pathSegment } from '../kube/request-info.js';
 
 export const EXEC_UPSTREAM_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
@@ -41,7 +42,7 @@ export function execUrl(cluster: ClusterConnection, t: ExecTarget): URL {
   q.set('tty', t.tty ? 'true' : 'false');
   const url = upstreamUrl(
     cluster.credentials,
-    `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/exec`,
+    `/api/v1/namespaces/${pathSegment(t.namespace)}/pods/${pathSegment(t.pod)}/exec`,
     q,
   );
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';

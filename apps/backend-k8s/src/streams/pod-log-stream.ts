@@ -9,9 +9,10 @@ import { SocketSendGate } from './socket-backpressure.js';
 import { sendControl } from './stream-control.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { readSmallBody, statusMessage, upstreamErrorCode, upstreamGet } from './upstream-http.js';
+import { pathSegment } from '../kube/request-info.js';
 
 export function podLogPath(namespace: string, pod: string): string {
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
+  return `/api/v1/namespaces/${pathSegment(namespace)}/pods/${pathSegment(pod)}/log`;
 }
 
 export function podLogQuery(q: LogQuery): URLSearchParams {

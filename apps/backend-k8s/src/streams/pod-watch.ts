@@ -2,6 +2,7 @@
 // when the apiserver ends the watch, relist on 410 Gone. Reports the set of pods as it changes.
 import type { ClusterConnection } from '../clusters/credentials.js';
 import { readJson, readSmallBody, statusMessage, upstreamGet } from './upstream-http.js';
+import { pathSegment } from '../kube/request-info.js';
 
 export interface PodSummary {
   metadata: { name: string; resourceVersion?: string; deletionTimestamp?: string };
@@ -27,7 +28,7 @@ export function watchPods(
   handlers: PodWatchHandlers,
   signal: AbortSignal,
 ): void {
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+  const path = `/api/v1/namespaces/${pathSegment(namespace)}/pods`;
   const known = new Set<string>();
   let resourceVersion = '';
   let failures = 0;

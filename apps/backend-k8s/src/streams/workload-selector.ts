@@ -3,6 +3,7 @@
 import type { WorkloadKind } from '@k8s-console/contracts';
 import type { ClusterConnection } from '../clusters/credentials.js';
 import { readJson, readSmallBody, statusMessage, upstreamErrorCode, upstreamGet } from './upstream-http.js';
+import { pathSegment } from '../kube/request-info.js';
 
 interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -52,7 +53,7 @@ export async function workloadSelector(
   signal: AbortSignal,
 ): Promise<string> {
   const api = workloadApi[kind];
-  const path = `/apis/${api.group}/namespaces/${encodeURIComponent(namespace)}/${api.resource}/${encodeURIComponent(name)}`;
+  const path = `/apis/${api.group}/namespaces/${pathSegment(namespace)}/${api.resource}/${pathSegment(name)}`;
   const res = await upstreamGet(cluster, path, undefined, { signal });
   if (res.statusCode !== 200) {
     const body = await readSmallBody(res).catch(() => '');

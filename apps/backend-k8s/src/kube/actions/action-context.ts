@@ -4,6 +4,7 @@ import type { Authorizer, ResourceAttributes, Subject } from '../../rbac/authori
 import { ApiError } from '../../errors/api-error.js';
 import { KubeApiError, type JsonRequest, type KubeAccess } from '../kube-access.js';
 import { UpstreamError } from '../upstream-request.js';
+import { pathSegment } from '../request-info.js';
 
 export interface ResourceRef {
   group: string;
@@ -15,12 +16,12 @@ export interface ResourceRef {
 }
 
 export function resourcePath(ref: ResourceRef): string {
-  const base = ref.group ? `/apis/${encodeURIComponent(ref.group)}/${encodeURIComponent(ref.version)}` : `/api/${encodeURIComponent(ref.version)}`;
+  const base = ref.group ? `/apis/${pathSegment(ref.group)}/${pathSegment(ref.version)}` : `/api/${pathSegment(ref.version)}`;
   let path = base;
-  if (ref.namespace) path += `/namespaces/${encodeURIComponent(ref.namespace)}`;
-  path += `/${encodeURIComponent(ref.resource)}`;
-  if (ref.name) path += `/${encodeURIComponent(ref.name)}`;
-  if (ref.subresource) path += `/${encodeURIComponent(ref.subresource)}`;
+  if (ref.namespace) path += `/namespaces/${pathSegment(ref.namespace)}`;
+  path += `/${pathSegment(ref.resource)}`;
+  if (ref.name) path += `/${pathSegment(ref.name)}`;
+  if (ref.subresource) path += `/${pathSegment(ref.subresource)}`;
   return path;
 }
 

@@ -175,6 +175,13 @@ describe('actions', () => {
     expect(asked).toEqual([{ verb: 'delete', apiGroup: 'apps', apiVersion: 'v1', resource: 'deployments', namespace: 'act', name: 'orphaned' }]);
   });
 
+  it('refuses a dot segment as a name, which a path would resolve to the namespace itself', async () => {
+    const res = await post('/actions/delete', { group: '', version: 'v1', resource: 'configmaps', namespace: 'act', name: '..' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('INVALID_KUBERNETES_PATH');
+    expect(c.sim.store.get('namespaces', undefined, 'act')).toBeDefined();
+  });
+
   it('refuses an action the authorizer denies, naming the missing permission', async () => {
     c.t.app.authorizer = { ...allowAuthenticated, authorizeResource: async () => ({ allowed: false, reason: 'viewer role' }) };
     try {

@@ -15,6 +15,7 @@ import {
   type CompactEntry,
   type KubeTable,
 } from './compact-entry.js';
+import { pathSegment } from '../request-info.js';
 
 export interface WatchTarget {
   cluster: string;
@@ -57,9 +58,9 @@ export function watchTargetKey(t: WatchTarget): string {
 }
 
 function resourcePath(t: WatchTarget): string {
-  const base = t.group ? `/apis/${encodeURIComponent(t.group)}/${encodeURIComponent(t.version)}` : `/api/${encodeURIComponent(t.version)}`;
-  const ns = t.namespace ? `/namespaces/${encodeURIComponent(t.namespace)}` : '';
-  return `${base}${ns}/${encodeURIComponent(t.resource)}`;
+  const base = t.group ? `/apis/${pathSegment(t.group)}/${pathSegment(t.version)}` : `/api/${pathSegment(t.version)}`;
+  const ns = t.namespace ? `/namespaces/${pathSegment(t.namespace)}` : '';
+  return `${base}${ns}/${pathSegment(t.resource)}`;
 }
 
 /** Statuses that retrying will not fix: the subscription ends with them. */

@@ -233,6 +233,42 @@ describe('watch hub', () => {
     }
   });
 
+  it('refuses a dot segment where a path needs a name, before asking anyone', async () => {
+    const w = await client();
+    const id = newId();
+    w.send({ ...configmaps('hub-a'), id, resource: '..' });
+    await expect.poll(() => w.of(id)[0]).toMatchObject({ type: 'error', code: 'INVALID_KUBERNETES_PATH', fatal: true });
+    const ns = newId();
+    w.send({ ...configmaps('..'), id: ns });
+    await expect.poll(() => w.of(ns)[0]).toMatchObject({ type: 'error', code: 'INVALID_KUBERNETES_PATH', fatal: true });
+  });
+
+  it('does not let a late refusal end a newer subscription that reuses the id', async () => {
+    let release: () => void = () => undefined;
+    c.t.app.authorizer = {
+      ...allowAuthenticated,
+      async authorizeResource(_s, attrs) {
+        if (attrs.namespace !== 'hub-b') return { allowed: true };
+        await new Promise<void>((resolve) => (release = resolve)); // a slow decision, then no
+        return { allowed: false, reason: 'not hub-b' };
+      },
+    };
+    try {
+      const w = await client();
+      const id = newId();
+      w.send({ ...configmaps('hub-b'), id });
+      await new Promise((r) => setTimeout(r, 50));
+      w.send({ type: 'unsubscribe', id });
+      w.send({ ...configmaps('hub-a'), id });
+      await expect.poll(() => complete(w, id)).toBe(true);
+      release();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(w.of(id).filter((m) => m.type === 'error')).toEqual([]);
+    } finally {
+      c.t.app.authorizer = allowAuthenticated;
+    }
+  });
+
   it('reports an unknown cluster as a fatal error for that subscription', async () => {
     const w = await client();
     const id = newId();

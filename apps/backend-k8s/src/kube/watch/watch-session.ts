@@ -15,6 +15,7 @@ import type { Authorizer, Subject } from '../../rbac/authorizer.js';
 import type { LiveSession } from '../../rbac/live-sessions.js';
 import type { HubSubscription, WatchHub } from './watch-hub.js';
 import type { UpstreamWatch } from './upstream-watch.js';
+import { pathSegment } from '../request-info.js';
 
 export interface WatchSessionOptions {
   hub: WatchHub;
@@ -36,6 +37,8 @@ interface SessionSubscription {
   hub?: HubSubscription;
   state: 'waiting' | 'snapshot' | 'live' | 'closed';
   pending: string[];
+  /** the pending frames' length in characters */
+  pendingBytes: number;
   /** pages of the upstream's first list were already sent as incomplete snapshot chunks */
   partialSent: boolean;
   /** the next snapshot chunk tells the client to drop what it got so far */
@@ -116,7 +119,7 @@ export class WatchSession implements LiveSession {
 
   private sendRaw(frame: string): boolean {
     if (this.closed) return false;
-    if (this.socket.bufferedAmount > (this.opts.hub.options.maxBufferedBytes ?? 16 * 1024 * 1024)) {
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
       this.tooSlow();
       return false;
     }
@@ -126,6 +129,11 @@ export class WatchSession implements LiveSession {
 
   private sendError(error: Omit<WatchError, 'type'>): void {
     this.sendRaw(JSON.stringify({ type: 'error', ...error }));
+  }
+
+  /** what a slow client may have waiting for it, on the socket or queued behind a snapshot */
+  get maxBufferedBytes(): number {
+    return this.opts.hub.options.maxBufferedBytes ?? 16 * 1024 * 1024;
   }
 
   private tooSlow(): void {
@@ -155,7 +163,7 @@ export class WatchSession implements LiveSession {
     }
     const m = msg as WatchClientMessage;
     if (m.type === 'unsubscribe') this.unsubscribe(m.id);
-    else void this.subscribe(m);
+    else this.subscribe(m).catch((err: Error) => this.sendError({ id: m.id, code: 'SUBSCRIBE_FAILED', message: err.message, fatal: true }));
   }
 
   private unsubscribe(id: string): void {
@@ -175,11 +183,19 @@ export class WatchSession implements LiveSession {
       this.sendError({ id: msg.id, code: 'TOO_MANY_SUBSCRIPTIONS', message: 'unsubscribe from lists no longer shown first', fatal: true });
       return;
     }
+    try {
+      // names that a path would resolve away ("..") never reach the authorizer or the cluster
+      for (const value of [msg.group || 'core', msg.version, msg.resource, msg.namespace ?? 'all']) pathSegment(value);
+    } catch (err) {
+      this.sendError({ id: msg.id, code: 'INVALID_KUBERNETES_PATH', message: (err as Error).message, fatal: true });
+      return;
+    }
     const sub: SessionSubscription = {
       id: msg.id,
       msg,
       state: 'waiting',
       pending: [],
+      pendingBytes: 0,
       partialSent: false,
       resetNext: false,
       prefix: `{"type":"event","id":${JSON.stringify(msg.id)},"event":"`,
@@ -226,7 +242,9 @@ export class WatchSession implements LiveSession {
           const frame = `${sub.prefix}${type}","${key}":${json}}`;
           if (sub.state === 'snapshot') {
             sub.pending.push(frame);
-            if (sub.pending.length > (session.opts.maxPendingEvents ?? 100_000)) session.tooSlow();
+            sub.pendingBytes += frame.length;
+            // held while the snapshot goes out: bounded like the socket's own buffer
+            if (sub.pending.length > (session.opts.maxPendingEvents ?? 100_000) || sub.pendingBytes > session.maxBufferedBytes) session.tooSlow();
             return;
           }
           if (session.sendRaw(frame)) session.opts.hub.metrics.eventsSent.inc();
@@ -276,6 +294,8 @@ export class WatchSession implements LiveSession {
   }
 
   private failSubscription(sub: SessionSubscription, code: string, message: string): void {
+    // unsubscribed meanwhile: its id may belong to a newer subscription, which this must not end
+    if (sub.state === 'closed') return;
     this.sendError({ id: sub.id, code, message, fatal: true });
     sub.state = 'closed';
     sub.hub?.close();
@@ -304,6 +324,7 @@ export class WatchSession implements LiveSession {
     sub.state = 'live';
     const pending = sub.pending;
     sub.pending = [];
+    sub.pendingBytes = 0;
     for (const frame of pending) if (this.sendRaw(frame)) this.opts.hub.metrics.eventsSent.inc();
   }
 
