@@ -57,6 +57,15 @@ describe('auth', () => {
     expect((await me(`Bearer ${hs512}`)).statusCode).toBe(401);
   });
 
+  it('asks for a token on an API route however its path is encoded', async () => {
+    // the router decodes %61 to "a": the check must follow the route, not the raw URL
+    for (const url of ['/%61pi/v1/users', '/%61pi/v1/clusters/00000000-0000-4000-8000-000000000000', '/api/v1/%75sers']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(401);
+      expect(res.json().error.code).toBe('UNAUTHORIZED');
+    }
+  });
+
   it('authenticate() works for WebSocket upgrades through the token subprotocol', async () => {
     const token = t.auth.authorization.slice('Bearer '.length);
     expect(await t.app.authenticate(token)).toMatchObject({ username: 'admin' });

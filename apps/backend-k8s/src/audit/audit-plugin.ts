@@ -176,7 +176,8 @@ export const auditPlugin = fp(
     });
 
     app.addHook('onResponse', async (request, reply) => {
-      const path = request.url.split('?')[0] ?? '';
+      // the matched route's pattern when there is one: the router decodes what the raw URL may encode
+      const path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
       if (!path.startsWith('/api/')) return;
       const denied = reply.statusCode === 403;
       if (request.auditContext?.skip) return;

@@ -104,7 +104,8 @@ export const authPlugin = fp(
     app.decorateRequest('subject', null);
 
     app.addHook('onRequest', async (request) => {
-      if (!request.url.startsWith('/api/') || request.routeOptions.config?.public) return;
+      // The matched route, not the raw URL: the router decodes the path, so /%61pi/... reaches /api/ routes.
+      if (!(request.routeOptions.url ?? request.url).startsWith('/api/') || request.routeOptions.config?.public) return;
       const token = bearerToken(request);
       if (!token) throw ApiError.unauthorized();
       request.subject = await app.authenticate(token);
