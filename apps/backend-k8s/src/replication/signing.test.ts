@@ -51,6 +51,11 @@ describe('request signing', () => {
     const headers = { ...signRequest(secret, 'POST', path, body, now) };
     expect(verifier.verify('POST', path, body, headers).ok).toBe(true);
     expect(verifier.verify('POST', path, body, headers)).toEqual({ ok: false, reason: 'replayed' });
+    // nor when its signature is spelled otherwise (upper case, a stray character after it)
+    const sig = String(headers[SIGNATURE_HEADER]);
+    for (const spelled of [sig.toUpperCase().replace('V1=', 'v1='), `${sig}z`, `${sig}0`]) {
+      expect(verifier.verify('POST', path, body, { ...headers, [SIGNATURE_HEADER]: spelled }).ok).toBe(false);
+    }
     // two genuine requests with the same content differ by their nonce
     expect(verifier.verify('POST', path, body, { ...signRequest(secret, 'POST', path, body, now) }).ok).toBe(true);
     expect(verifier.remembered).toBe(2);
@@ -64,7 +69,7 @@ describe('request signing', () => {
     const verifier = new RequestVerifier(secret);
     const good = { ...signRequest(secret, 'POST', path, body) };
     expect(verifier.verify('POST', path, body, { ...good, [SIGNATURE_HEADER]: 'sha1=abc' }).ok).toBe(false);
-    expect(verifier.verify('POST', path, body, { ...good, [SIGNATURE_HEADER]: 'v1=zz' })).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifier.verify('POST', path, body, { ...good, [SIGNATURE_HEADER]: 'v1=zz' })).toEqual({ ok: false, reason: 'malformed' });
     expect(verifier.verify('POST', path, body, { ...good, [TIMESTAMP_HEADER]: 'yesterday' })).toEqual({ ok: false, reason: 'malformed' });
     expect(verifier.verify('POST', path, body, { ...good, [NONCE_HEADER]: ['a', 'b'] })).toEqual({ ok: false, reason: 'missing' });
   });

@@ -58,7 +58,7 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 }
 
 /**
- * Verifies signed requests and remembers each accepted signature for the freshness window, so a
+ * Verifies signed requests and remembers each accepted nonce for the freshness window, so a
  * captured request cannot be replayed. After the window the timestamp check refuses it anyway.
  */
 export class RequestVerifier {
@@ -84,7 +84,9 @@ export class RequestVerifier {
     const timestamp = header(headers, TIMESTAMP_HEADER);
     const nonce = header(headers, NONCE_HEADER);
     if (!signature || !timestamp || !nonce) return { ok: false, reason: 'missing' };
-    if (!signature.startsWith(SCHEME) || !/^\d{1,16}$/.test(timestamp) || !/^[0-9a-f]{8,64}$/.test(nonce)) {
+    // one spelling only (64 lower-case hex digits): the replay memory keys on the text, and
+    // Buffer.from(…, 'hex') would also take upper case or stop at a stray character
+    if (!signature.startsWith(SCHEME) || !/^[0-9a-f]{64}$/.test(signature.slice(SCHEME.length)) || !/^\d{1,16}$/.test(timestamp) || !/^[0-9a-f]{8,64}$/.test(nonce)) {
       return { ok: false, reason: 'malformed' };
     }
     const now = this.now();
@@ -96,21 +98,23 @@ export class RequestVerifier {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
 
     this.forgetExpired(now);
-    if (this.seen.has(signature)) return { ok: false, reason: 'replayed' };
-    this.seen.set(signature, Number(timestamp) + this.freshnessMs);
+    // keyed by the nonce, which the signature covers: one request is accepted once, however its
+    // signature is spelled
+    if (this.seen.has(nonce)) return { ok: false, reason: 'replayed' };
+    this.seen.set(nonce, Number(timestamp) + this.freshnessMs);
     return { ok: true };
   }
 
-  /** How many signatures are remembered (for tests and metrics). */
+  /** How many accepted requests are remembered (for tests and metrics). */
   get remembered(): number {
     return this.seen.size;
   }
 
   private forgetExpired(now: number): void {
     // Map keeps insertion order, which is nearly expiry order; stop at the first live entry
-    for (const [sig, expiresAt] of this.seen) {
+    for (const [nonce, expiresAt] of this.seen) {
       if (expiresAt >= now) break;
-      this.seen.delete(sig);
+      this.seen.delete(nonce);
     }
   }
 }
