@@ -112,7 +112,11 @@ describe('testConnection through proxy-url and exec plugins', () => {
       const exec = { command: process.execPath, args: ['-e', script], env: [{ name: 'REGION', value: 'eu' }], apiVersion: 'client.authentication.k8s.io/v1' };
       expect(await testConnection({ server: plain.url, exec }, 5000)).toMatchObject({ ok: true });
       const failing = await testConnection({ server: plain.url, exec: { ...exec, args: ['-e', 'process.exit(3)'] } }, 5000);
-      expect(failing.error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('did not produce credentials: failed (3)') });
+      expect(failing.error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('did not produce credentials: failed (exit 3)') });
+      // what the plugin wrote to stderr stays out of the answer: plugins echo credentials there
+      const noisy = await testConnection({ server: plain.url, exec: { ...exec, args: ['-e', 'console.error("token: s3cr3t-from-plugin"); process.exit(2)'] } }, 5000);
+      expect(JSON.stringify(noisy)).not.toContain('s3cr3t-from-plugin');
+      expect(noisy.error?.message).toContain('bytes to stderr, not shown');
     } finally {
       delete process.env.JWT_SECRET_FOR_EXEC_TEST;
       await plain.close();

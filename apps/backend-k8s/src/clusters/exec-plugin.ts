@@ -31,9 +31,10 @@ export function runExecPlugin(exec: ExecPluginConfig): Promise<ExecCredential> {
   return new Promise((resolve, reject) => {
     execFile(exec.command, exec.args ?? [], { env, timeout: TIMEOUT_MS, maxBuffer: 1024 * 1024, windowsHide: true }, (err, stdout, stderr) => {
       if (err) {
-        const why = err.killed ? `timed out after ${TIMEOUT_MS / 1000} s` : `failed (${err.code ?? err.message})`;
-        // stderr may help the operator, but only its first line: plugins sometimes echo tokens.
-        return reject(new Error(`${why}${stderr ? `: ${stderr.split('\n')[0]!.slice(0, 200)}` : ''}`));
+        const why = err.killed ? `timed out after ${TIMEOUT_MS / 1000} s` : `failed (exit ${err.code ?? 'unknown'})`;
+        // Not its stderr: plugins echo credentials there, and this message reaches anyone who may
+        // see the cluster (its health). The operator runs the command by hand to read it.
+        return reject(new Error(`${why}${stderr ? `; it wrote ${Buffer.byteLength(stderr)} bytes to stderr, not shown (run the command on the server to read them)` : ''}`));
       }
       try {
         const parsed = JSON.parse(stdout) as { kind?: string; status?: Record<string, unknown> };

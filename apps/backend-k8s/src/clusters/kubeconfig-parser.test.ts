@@ -113,6 +113,13 @@ describe('parseKubeconfig', () => {
     });
   });
 
+  it('refuses an exec plugin for a server without TLS: its credentials would cross in clear', () => {
+    const aws = '    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: aws\n      args: [eks, get-token]\n';
+    const plain = kubeconfig(aws).replace(/server: https:/, 'server: http:');
+    expect(plain).toContain('server: http:');
+    expect(failure(() => parseKubeconfig(plain, opts)).message).toContain('without TLS');
+  });
+
   it('refuses exec env entries that change how programs load code', () => {
     const preload = '    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: aws\n      env: [{ name: LD_PRELOAD, value: /tmp/x.so }]\n';
     expect(failure(() => parseKubeconfig(kubeconfig(preload), opts)).message).toContain('exec.env sets LD_PRELOAD');
@@ -125,7 +132,7 @@ describe('parseKubeconfig', () => {
 
   it('refuses a server that is not an https URL', () => {
     const text = kubeconfig('    token: abc\n').replace('https://one.example:6443/', 'file:///etc/passwd');
-    expect(failure(() => parseKubeconfig(text, opts)).message).toContain('must be an https:// URL');
+    expect(failure(() => parseKubeconfig(text, opts)).message).toContain('must be an https:// (or, without TLS, http://) URL');
   });
 });
 

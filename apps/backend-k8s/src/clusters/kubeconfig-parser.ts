@@ -127,7 +127,7 @@ function checkServer(server: string | undefined, where: string): string {
   } catch {
     throw invalid(`${where}.server "${server}" is not a URL (expected https://host:port)`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`${where}.server must be an https:// URL`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`${where}.server must be an https:// (or, without TLS, http://) URL`);
   if (url.username || url.password) throw invalid(`${where}.server must not carry credentials in the URL`);
   return server.replace(/\/+$/, '');
 }
@@ -185,6 +185,9 @@ export function parseKubeconfig(text: string, options: { context?: string; allow
     if (username) credentials.username = username;
     if (password) credentials.password = password;
     const exec = execPlugin(user, uw, options.allowedExecPlugins);
+    if (exec && credentials.server.startsWith('http:')) {
+      throw invalid(`${uw}.exec makes credentials for a server without TLS (${credentials.server}); they would cross the network in clear: use https://`);
+    }
     if (exec) credentials.exec = exec;
   }
   return { credentials, context: contextName };

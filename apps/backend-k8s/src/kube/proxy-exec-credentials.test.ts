@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/test-app.js';
 import { GOOD_TOKEN, startFakeApiserver, type FakeApiserver } from '../../test/fake-apiserver.js';
 
-function execKubeconfig(server: string, script: string): string {
+function execKubeconfig(server: string, caPem: string, script: string): string {
   return `apiVersion: v1
 kind: Config
 current-context: main
@@ -16,6 +16,7 @@ clusters:
 - name: c1
   cluster:
     server: ${server}
+    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}
 users:
 - name: u1
   user:
@@ -34,7 +35,7 @@ describe('proxy with exec-plugin credentials', () => {
   let apiserver: FakeApiserver;
   beforeAll(async () => {
     t = await buildTestApp({ allowedExecPlugins: [process.execPath] });
-    apiserver = await startFakeApiserver();
+    apiserver = await startFakeApiserver({ tls: true });
   });
   afterAll(async () => {
     await t.close();
@@ -43,7 +44,7 @@ describe('proxy with exec-plugin credentials', () => {
   });
 
   async function addCluster(name: string, script: string): Promise<string> {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/clusters?skipTest=true', headers: t.auth, payload: { name, kubeconfig: execKubeconfig(apiserver.url, script) } });
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/clusters?skipTest=true', headers: t.auth, payload: { name, kubeconfig: execKubeconfig(apiserver.url, apiserver.caPem!, script) } });
     expect(res.statusCode, res.body).toBe(201);
     return (res.json() as { id: string }).id;
   }
