@@ -32,10 +32,18 @@ export type NodeRequest = Static<typeof NodeRequestSchema>;
 export const DrainRequestSchema = Type.Object(
   {
     node: name('node name'),
-    /** pods owned by a DaemonSet are left alone (as kubectl drain --ignore-daemonsets); default true */
+    /**
+     * pods owned by a DaemonSet are left alone (as kubectl drain --ignore-daemonsets); default true.
+     * false: a DaemonSet pod on the node stops the drain before any eviction, as kubectl's does
+     */
     ignoreDaemonSets: Type.Optional(Type.Boolean()),
     /** evict pods with emptyDir volumes (their data is lost); default false: they are listed as not evicted */
     deleteEmptyDirData: Type.Optional(Type.Boolean()),
+    /**
+     * evict pods no controller manages too (as kubectl drain --force): nothing recreates them;
+     * default false: they are listed as skipped
+     */
+    force: Type.Optional(Type.Boolean()),
     gracePeriodSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
     /**
      * how long to keep retrying evictions a PodDisruptionBudget refuses (429), every 2 s, as
@@ -56,7 +64,7 @@ export const DrainResultSchema = Type.Object(
     node: str,
     cordoned: Type.Boolean(),
     evicted: Type.Array(PodRefSchema),
-    /** pods deliberately left (DaemonSet pods, mirror pods, emptyDir without deleteEmptyDirData) */
+    /** pods deliberately left (DaemonSet pods, mirror pods, emptyDir without deleteEmptyDirData, pods without a controller without force) */
     skipped: Type.Array(Type.Object({ namespace: str, name: str, reason: str })),
     /** evictions the cluster refused, e.g. 429 because a PodDisruptionBudget allows no disruption */
     failed: Type.Array(Type.Object({ namespace: str, name: str, code: Type.Integer(), reason: str, message: str })),

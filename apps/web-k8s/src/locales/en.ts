@@ -175,7 +175,7 @@ export default {
     cordon: 'Cordon',
     uncordon: 'Uncordon',
     drain: 'Drain',
-    drainConfirm: 'Cordon {name} and evict its pods? DaemonSet pods stay; evictions a disruption budget refuses are retried for up to a minute.',
+    drainConfirm: 'Cordon {name} and evict its pods? DaemonSet pods and pods no controller manages stay; evictions a disruption budget refuses are retried for up to a minute.',
     drainResult: '{evicted} evicted, {skipped} skipped, {failed} not evicted',
     delete: 'Delete',
     deleteConfirm: 'Delete {kind} {name}?',

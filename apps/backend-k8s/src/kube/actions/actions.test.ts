@@ -87,12 +87,16 @@ describe('actions', () => {
 
   it('drains a node: evicts what it may, respects a PodDisruptionBudget, skips DaemonSet and emptyDir pods', async () => {
     c.sim.store.create('nodes', { metadata: { name: 'drain-me' } });
-    const pod = (name: string, extra: { labels?: Record<string, string>; owner?: boolean; emptyDir?: boolean } = {}) => ({
+    const pod = (name: string, extra: { labels?: Record<string, string>; owner?: boolean; emptyDir?: boolean; bare?: boolean } = {}) => ({
       metadata: {
         name,
         namespace: 'act',
         labels: extra.labels ?? {},
-        ...(extra.owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'ds-uid-1', controller: true }] } : {}),
+        ownerReferences: extra.bare
+          ? undefined
+          : extra.owner
+            ? [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'ds-uid-1', controller: true }]
+            : [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-uid-1', controller: true }],
       },
       spec: {
         nodeName: 'drain-me',
@@ -104,6 +108,7 @@ describe('actions', () => {
     c.sim.store.create('pods', pod('guarded', { labels: { app: 'guarded' } }));
     c.sim.store.create('pods', pod('agent-x', { owner: true }));
     c.sim.store.create('pods', pod('scratchy', { emptyDir: true }));
+    c.sim.store.create('pods', pod('loner', { bare: true }));
     c.sim.store.create({ group: 'policy', resource: 'poddisruptionbudgets' }, {
       metadata: { name: 'guard', namespace: 'act' },
       spec: { minAvailable: 1, selector: { matchLabels: { app: 'guarded' } } },
@@ -118,7 +123,9 @@ describe('actions', () => {
     expect(result.cordoned).toBe(true);
     expect(result.evicted).toEqual([{ namespace: 'act', name: 'free' }]);
     expect(result.failed).toEqual([{ namespace: 'act', name: 'guarded', code: 429, reason: 'TooManyRequests', message: expect.stringContaining('disruption budget') }]);
-    expect(result.skipped.map((s) => s.name)).toEqual(['agent-x', 'scratchy']);
+    expect(result.skipped.map((s) => s.name)).toEqual(['agent-x', 'loner', 'scratchy']);
+    expect(result.skipped.find((s) => s.name === 'loner')?.reason).toContain('no controller');
+    expect(c.sim.store.get('pods', 'act', 'loner')).toBeDefined();
     expect(c.sim.store.get('pods', 'act', 'free')).toBeUndefined();
     expect(c.sim.store.get('pods', 'act', 'guarded')).toBeDefined();
     expect(c.sim.store.get('nodes', undefined, 'drain-me')?.spec?.unschedulable).toBe(true);
@@ -131,10 +138,30 @@ describe('actions', () => {
     );
   });
 
+  it('drain evicts a pod no controller manages only when forced, and stops before any eviction on a DaemonSet pod it may not leave', async () => {
+    c.sim.store.create('nodes', { metadata: { name: 'drain-force' } });
+    const onNode = (name: string, owner?: string) => ({
+      metadata: { name, namespace: 'act', ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner, name: 'o', uid: `${name}-o`, controller: true }] } : {}) },
+      spec: { nodeName: 'drain-force', containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    c.sim.store.create('pods', onNode('bare-1'));
+    c.sim.store.create('pods', onNode('managed-1', 'ReplicaSet'));
+    c.sim.store.create('pods', onNode('agent-1', 'DaemonSet'));
+
+    const strict = (await post('/actions/drain', { node: 'drain-force', ignoreDaemonSets: false, force: true })).json() as DrainResult;
+    expect(strict.failed.map((f) => f.name)).toEqual(['agent-1']);
+    expect(strict.evicted).toEqual([]);
+    expect(c.sim.store.get('pods', 'act', 'managed-1')).toBeDefined();
+
+    const forced = (await post('/actions/drain', { node: 'drain-force', force: true })).json() as DrainResult;
+    expect(forced.evicted.map((e) => e.name)).toEqual(['bare-1', 'managed-1']);
+    expect(c.sim.store.get('pods', 'act', 'bare-1')).toBeUndefined();
+  });
+
   it('drain waits for a disruption budget when asked: the eviction goes through once the budget allows it', async () => {
     c.sim.store.create('nodes', { metadata: { name: 'drain-wait' } });
     c.sim.store.create('pods', {
-      metadata: { name: 'patient', namespace: 'act', labels: { app: 'patient' } },
+      metadata: { name: 'patient', namespace: 'act', labels: { app: 'patient' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'p', uid: 'p-uid', controller: true }] },
       spec: { nodeName: 'drain-wait', containers: [{ name: 'c', image: 'busybox' }] },
     });
     c.sim.store.create({ group: 'policy', resource: 'poddisruptionbudgets' }, {

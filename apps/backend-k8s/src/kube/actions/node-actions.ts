@@ -1,5 +1,6 @@
 // Cordon, uncordon and drain. Drain is kubectl's: cordon, then evict every pod on the node
 // through pods/eviction so PodDisruptionBudgets are respected; DaemonSet and mirror pods are left,
+// and so are pods no controller manages (nothing would recreate them) unless forced,
 // and whatever the cluster refused (429 from a budget, 403, ...) is listed, not retried forever:
 // a refusal by a budget is retried for waitForBudgetsSeconds when asked, as kubectl drain waits.
 import type { DrainRequest, DrainResult } from '@k8s-console/contracts';
@@ -44,17 +45,24 @@ export async function drainNode(ctx: ActionContext, req: DrainRequest): Promise<
   const toEvict: Pod[] = [];
   for (const pod of list.items) {
     const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name };
-    const controller = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
+    // the controller is the owner marked so; other owners do not recreate the pod
+    const controller = pod.metadata.ownerReferences?.find((o) => o.controller === true);
+    const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
     if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) {
       result.skipped.push({ ...ref, reason: 'mirror pod: managed by the kubelet' });
     } else if (controller?.kind === 'DaemonSet') {
       if (req.ignoreDaemonSets === false) {
         result.failed.push({ ...ref, code: 0, reason: 'DaemonSetPod', message: 'owned by a DaemonSet, which would recreate it; drain with ignoreDaemonSets' });
       } else result.skipped.push({ ...ref, reason: 'owned by a DaemonSet' });
-    } else if (!req.deleteEmptyDirData && pod.spec?.volumes?.some((v) => v.emptyDir !== undefined) && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
+    } else if (!controller && !finished && !req.force) {
+      result.skipped.push({ ...ref, reason: 'no controller manages it: nothing would recreate it; drain with force to evict it anyway' });
+    } else if (!req.deleteEmptyDirData && pod.spec?.volumes?.some((v) => v.emptyDir !== undefined) && !finished) {
       result.skipped.push({ ...ref, reason: 'uses emptyDir storage that eviction would delete; drain with deleteEmptyDirData' });
     } else toEvict.push(pod);
   }
+  // As kubectl drain: a pod the drain was told not to leave (a DaemonSet's, without
+  // ignoreDaemonSets) stops it before any eviction; the node stays cordoned.
+  if (result.failed.length > 0) toEvict.length = 0;
 
   const waitUntil = Date.now() + (req.waitForBudgetsSeconds ?? 0) * 1000;
   const allowedIn = new Map<string, Promise<{ allowed: boolean; reason?: string }>>();
