@@ -86,6 +86,22 @@ describe('UpstreamWatch with a server that prints no Tables', () => {
     }
   });
 
+  it('backs off when every watch is gone again right after its relist', async () => {
+    script.lists.length = 0;
+    script.nextWatch = (res) => res.writeHead(410, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', code: 410, reason: 'Expired' }));
+    const upstream = new UpstreamWatch(kube, { cluster: 'c', group: '', version: 'v1', resource: 'pods', namespace: 'default', mode: 'objects' }, { minBackoffMs: 100, maxBackoffMs: 400 });
+    upstream.addListener({ synced() {}, event() {}, error() {} });
+    upstream.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // 100 + 200 + 400 + 400 ms of pauses: a handful of relists, not hundreds
+      expect(script.lists.length).toBeGreaterThanOrEqual(2);
+      expect(script.lists.length).toBeLessThanOrEqual(6);
+    } finally {
+      upstream.stop();
+    }
+  });
+
   it('keeps whole objects without managedFields in objects mode', async () => {
     script.nextWatch = () => undefined;
     const upstream = new UpstreamWatch(kube, { cluster: 'c', group: '', version: 'v1', resource: 'pods', namespace: 'default', mode: 'objects' });

@@ -204,6 +204,11 @@ export class UpstreamWatch {
         }
         if (err instanceof GoneError) {
           this.resourceVersion = undefined;
+          // a watch that is gone again right after its relist would relist in a tight loop
+          if (Date.now() - started < 1000) {
+            await this.sleep(backoff);
+            backoff = Math.min(backoff * 2, maxBackoff);
+          }
           continue;
         }
         if (err instanceof KubeApiError && isPermanent(err.statusCode)) {
