@@ -269,6 +269,32 @@ describe('watch hub', () => {
     }
   });
 
+  it('keeps the upstreams one user may start within a quota; joining an open one is free', async () => {
+    const hub = c.t.app.watchHub;
+    const adminId = ((await c.t.app.inject({ method: 'GET', url: '/api/v1/me', headers: c.t.auth })).json() as { id: string }).id;
+    // earlier tests' lists are still open: three more than those
+    hub.options.maxUpstreamsPerUser = hub.upstreamsStartedBy(adminId) + 3;
+    try {
+      const w = await client();
+      const ids = [newId(), newId(), newId(), newId()];
+      ids.forEach((id, i) => w.send({ ...configmaps('hub-c', { labelSelector: `quota-${i}=x` }), id }));
+      await expect.poll(() => w.of(ids[3]!)[0]).toMatchObject({ type: 'error', code: 'TOO_MANY_WATCHES', fatal: true });
+      for (const id of ids.slice(0, 3)) await expect.poll(() => complete(w, id)).toBe(true);
+      // the same list as an open one shares it
+      const joined = newId();
+      w.send({ ...configmaps('hub-c', { labelSelector: 'quota-0=x' }), id: joined });
+      await expect.poll(() => complete(w, joined)).toBe(true);
+      // closed ones stop counting once their grace period is over
+      for (const id of [ids[0]!, joined]) w.send({ type: 'unsubscribe', id });
+      await new Promise((r) => setTimeout(r, 400));
+      const later = newId();
+      w.send({ ...configmaps('hub-c', { labelSelector: 'quota-9=x' }), id: later });
+      await expect.poll(() => complete(w, later)).toBe(true);
+    } finally {
+      c.t.app.watchHub.options.maxUpstreamsPerUser = undefined;
+    }
+  });
+
   it('reports an unknown cluster as a fatal error for that subscription', async () => {
     const w = await client();
     const id = newId();

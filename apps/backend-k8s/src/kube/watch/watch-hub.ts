@@ -11,6 +11,12 @@ export interface WatchHubOptions extends UpstreamWatchOptions {
   gracePeriodMs?: number;
   /** per socket: bytes queued beyond which the browser is dropped as too slow; default 16 MiB */
   maxBufferedBytes?: number;
+  /**
+   * upstream watches one user's subscriptions may have started and that are still open (those in
+   * their grace period included); default 100. Joining an open one does not count. Without it,
+   * subscribing with ever new selectors would open list+watch after list+watch on the cluster.
+   */
+  maxUpstreamsPerUser?: number;
   metricsRegistry?: Registry;
 }
 
@@ -23,10 +29,19 @@ interface Shared {
   upstream: UpstreamWatch;
   subscribers: number;
   graceTimer?: NodeJS.Timeout;
+  /** the user whose subscription started it */
+  owner?: string;
+}
+
+/** A subscription the hub refuses to start an upstream for; `code` goes to the subscriber. */
+export class WatchQuotaError extends Error {
+  readonly code = 'TOO_MANY_WATCHES';
 }
 
 export class WatchHub {
   private readonly shared = new Map<string, Shared>();
+  /** the keys of the open upstreams each user started */
+  private readonly startedBy = new Map<string, Set<string>>();
   readonly metrics: WatchMetrics;
   private closed = false;
 
@@ -43,19 +58,33 @@ export class WatchHub {
     return this.shared.size;
   }
 
+  /** Open upstreams (in their grace period included) that this user's subscriptions started. */
+  upstreamsStartedBy(owner: string): number {
+    return this.startedBy.get(owner)?.size ?? 0;
+  }
+
   upstreamFor(target: WatchTarget): UpstreamWatch | undefined {
     return this.shared.get(watchTargetKey(target))?.upstream;
   }
 
-  /** Attaches a listener to the shared upstream for this target, starting it if needed. */
-  subscribe(target: WatchTarget, listener: UpstreamListener): HubSubscription {
+  /**
+   * Attaches a listener to the shared upstream for this target, starting it if needed on behalf
+   * of `owner` (a user id), within maxUpstreamsPerUser: else throws WatchQuotaError.
+   */
+  subscribe(target: WatchTarget, listener: UpstreamListener, owner?: string): HubSubscription {
     if (this.closed) throw new Error('the watch hub is shut down');
     const key = watchTargetKey(target);
     let entry = this.shared.get(key);
     if (!entry) {
+      const started = owner === undefined ? undefined : (this.startedBy.get(owner) ?? new Set<string>());
+      const limit = this.options.maxUpstreamsPerUser ?? 100;
+      if (started && started.size >= limit) {
+        throw new WatchQuotaError(`you have ${started.size} lists open or closing on this replica, the most it keeps for one user; close some (their watches end ${Math.round((this.options.gracePeriodMs ?? 30_000) / 1000)} s after)`);
+      }
       const upstream = new UpstreamWatch(this.kube, target, this.options);
-      entry = { upstream, subscribers: 0 };
+      entry = { upstream, subscribers: 0, ...(owner !== undefined ? { owner } : {}) };
       this.shared.set(key, entry);
+      if (started && owner !== undefined) this.startedBy.set(owner, started.add(key));
       // A fatal error ends the upstream; forget it so a later subscribe starts afresh.
       upstream.addListener({
         synced() {},
@@ -97,6 +126,11 @@ export class WatchHub {
     if (!entry || entry.upstream !== upstream) return;
     if (entry.graceTimer) clearTimeout(entry.graceTimer);
     this.shared.delete(key);
+    if (entry.owner !== undefined) {
+      const started = this.startedBy.get(entry.owner);
+      started?.delete(key);
+      if (started?.size === 0) this.startedBy.delete(entry.owner);
+    }
     upstream.stop();
     this.metrics.upstreams.dec();
   }

@@ -216,10 +216,29 @@ export class WatchSession implements LiveSession {
     }
     if (sub.state === 'closed' || this.closed) return;
 
+    try {
+      sub.hub = this.subscribeHub(sub, msg);
+    } catch (err) {
+      // the hub refused to start one more upstream for this user (WatchQuotaError)
+      const e = err as { code?: unknown; message: string };
+      this.failSubscription(sub, typeof e.code === 'string' ? e.code : 'SUBSCRIBE_FAILED', e.message);
+      return;
+    }
+    if (sub.state !== 'waiting') return;
+    if (sub.hub.upstream.synced) void this.sendSnapshot(sub);
+    else {
+      // A big first list is still paging in: send what came so far, the rest as it arrives.
+      const partial = sub.hub.upstream.partialSnapshot();
+      if (partial.length) this.sendPartial(sub, partial);
+    }
+  }
+
+  /** Joins (or starts) the hub's upstream for this subscription, its events routed to the socket. */
+  private subscribeHub(sub: SessionSubscription, msg: WatchSubscribe): HubSubscription {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listener's own methods need the session
     const session = this;
     const key = msg.mode === 'rows' ? 'row' : 'object';
-    sub.hub = this.opts.hub.subscribe(
+    return this.opts.hub.subscribe(
       { cluster: msg.cluster, group: msg.group, version: msg.version, resource: msg.resource, namespace: msg.namespace, labelSelector: msg.labelSelector, fieldSelector: msg.fieldSelector, mode: msg.mode },
       {
         synced() {
@@ -255,14 +274,8 @@ export class WatchSession implements LiveSession {
           else session.sendError({ id: sub.id, code, message, fatal: false });
         },
       },
+      this.subject.userId,
     );
-    if (sub.state !== 'waiting') return;
-    if (sub.hub.upstream.synced) void this.sendSnapshot(sub);
-    else {
-      // A big first list is still paging in: send what came so far, the rest as it arrives.
-      const partial = sub.hub.upstream.partialSnapshot();
-      if (partial.length) this.sendPartial(sub, partial);
-    }
   }
 
   /** One snapshot frame, spliced from the cached JSON strings. */
