@@ -63,6 +63,10 @@ export const DrainResultSchema = Type.Object(
   {
     node: str,
     cordoned: Type.Boolean(),
+    /**
+     * pods whose eviction the apiserver accepted (or that were already gone); they terminate in
+     * their grace period after the answer (kubectl drain also waits for that; the console answers at once)
+     */
     evicted: Type.Array(PodRefSchema),
     /** pods deliberately left (DaemonSet pods, mirror pods, emptyDir without deleteEmptyDirData, pods without a controller without force) */
     skipped: Type.Array(Type.Object({ namespace: str, name: str, reason: str })),
