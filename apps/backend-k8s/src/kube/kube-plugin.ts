@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { STREAM_PROTOCOLS, WATCH_PROTOCOL } from '@k8s-console/contracts';
 import { TOKEN_PROTOCOL_PREFIX } from '../auth/websocket-token.js';
+import { MAX_BROWSER_FRAME_BYTES } from '../streams/stream-config.js';
 import type { LiveSession } from '../rbac/live-sessions.js';
 import { KubeAccess } from './kube-access.js';
 import { proxyRoutes } from './proxy-route.js';
@@ -69,6 +70,7 @@ export const kubePlugin = fp(
     if (!app.hasDecorator('websocketServer')) {
       await app.register(websocket, {
         options: {
+          maxPayload: MAX_BROWSER_FRAME_BYTES,
           handleProtocols: (offered: Set<string>) => {
             for (const p of offered) if (!p.startsWith(TOKEN_PROTOCOL_PREFIX) && spokenProtocols.includes(p)) return p;
             return false;

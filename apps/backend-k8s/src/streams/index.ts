@@ -10,7 +10,7 @@ import { protocolChooser } from '../auth/websocket-token.js';
 import type { Authorizer, Subject } from '../rbac/authorizer.js';
 import type { LiveSession } from '../rbac/live-sessions.js';
 import { logExecRecorder, type ExecSessionRecorder } from './exec-session-recorder.js';
-import { streamLimitsFromEnv, type StreamLimits } from './stream-config.js';
+import { MAX_BROWSER_FRAME_BYTES, streamLimitsFromEnv, type StreamLimits } from './stream-config.js';
 import { streamMetrics } from './stream-metrics.js';
 import { registerStreamRoutes } from './stream-routes.js';
 import type { StreamAccessDeps } from './stream-access.js';
@@ -72,7 +72,7 @@ export const streamsPlugin: FastifyPluginAsync<StreamsPluginOptions> = async (ap
   };
   if (!app.hasDecorator('websocketServer')) {
     // normally registered once by the kube plugin with the protocol chooser of every endpoint
-    await app.register(websocket, { options: { handleProtocols: protocolChooser(STREAM_PROTOCOLS) } });
+    await app.register(websocket, { options: { maxPayload: MAX_BROWSER_FRAME_BYTES, handleProtocols: protocolChooser(STREAM_PROTOCOLS) } });
   }
   required(opts.authorizer ?? decorated.authorizer, 'authorizer');
   await registerStreamRoutes(app, {

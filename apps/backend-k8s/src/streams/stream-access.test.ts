@@ -1,6 +1,7 @@
 // Who may open a stream, decided before the upgrade: refusals are plain HTTP answers, and the
 // token carried as a subprotocol is never echoed back.
 import { EXEC_STREAM_PROTOCOL, LOG_STREAM_PROTOCOL } from '@k8s-console/contracts';
+import http from 'node:http';
 import { startKubeSim } from '@k8s-console/kube-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -87,6 +88,42 @@ describe('stream access before the upgrade', () => {
     expect(third).toBeDefined();
     third?.ws.close();
     second.ws.close();
+  });
+
+  it('holds no terminal session for a plain GET or HEAD of the exec path', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (const method of ['GET', 'HEAD', 'GET']) {
+        const status = await new Promise<number>((resolve, reject) => {
+          const req = http.request(execUrl().replace('ws:', 'http:'), { method, agent, headers: { authorization: 'Bearer alice-token' } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+        expect(status, method).toBe(404);
+      }
+      // the keep-alive connection is still open: both sessions of the limit are free
+      const first = await openRecorded(execUrl(), 'alice-token', EXEC_STREAM_PROTOCOL);
+      const second = await openRecorded(execUrl(), 'alice-token', EXEC_STREAM_PROTOCOL);
+      first.ws.close();
+      second.ws.close();
+      await Promise.all([first.closed, second.closed]);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('closes a socket whose browser sends a frame over 1 MiB', async () => {
+    const rec = await openRecorded(`${logUrl()}&follow=true`, 'alice-token');
+    rec.ws.send(Buffer.alloc(2 * 1024 * 1024));
+    expect((await rec.closed).code).toBe(1009);
+  });
+
+  it('answers an unknown workload kind with 400, not 500', async () => {
+    const url = `${h.wsUrl}/api/v1/clusters/sim/namespaces/${ns}/logs?kind=constructor&name=x`;
+    expect((await refusal(url, 'alice-token')).status).toBe(400);
   });
 
   it('tells the browser why when the pod does not exist', async () => {

@@ -1,4 +1,11 @@
 // Limits of the stream endpoints, from the environment (documented in docs/configuration.md).
+/**
+ * The largest WebSocket frame a browser may send on any console socket (watch, logs, terminal):
+ * a subscription or a terminal paste fits many times over; ws's own default is 100 MiB, which one
+ * frame per session would hold in memory before any backpressure could act.
+ */
+export const MAX_BROWSER_FRAME_BYTES = 1024 * 1024;
+
 export interface StreamLimits {
   /** close a log or exec stream after this long without traffic in either direction (0: never) */
   idleTimeoutMs: number;

@@ -117,11 +117,15 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
       preValidation: streamAccessHook(deps, (req) => {
         const p = req.params as NamespaceParams;
         const q = req.query as AggregatedLogQuery;
+        // the stream lists the pods, then watches them come and go
         const checks = [
           { verb: 'get', apiGroup: '', resource: 'pods', subresource: 'log', namespace: p.ns },
           { verb: 'list', apiGroup: '', resource: 'pods', namespace: p.ns },
+          { verb: 'watch', apiGroup: '', resource: 'pods', namespace: p.ns },
         ];
-        if (q.kind && q.name) checks.push({ verb: 'get', ...workloadResource(q.kind), namespace: p.ns, name: q.name } as never);
+        // runs before the query is validated: an unknown kind is left to the schema's 400
+        const workload = typeof q.kind === 'string' ? workloadResource(q.kind) : undefined;
+        if (workload && q.name) checks.push({ verb: 'get', ...workload, namespace: p.ns, name: q.name } as never);
         return checks;
       }),
       preHandler: async (req, reply) => {
@@ -182,6 +186,8 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
         return [{ verb: 'create', apiGroup: '', resource: 'pods', subresource: 'exec', namespace: p.ns, name: p.pod }];
       }),
       preHandler: async (req, reply) => {
+        // a plain GET or HEAD is answered 404 by the WebSocket plugin: it must not hold a session
+        if (!req.ws) return;
         const { subject } = streamAccess(req);
         const release = limiter.acquire(subject.userId);
         if (!release) {

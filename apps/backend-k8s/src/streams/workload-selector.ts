@@ -18,9 +18,10 @@ const workloadApi: Record<WorkloadKind, { group: string; resource: string }> = {
   job: { group: 'batch/v1', resource: 'jobs' },
 };
 
-export function workloadResource(kind: WorkloadKind): { apiGroup: string; resource: string } {
-  const api = workloadApi[kind];
-  return { apiGroup: api.group.split('/')[0] ?? '', resource: api.resource };
+/** The API group and resource of a workload kind; undefined for anything else (an unchecked query value). */
+export function workloadResource(kind: string): { apiGroup: string; resource: string } | undefined {
+  const api = Object.hasOwn(workloadApi, kind) ? workloadApi[kind as WorkloadKind] : undefined;
+  return api && { apiGroup: api.group.split('/')[0] ?? '', resource: api.resource };
 }
 
 /** The selector in the string form list calls take (`a=b,c in (d,e),!f`). */
