@@ -69,12 +69,17 @@ export async function upstreamGet(
   query: URLSearchParams | undefined,
   opts: UpstreamRequestOptions = {},
 ): Promise<UpstreamStream> {
-  authHeaders(conn.credentials); // refuses an exec-plugin cluster whose token was not put in place
+  // refuses an exec-plugin cluster whose token was not put in place
+  const { authorization } = authHeaders(conn.credentials);
+  // The pool is keyed by cluster id and version, and keeps the Authorization of the connection it
+  // was built from: an exec plugin's token is fresh on each `conn` (the kube domain renews it)
+  // while id and version stay, so this request's own credentials go with it.
+  const pooled = pool.endpoint(conn);
+  const endpoint = authorization === pooled.authorization ? pooled : { ...pooled, authorization };
   const search = query?.toString();
-  const res = await requestUpstream(pool.endpoint(conn), {
+  const res = await requestUpstream(endpoint, {
     method: opts.method ?? 'GET',
     path: search ? `${path}?${search}` : path,
-    // the pool adds the cluster's Authorization
     headers: { accept: 'application/json, */*', ...opts.headers },
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
