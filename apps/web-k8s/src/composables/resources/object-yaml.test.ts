@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '#/api/kube';
-import { editableYaml, MASK, objectYaml } from './object-yaml';
+import { displayObject, editableYaml, MASK, objectYaml } from './object-yaml';
 import { relatedLinks, selectorString } from './related-objects';
 import { objectSummary } from './object-summary';
 
@@ -18,6 +18,18 @@ describe('object yaml', () => {
     expect(masked.data).toEqual({ password: MASK });
     expect(masked.metadata.managedFields).toBeUndefined();
     expect(parse(objectYaml(secret, { revealSecrets: true })).data).toEqual({ password: 'cGFzcw==' });
+  });
+
+  it("masks the copy of a Secret's data that kubectl apply keeps in an annotation", () => {
+    const applied: KubeObject = {
+      ...secret,
+      metadata: { ...secret.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"cGFzcw=="}}', team: 'shop' } },
+    };
+    const shown = displayObject(applied);
+    expect(shown.metadata.annotations).toEqual({ 'kubectl.kubernetes.io/last-applied-configuration': MASK, team: 'shop' });
+    expect(objectYaml(applied)).not.toContain('cGFzcw==');
+    expect(applied.metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration']).toContain('cGFzcw==');
+    expect(displayObject(applied, { revealSecrets: true }).metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration']).toContain('cGFzcw==');
   });
 
   it('edits without status and server-set metadata, with the real secret values', () => {

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { KubeObject } from '#/api/kube';
 
 export const MASK = '••••••••';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 export function displayObject(obj: KubeObject, options: { revealSecrets?: boolean } = {}): KubeObject {
   const { managedFields: _drop, ...metadata } = obj.metadata;
@@ -14,6 +15,10 @@ export function displayObject(obj: KubeObject, options: { revealSecrets?: boolea
       if (values && typeof values === 'object') {
         copy[key] = Object.fromEntries(Object.keys(values).map((k) => [k, MASK]));
       }
+    }
+    // `kubectl apply` keeps the whole applied Secret, its data included, in this annotation
+    if (metadata.annotations?.[LAST_APPLIED] !== undefined) {
+      metadata.annotations = { ...metadata.annotations, [LAST_APPLIED]: MASK };
     }
   }
   return copy;
@@ -26,7 +31,6 @@ export function objectYaml(obj: KubeObject, options: { revealSecrets?: boolean }
 // Server-set or server-owned fields: sending them back through apply would either fail or make
 // the console claim fields it never meant to manage.
 const SERVER_METADATA = ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** The YAML a user edits and applies: the object without status and server-set metadata. */
 export function editableYaml(obj: KubeObject): string {
