@@ -36,6 +36,7 @@ describe('parseConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of'],
     [{ INSTANCE_ADDRESSES: 'a:1,b' }, 'INSTANCE_ADDRESSES: expected a comma-separated list of host:port, got "b"'],
     [{ EMBED_ALLOWED_ORIGINS: 'https://ok.example,not a url' }, 'EMBED_ALLOWED_ORIGINS'],
+    [{ EMBED_ALLOWED_ORIGINS: 'https://portal.example.com/' }, 'EMBED_ALLOWED_ORIGINS'],
     [{ BROADCAST_TIMEOUT_MS: '-1' }, 'BROADCAST_TIMEOUT_MS'],
     [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD: expected at least 8 characters'],
     [{ SSO_JWT_PUBLIC_KEY: 'abc' }, 'SSO_JWT_PUBLIC_KEY: expected a PEM'],

@@ -126,9 +126,11 @@ function ip(item: string): string | null {
 }
 
 function origin(item: string): string | null {
+  // browsers send an Origin without a trailing slash: "https://host/" would never match one (nginx's check refuses it too)
+  if (item.endsWith('/')) return `expected origins without a trailing slash, like ${item.replace(/\/+$/, '')}`;
   try {
     const u = new URL(item);
-    return u.origin === item.replace(/\/$/, '') && /^https?:$/.test(u.protocol) ? null : 'expected origins like https://host.example:8443';
+    return u.origin === item && /^https?:$/.test(u.protocol) ? null : 'expected origins like https://host.example:8443';
   } catch {
     return 'expected origins like https://host.example:8443';
   }
