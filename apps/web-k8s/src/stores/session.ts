@@ -1,13 +1,19 @@
 // The signed-in session: access token, refresh token and who the user is. The API client reads
 // the token from here and asks here to renew it (see api/client.ts for the refresh rule).
 import { defineStore } from 'pinia';
-import { computed, inject, ref } from 'vue';
+import { computed, inject, onScopeDispose, ref } from 'vue';
 import type { LoginResponse, Me } from '@k8s-console/contracts';
 import { useApiClient } from '#/api/context';
 import { authApi } from '#/api/auth';
 import { CONSOLE_STORAGE, memoryStorage, readJson } from './key-value-storage';
 
 const STORAGE_KEY = 'k8s-console.session';
+
+/** Runs fn while no other tab of this origin refreshes (Web Locks), or at once where there are none. */
+function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+  return locks ? (locks.request('k8s-console.session-refresh', fn) as Promise<T>) : fn();
+}
 
 interface PersistedSession {
   accessToken: string;
@@ -56,15 +62,56 @@ export const useSessionStore = defineStore('session', () => {
     accept(await auth.login({ username, password }));
   }
 
-  /** Used by the API client on a 401. Returns the new access token, or null when the session is over. */
-  async function refresh(): Promise<string | null> {
-    if (!refreshToken.value) return null;
-    try {
-      accept(await auth.refresh(refreshToken.value));
-      return accessToken.value;
-    } catch {
-      return null;
-    }
+  /** The session as the storage holds it now: another tab of this console may have renewed or ended it. */
+  function adoptStored(current: PersistedSession | null) {
+    accessToken.value = current?.accessToken ?? null;
+    refreshToken.value = current?.refreshToken ?? null;
+    user.value = current?.user ?? null;
+    expiresAt.value = current?.expiresAt ?? 0;
+  }
+
+  let refreshing: Promise<string | null> | null = null;
+
+  /**
+   * Used by the API client on a 401. Returns the new access token, or null when the session is over.
+   * The server takes each refresh token once and treats a second use as theft (it ends the whole
+   * sign-in), and every tab of a standalone console shares one session in localStorage. So one
+   * refresh runs at a time across tabs (a Web Lock where the browser has them), and a tab whose
+   * refresh token another tab already rotated takes that tab's session instead of reusing it.
+   */
+  function refresh(): Promise<string | null> {
+    refreshing ??= withRefreshLock(async () => {
+      if (!refreshToken.value) return null;
+      const current = readJson<PersistedSession>(storage, STORAGE_KEY);
+      if (!current) {
+        adoptStored(null); // signed out in another tab
+        return null;
+      }
+      if (current.refreshToken && current.refreshToken !== refreshToken.value) {
+        adoptStored(current); // renewed in another tab: its access token, unless that ran out too
+        if (expiresAt.value > Date.now() + 5000) return accessToken.value;
+        if (!refreshToken.value) return null;
+      }
+      try {
+        accept(await auth.refresh(refreshToken.value));
+        return accessToken.value;
+      } catch {
+        return null;
+      }
+    }).finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
+
+  // Another tab renewed the session or signed out: this one follows at once (its sockets and
+  // requests then use the new token, or stop), and never writes a session back after a sign-out.
+  if (typeof window !== 'undefined') {
+    const follow = (event: StorageEvent) => {
+      if (event.key === STORAGE_KEY && event.storageArea === storage) adoptStored(readJson<PersistedSession>(storage, STORAGE_KEY));
+    };
+    window.addEventListener('storage', follow);
+    onScopeDispose(() => window.removeEventListener('storage', follow)); // a micro-app's unmount
   }
 
   /** A token handed over by a host application (iframe handshake or qiankun props). */

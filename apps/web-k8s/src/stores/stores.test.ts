@@ -78,8 +78,7 @@ function fakeBackend() {
   };
 }
 
-function setup(storage: KeyValueStorage = memoryStorage()) {
-  const backend = fakeBackend();
+function setup(storage: KeyValueStorage = memoryStorage(), backend = fakeBackend()) {
   const app = createApp({ render: () => null });
   const pinia = createPinia();
   let expired = 0;
@@ -134,16 +133,58 @@ describe('session store', () => {
   });
 
   it('ends the session when the refresh token is refused', async () => {
-    const { backend, expiredCount } = setup();
+    const { backend, expiredCount, storage } = setup();
     const session = useSessionStore();
     await session.login('admin', 'right');
+    // a refresh token the server no longer takes, as stored (the tabs' shared copy)
     session.refreshToken = 'stolen-or-used';
+    storage.setItem('k8s-console.session', JSON.stringify({ ...JSON.parse(storage.getItem('k8s-console.session')!), refreshToken: 'stolen-or-used' }));
     backend.expireAccessToken();
     const clusters = useClustersStore();
     await clusters.load();
     expect(clusters.error).toMatchObject({ code: 'SESSION_EXPIRED' });
     expect(expiredCount()).toBe(1);
     expect(session.isAuthenticated).toBe(false);
+  });
+});
+
+describe('session shared by tabs (one storage)', () => {
+  it('a tab whose refresh token another tab rotated takes that session instead of reusing the spent token', async () => {
+    const storage = memoryStorage();
+    const a = setup(storage);
+    const tabA = useSessionStore(a.pinia);
+    await tabA.login('admin', 'right');
+    const b = setup(storage, a.backend); // a second tab: same storage, same server
+    const tabB = useSessionStore(b.pinia);
+    expect(tabB.refreshToken).toBe(tabA.refreshToken);
+
+    expect(await tabA.refresh()).toBe(tabA.accessToken); // rotates the shared refresh token
+    const newToken = await tabB.refresh();
+    expect(newToken).toBe(tabA.accessToken);
+    expect(tabB.refreshToken).toBe(tabA.refreshToken);
+    // one refresh reached the server: a second with the spent token would have ended the sign-in
+    expect(a.backend.calls.filter((c) => c === 'POST /api/v1/auth/refresh')).toHaveLength(1);
+  });
+
+  it('a tab follows a sign-out in another tab instead of refreshing', async () => {
+    const storage = memoryStorage();
+    const a = setup(storage);
+    const tabA = useSessionStore(a.pinia);
+    await tabA.login('admin', 'right');
+    const tabB = useSessionStore(setup(storage, a.backend).pinia);
+    await tabA.logout();
+    expect(await tabB.refresh()).toBeNull();
+    expect(tabB.isAuthenticated).toBe(false);
+    expect(a.backend.calls.filter((c) => c === 'POST /api/v1/auth/refresh')).toHaveLength(0);
+  });
+
+  it('runs one refresh at a time in a tab, however many requests ask', async () => {
+    const a = setup();
+    const tab = useSessionStore(a.pinia);
+    await tab.login('admin', 'right');
+    const tokens = await Promise.all([tab.refresh(), tab.refresh(), tab.refresh()]);
+    expect(new Set(tokens).size).toBe(1);
+    expect(a.backend.calls.filter((c) => c === 'POST /api/v1/auth/refresh')).toHaveLength(1);
   });
 });
 
