@@ -20,7 +20,11 @@ describe('web serving', () => {
     const res = await t.app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('id="app"');
-    expect(res.headers['content-security-policy']).toBe("frame-ancestors 'self' https://host.example");
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("frame-ancestors 'self' https://host.example");
+    expect(csp).toContain("script-src 'self';");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
   });
 
   it('serves hashed assets as immutable', async () => {

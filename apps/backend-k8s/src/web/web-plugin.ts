@@ -2,7 +2,8 @@
 // - GET /config.json telling the app its API base (same origin: /api), so one build works
 //   behind nginx (/k8s-api) or here without a rebuild;
 // - index.html for client-side routes (SPA fallback), never for /api, /health or /metrics;
-// - frame-ancestors limited to EMBED_ALLOWED_ORIGINS, so only allowed hosts can iframe it.
+// - the page's security headers as nginx sends them (CSP with frame-ancestors limited to
+//   EMBED_ALLOWED_ORIGINS, so only allowed hosts can iframe it; nosniff; referrer policy).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
@@ -10,6 +11,23 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 const NOT_SPA = /^\/(api|health|metrics)(\/|$)/;
+
+/**
+ * The console page's headers, the same as nginx/k8s-console/security-headers.conf sends when nginx
+ * serves it: scripts only from this origin, styles inline too (ant-design-vue injects its own at
+ * run time), framing only by EMBED_ALLOWED_ORIGINS (no X-Frame-Options: it cannot list hosts).
+ */
+export function consolePageHeaders(frameAncestors: string): Record<string, string> {
+  return {
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
+      `connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors ${frameAncestors}`,
+  };
+}
 
 export const webPlugin = fp(
   async (app: FastifyInstance) => {
@@ -20,8 +38,8 @@ export const webPlugin = fp(
       return;
     }
     const frameAncestors = ["'self'", ...app.config.embedAllowedOrigins].join(' ');
-    const htmlHeaders = (reply: FastifyReply) =>
-      reply.header('Cache-Control', 'no-cache').header('Content-Security-Policy', `frame-ancestors ${frameAncestors}`);
+    const pageHeaders = consolePageHeaders(frameAncestors);
+    const htmlHeaders = (reply: FastifyReply) => reply.header('Cache-Control', 'no-cache').headers(pageHeaders);
 
     await app.register(fastifyStatic, {
       root: dist,
@@ -31,9 +49,10 @@ export const webPlugin = fp(
       // Cache headers are ours: hashed assets forever, everything else revalidated.
       cacheControl: false,
       setHeaders(res, path) {
+        res.setHeader('X-Content-Type-Options', 'nosniff');
         if (path.endsWith('.html')) {
           res.setHeader('Cache-Control', 'no-cache');
-          res.setHeader('Content-Security-Policy', `frame-ancestors ${frameAncestors}`);
+          for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);
         } else if (/[/\\]assets[/\\]/.test(path)) {
           res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
         } else {
