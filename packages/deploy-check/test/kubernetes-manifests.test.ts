@@ -102,7 +102,7 @@ describe('Kubernetes manifests', () => {
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
   });
 
-  it('let only sibling pods reach the internal port', () => {
+  it('let only sibling pods reach the internal port, and only the Ingress controller the public one', () => {
     const policy = one('NetworkPolicy');
     expect(selects(policy.spec.podSelector.matchLabels)).toBe(true);
     expect(policy.spec.policyTypes).toContain('Ingress');
@@ -116,8 +116,11 @@ describe('Kubernetes manifests', () => {
     expect(from[0]!.namespaceSelector).toBeUndefined();
     expect(from[0]!.ipBlock).toBeUndefined();
     expect(selects(from[0]!.podSelector!.matchLabels)).toBe(true);
-    // the public port stays reachable for the Ingress controller
-    expect(rules.some((r) => r.ports?.some((p) => p.port === 'http') && !r.from)).toBe(true);
+    // the public port only from the Ingress controller's namespace: the backend trusts the
+    // X-Forwarded-For of whatever connects (TRUST_PROXY=1)
+    const reachingPublic = rules.filter((r) => !r.ports || r.ports.some((p) => p.port === 'http'));
+    expect(reachingPublic).toHaveLength(1);
+    expect(reachingPublic[0]!.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
   });
 
   it('keep the internal port out of the client Service and the Ingress', () => {
