@@ -143,9 +143,12 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
       return this.settle(null);
     }
     this.res.on('close', this.onClientClose);
-    // A pipelined request's response waits without a socket and never sees the connection close.
-    this.clientSocket = socket;
-    socket.on('close', this.onClientClose);
+    // A pipelined request's response waits without a socket (res.socket is null until the answers
+    // before it are done) and never sees the connection close: it watches the connection itself.
+    if (!this.res.socket) {
+      this.clientSocket = socket;
+      socket.on('close', this.onClientClose);
+    }
     const headers = endpoint.authorization ? { ...this.fwd.headers, authorization: endpoint.authorization } : this.fwd.headers;
     const opts: Dispatcher.DispatchOptions = {
       origin: endpoint.origin,
