@@ -1,6 +1,7 @@
 // Test-only: the proxies a kubeconfig's proxy-url can name, real enough for clients nobody here
 // wrote: an HTTP CONNECT proxy (as squid or a corporate proxy) and a SOCKS5 proxy (RFC 1928: no
-// authentication, CONNECT to an IPv4 address). Each records the tunnels it opened.
+// authentication, CONNECT to an IPv4, IPv6 or domain address). Each records the tunnels it opened,
+// with the target as the client sent it.
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 
@@ -29,8 +30,12 @@ export async function startConnectProxy(): Promise<TestProxy> {
   const server = http.createServer((_req, res) => res.writeHead(405).end());
   server.on('connect', (req: http.IncomingMessage, client: net.Socket) => {
     tunnels.push(`connect ${req.url}`);
-    const [host, port] = req.url!.split(':');
-    pipeTo(client, host!, Number(port), () => client.write('HTTP/1.1 200 Connection Established\r\n\r\n'), open);
+    const target = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(req.url!);
+    if (!target) {
+      client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
+    pipeTo(client, target[1] ?? target[2]!, Number(target[3]), () => client.write('HTTP/1.1 200 Connection Established\r\n\r\n'), open);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -53,9 +58,10 @@ export async function startSocksProxy(): Promise<TestProxy> {
     client.once('data', () => {
       client.write(Buffer.from([5, 0]));
       client.once('data', (req) => {
-        const host = [...req.subarray(4, 8)].join('.');
-        const port = req.readUInt16BE(8);
-        tunnels.push(`socks ${host}:${port}`);
+        const { host, end } = socksTarget(req);
+        const port = req.readUInt16BE(end);
+        // an IPv6 address (ATYP 4) in brackets; a domain name as it came, whatever it holds
+        tunnels.push(`socks ${req[3] === 4 ? `[${host}]` : host}:${port}`);
         pipeTo(client, host, port, () => client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0])), clients);
       });
     });
@@ -69,4 +75,17 @@ export async function startSocksProxy(): Promise<TestProxy> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** DST.ADDR of a SOCKS5 CONNECT request and where DST.PORT starts. */
+function socksTarget(req: Buffer): { host: string; end: number } {
+  const atyp = req[3];
+  if (atyp === 1) return { host: [...req.subarray(4, 8)].join('.'), end: 8 };
+  if (atyp === 4) {
+    const groups: string[] = [];
+    for (let i = 4; i < 20; i += 2) groups.push(req.readUInt16BE(i).toString(16));
+    return { host: groups.join(':'), end: 20 };
+  }
+  const length = req[4]!;
+  return { host: req.toString('latin1', 5, 5 + length), end: 5 + length };
 }
