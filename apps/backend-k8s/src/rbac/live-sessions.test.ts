@@ -96,6 +96,11 @@ describe('open sockets when access changes', () => {
       expect(stream.closed).toEqual({ code: StreamCloseCode.AccessRevoked, reason: 'access revoked' });
       expect(stream.controls.at(-1)).toMatchObject({ type: 'error', code: 'ACCESS_REVOKED', message: expect.stringMatching(/^access revoked: user "alice" cannot/) });
     }
+    // the terminal's audit record says why it ended
+    await waitUntil('the exec record', async () => {
+      const res = await api('GET', '/api/v1/audit?action=exec&username=alice');
+      return (res.json() as { items: { detail?: string }[] }).items.some((r) => r.detail?.includes('ended: access-revoked'));
+    }, { intervalMs: 50 });
     // the watch socket itself stays open for what alice may still see: nothing, here
     expect(watch.closeCode).toBeUndefined();
     watch.send({ type: 'subscribe', id: 'again', cluster: c.clusterId, group: '', version: 'v1', resource: 'configmaps', namespace: 'shop', mode: 'objects' });

@@ -37,12 +37,15 @@ export interface ExecSessionOptions {
   onDone?: () => void;
 }
 
-type EndReason = 'exit' | 'client-closed' | 'idle-timeout' | 'upstream-error' | 'start-failed' | 'protocol-error' | 'shutdown';
+type EndReason = 'exit' | 'client-closed' | 'idle-timeout' | 'upstream-error' | 'start-failed' | 'protocol-error' | StopCause;
+
+/** Why the server ended a stream itself: the user lost access to it, or the server is closing. */
+export type StopCause = 'access-revoked' | 'shutdown';
 
 const resizeFrame = (cols: number, rows: number) =>
   Buffer.concat([Buffer.from([Channel.Resize]), Buffer.from(JSON.stringify({ Width: cols, Height: rows }))]);
 
-export function runExecSession(o: ExecSessionOptions): { stop(code: number, reason: string): void } {
+export function runExecSession(o: ExecSessionOptions): { stop(code: number, reason: string, cause: StopCause): void } {
   const { socket: browser, metrics } = o;
   const tty = o.query.tty ?? true;
   const wantStdin = o.query.stdin ?? true;
@@ -233,5 +236,5 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
   };
 
   void start();
-  return { stop: (code, reason) => finish(code, reason, 'shutdown') };
+  return { stop: (code, reason, cause) => finish(code, reason, cause) };
 }

@@ -18,7 +18,7 @@ import type WebSocket from 'ws';
 import type { LiveSession } from '../rbac/live-sessions.js';
 import { streamAggregatedLogs } from './aggregated-log-stream.js';
 import type { ExecSessionRecorder } from './exec-session-recorder.js';
-import { runExecSession } from './exec-session.js';
+import { runExecSession, type StopCause } from './exec-session.js';
 import { podLogPath, podLogQuery, streamPodLog } from './pod-log-stream.js';
 import { SessionLimiter } from './session-limiter.js';
 import { closeSocket, sendControl } from './stream-control.js';
@@ -36,7 +36,7 @@ export interface StreamRouteDeps extends StreamAccessDeps {
   liveSessions?: { add(session: LiveSession): () => void };
 }
 
-type Stoppable = { stop(code: number, reason: string): void };
+type Stoppable = { stop(code: number, reason: string, cause: StopCause): void };
 
 const name = Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' });
 const PodParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), ns: name, pod: name });
@@ -54,7 +54,7 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
     const { subject, checks } = streamAccess(req);
     const revoke = (message: string) => {
       sendControl(socket, { type: 'error', code: 'ACCESS_REVOKED', message });
-      stream.stop(StreamCloseCode.AccessRevoked, 'access revoked');
+      stream.stop(StreamCloseCode.AccessRevoked, 'access revoked', 'access-revoked');
     };
     const forget = deps.liveSessions?.add({
       subject,
@@ -73,7 +73,7 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
     open.delete(stream);
   };
   app.addHook('onClose', async () => {
-    for (const s of [...open.keys()]) s.stop(StreamCloseCode.GoingAway, 'server shutting down');
+    for (const s of [...open.keys()]) s.stop(StreamCloseCode.GoingAway, 'server shutting down', 'shutdown');
   });
 
   const podLogAccess = streamAccessHook(deps, (req) => {
