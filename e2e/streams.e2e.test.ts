@@ -37,9 +37,10 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the browser', (
 
   beforeAll(async () => {
     [pageDir, sim, browser] = await Promise.all([buildHarnessPage(), startKubeSim({ seed: 'empty', podStartDelayMs: 50 }), launchChromium()]);
-    h = await startStreamHarness(sim, {}, pageDir);
+    h = await startStreamHarness(sim, { logSourcesPerStream: 2 }, pageDir);
     await createPod(sim, 'default', 'web', { image: 'nginx:1.27', annotations: { [LOG_RATE]: '20' } });
     await createDeployment(sim, 'default', 'api', 2, { [LOG_RATE]: '20' });
+    await createDeployment(sim, 'default', 'wide', 3, { [LOG_RATE]: '20' });
   });
 
   afterAll(async () => {
@@ -74,6 +75,16 @@ describe.runIf(chromiumGate.available)('pod logs and terminal in the browser', (
     const text = () => page.locator(sel('log-lines')).innerText();
     for (const p of pods) await expect.poll(text, { timeout: 15_000 }).toContain(`[${p}/app] `);
     expect(await page.locator(sel('log-previous')).count()).toBe(0);
+    await page.close();
+  });
+
+  it('says how many containers a merged log skipped over its limit', async () => {
+    await runningPodsEventually(sim, 'wide', 3);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    await page.goto(`${h.baseUrl}/?cluster=sim&namespace=default&workload=deployment/wide&token=alice-token`);
+    await expect.poll(() => page.locator(sel('log-notice')).innerText().catch(() => ''), { timeout: 15_000 }).toMatch(/^1 more container\(s\) match but are not shown: merged logs follow at most 2\./);
+    const text = await page.locator(sel('log-lines')).innerText();
+    expect(new Set([...text.matchAll(/^\[(wide-[^/]+)\/app\] /gm)].map((m) => m[1])).size).toBeLessThanOrEqual(2);
     await page.close();
   });
 });

@@ -118,6 +118,8 @@ export type StreamServerControl =
   | { type: 'end'; reason: string }
   /** aggregated logs: a container joined or left the stream */
   | { type: 'source'; event: 'added' | 'removed'; pod: string; container: string }
+  /** merged logs: something the user should know that does not end the stream (e.g. containers skipped) */
+  | { type: 'notice'; code: string; message: string }
   /** either: something failed; the socket closes right after */
   | { type: 'error'; code: string; message: string };
 

@@ -7,13 +7,67 @@ import type { ClusterConnection } from '../clusters/credentials.js';
 import { openLogSocket } from './log-socket.js';
 import { podLogPath, podLogQuery } from './pod-log-stream.js';
 import { watchPods, type PodSummary } from './pod-watch.js';
-import { SocketSendGate } from './socket-backpressure.js';
+import { SocketSendGate, type Pausable } from './socket-backpressure.js';
 import { sendControl } from './stream-control.js';
 import type { StreamMetrics } from './stream-metrics.js';
 import { upstreamGet, type UpstreamStream } from './upstream-http.js';
 
 /** A line longer than this is cut and sent in pieces, so one runaway line cannot grow memory. */
 const MAX_PARTIAL_LINE = 64 * 1024;
+/**
+ * The most prefixed bytes sent in one frame. A chunk of short lines grows by a prefix per line
+ * (64 KiB of empty lines would be ~20 MB): it goes out frame by frame, each through the send
+ * gate, so a slow browser pauses the expansion as well as the upstream.
+ */
+const FRAME_BYTES = 64 * 1024;
+
+/** Log text split into lines, each given the source's prefix when it is taken out. */
+export class PrefixedLines {
+  private complete = '';
+  private partial = '';
+
+  constructor(private readonly prefix: string) {}
+
+  push(chunk: string): void {
+    this.partial += chunk;
+    const lastNl = this.partial.lastIndexOf('\n');
+    if (lastNl >= 0) {
+      this.complete += this.partial.slice(0, lastNl + 1);
+      this.partial = this.partial.slice(lastNl + 1);
+    } else if (this.partial.length > MAX_PARTIAL_LINE) {
+      this.complete += `${this.partial}\n`;
+      this.partial = '';
+    }
+  }
+
+  get empty(): boolean {
+    return this.complete === '';
+  }
+
+  /** Prefixed complete lines, about `maxBytes` of them (at least one line); null when none wait. */
+  nextFrame(maxBytes: number): Buffer | null {
+    if (!this.complete) return null;
+    let end = 0;
+    let size = 0;
+    while (end < this.complete.length) {
+      const nl = this.complete.indexOf('\n', end);
+      const next = nl + 1;
+      size += this.prefix.length + (next - end);
+      end = next;
+      if (size >= maxBytes) break;
+    }
+    const taken = this.complete.slice(0, end);
+    this.complete = this.complete.slice(end);
+    return Buffer.from(this.prefix + taken.slice(0, -1).split('\n').join(`\n${this.prefix}`) + '\n', 'utf8');
+  }
+
+  /** The last line when the log ended without a newline, prefixed. */
+  rest(): Buffer | null {
+    const rest = this.partial;
+    this.partial = '';
+    return rest ? Buffer.from(`${this.prefix}${rest}\n`, 'utf8') : null;
+  }
+}
 
 export interface AggregatedLogOptions {
   socket: WebSocket;
@@ -22,12 +76,16 @@ export interface AggregatedLogOptions {
   labelSelector: string;
   query: AggregatedLogQuery;
   idleTimeoutMs: number;
+  /** containers followed at most (LOG_SOURCES_PER_STREAM); more are skipped with a notice */
+  maxSources: number;
   metrics: StreamMetrics;
   onDone?: () => void;
 }
 
 interface Source {
   res?: UpstreamStream;
+  /** what the send gate pauses: the upstream and the lines read from it but not yet sent */
+  flow?: Pausable;
   abort: AbortController;
   restartCount: number;
 }
@@ -72,7 +130,9 @@ export function streamAggregatedLogs(o: AggregatedLogOptions): { stop(code: numb
     const ended = () => {
       if (sources.get(key) !== source) return;
       // keep the entry (with its restartCount) so only a restart opens the container again
+      if (source.flow) gate.forget(source.flow);
       source.res = undefined;
+      source.flow = undefined;
       if (!stream.ended) sendControl(socket, { type: 'source', event: 'removed', pod, container });
     };
     void (async () => {
@@ -89,57 +149,92 @@ export function streamAggregatedLogs(o: AggregatedLogOptions): { stop(code: numb
         return;
       }
       source.res = res;
-      gate.admit(res);
-      let partial = '';
+      const lines = new PrefixedLines(prefix);
+      let paused = false;
+      let upstreamEnded = false;
+      // the gate pauses and resumes this, not `res` itself: what was read but not yet sent goes out
+      // before the upstream may produce more
+      const flow: Pausable = {
+        pause: () => {
+          paused = true;
+          res.pause();
+        },
+        resume: () => {
+          paused = false;
+          pump();
+          if (!paused) res.resume();
+        },
+      };
+      const pump = () => {
+        while (!paused && !stream.ended) {
+          const out = lines.nextFrame(FRAME_BYTES);
+          if (!out) break;
+          metrics.bytes.inc({ kind: 'aggregated-log', direction: 'to_client' }, out.length);
+          gate.send(out, flow);
+        }
+        if (upstreamEnded && !paused && lines.empty && source.flow === flow) {
+          const rest = lines.rest();
+          if (rest) gate.send(rest);
+          ended();
+        }
+      };
+      source.flow = flow;
+      gate.admit(flow);
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         stream.touch();
-        partial += chunk;
-        const lastNl = partial.lastIndexOf('\n');
-        let complete = '';
-        if (lastNl >= 0) {
-          complete = partial.slice(0, lastNl);
-          partial = partial.slice(lastNl + 1);
-        } else if (partial.length > MAX_PARTIAL_LINE) {
-          complete = partial;
-          partial = '';
-        }
-        if (!complete) return;
-        const out = Buffer.from(prefix + complete.split('\n').join(`\n${prefix}`) + '\n', 'utf8');
-        metrics.bytes.inc({ kind: 'aggregated-log', direction: 'to_client' }, out.length);
-        gate.send(out, res);
+        lines.push(chunk);
+        pump();
       });
       res.on('end', () => {
-        if (partial) gate.send(Buffer.from(`${prefix}${partial}\n`, 'utf8'));
-        gate.forget(res);
-        ended();
+        upstreamEnded = true;
+        pump();
       });
-      res.on('error', () => {
-        gate.forget(res);
-        ended();
-      });
+      res.on('error', ended);
     })();
   };
 
   const removePod = (pod: string) => {
+    for (const key of skipped) if (key.startsWith(`${pod}/`)) skipped.delete(key);
     for (const [key, s] of sources) {
       if (!key.startsWith(`${pod}/`)) continue;
       s.abort.abort();
-      if (s.res) gate.forget(s.res);
+      if (s.flow) gate.forget(s.flow);
       sources.delete(key);
       if (s.res) sendControl(socket, { type: 'source', event: 'removed', pod, container: key.slice(pod.length + 1) });
     }
+  };
+
+  // containers not followed because of maxSources; one is taken up at its pod's next event once
+  // a slot is free
+  const skipped = new Set<string>();
+  let noticed = 0;
+  const noticeSkipped = () => {
+    if (!listed || skipped.size === noticed) return;
+    noticed = skipped.size;
+    sendControl(socket, {
+      type: 'notice',
+      code: 'TOO_MANY_SOURCES',
+      message: `${skipped.size} more container(s) match but are not shown: merged logs follow at most ${o.maxSources}. Narrow the selector or open a pod's own log.`,
+    });
   };
 
   const upsertPod = (pod: PodSummary) => {
     if (stream.ended) return;
     const name = pod.metadata.name;
     for (const c of startedContainers(pod, o.query.container)) {
-      const existing = sources.get(`${name}/${c.name}`);
+      const key = `${name}/${c.name}`;
+      const existing = sources.get(key);
       if (existing && (existing.res || existing.restartCount >= c.restartCount)) continue;
+      if (!existing && sources.size >= o.maxSources) {
+        skipped.add(key);
+        continue;
+      }
+      skipped.delete(key);
       // pods seen in the first list honour tailLines; later ones (and restarts) are read from their start
       openSource(name, c.name, c.restartCount, listed || Boolean(existing));
     }
+    noticeSkipped();
   };
 
   watchPods(
@@ -153,6 +248,7 @@ export function streamAggregatedLogs(o: AggregatedLogOptions): { stop(code: numb
       remove: removePod,
       synced: () => {
         listed = true;
+        noticeSkipped();
       },
       fail: (message) => {
         sendControl(socket, { type: 'error', code: 'UPSTREAM_BROKEN', message });

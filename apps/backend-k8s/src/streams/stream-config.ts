@@ -11,6 +11,10 @@ export interface StreamLimits {
   idleTimeoutMs: number;
   /** concurrent exec sessions one console user may hold on one replica */
   execSessionsPerUser: number;
+  /** concurrent log streams (one pod's or merged) one console user may hold on one replica */
+  logStreamsPerUser: number;
+  /** containers one merged log stream follows at most; the rest are named to the browser and skipped */
+  logSourcesPerStream: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -25,5 +29,7 @@ export function streamLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Strea
   return {
     idleTimeoutMs: intFromEnv(env, 'STREAM_IDLE_TIMEOUT_MS', 30 * 60 * 1000, 0),
     execSessionsPerUser: intFromEnv(env, 'EXEC_SESSIONS_PER_USER', 10, 1),
+    logStreamsPerUser: intFromEnv(env, 'LOG_STREAMS_PER_USER', 20, 1),
+    logSourcesPerStream: intFromEnv(env, 'LOG_SOURCES_PER_STREAM', 50, 1),
   };
 }

@@ -1,5 +1,5 @@
 // The stream endpoints: pod log (WebSocket and streamed download), aggregated workload logs and
-// exec. Authentication, authorization and the exec session limit all run before the upgrade.
+// exec. Authentication, authorization and the per-user limits all run before the upgrade.
 import {
   AggregatedLogQuerySchema,
   ApiErrorSchema,
@@ -47,7 +47,22 @@ type NamespaceParams = { id: string; ns: string };
 const errorResponses = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 429: ApiErrorSchema, 502: ApiErrorSchema };
 
 export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
-  const limiter = new SessionLimiter(deps.limits.execSessionsPerUser);
+  const execLimiter = new SessionLimiter(deps.limits.execSessionsPerUser);
+  const logLimiter = new SessionLimiter(deps.limits.logStreamsPerUser);
+  // A slot per user is taken before the upgrade (so a refusal is a plain HTTP 429) and given back
+  // when the stream ends, or when the connection dies before or during the upgrade.
+  const slots = new WeakMap<IncomingMessage, () => void>();
+  const takeSlot = (limiter: SessionLimiter, code: string, what: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+    // a plain GET or HEAD is answered 404 by the WebSocket plugin: it must not hold a slot
+    if (!req.ws) return;
+    const release = limiter.acquire(streamAccess(req).subject.userId);
+    if (!release) {
+      return reply.code(429).send({ error: { code, message: `you already have ${limiter.limit} ${what} open; close one first` } });
+    }
+    slots.set(req.raw, release);
+    req.raw.socket.once('close', release);
+  };
+  const releaseSlot = (req: FastifyRequest) => slots.get(req.raw)?.();
   // open streams, each with the function that unregisters it from liveSessions
   const open = new Map<Stoppable, () => void>();
   const track = <T extends Stoppable>(stream: T, req: FastifyRequest, socket: WebSocket): T => {
@@ -83,7 +98,12 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
 
   app.get<{ Params: PodParams; Querystring: LogQuery }>(
     '/api/v1/clusters/:id/namespaces/:ns/pods/:pod/log',
-    { websocket: true, schema: { params: PodParams, querystring: LogQuerySchema, response: errorResponses }, preValidation: podLogAccess },
+    {
+      websocket: true,
+      schema: { params: PodParams, querystring: LogQuerySchema, response: errorResponses },
+      preValidation: podLogAccess,
+      preHandler: takeSlot(logLimiter, 'TOO_MANY_STREAMS', 'log streams'),
+    },
     (socket, req) => {
       const { cluster } = streamAccess(req);
       const stream = track(
@@ -95,7 +115,10 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
           query: req.query,
           idleTimeoutMs: deps.limits.idleTimeoutMs,
           metrics: deps.metrics,
-          onDone: () => untrack(stream),
+          onDone: () => {
+            untrack(stream);
+            releaseSlot(req);
+          },
         }),
         req,
         socket,
@@ -128,15 +151,18 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
         if (workload && q.name) checks.push({ verb: 'get', ...workload, namespace: p.ns, name: q.name } as never);
         return checks;
       }),
-      preHandler: async (req, reply) => {
-        const q = req.query as AggregatedLogQuery;
-        const byWorkload = Boolean(q.kind && q.name);
-        if (byWorkload === Boolean(q.labelSelector) || Boolean(q.kind) !== Boolean(q.name)) {
-          return reply.code(400).send({
-            error: { code: 'VALIDATION_FAILED', message: 'give either kind and name of a workload, or a labelSelector', field: 'labelSelector' },
-          });
-        }
-      },
+      preHandler: [
+        async (req, reply) => {
+          const q = req.query as AggregatedLogQuery;
+          const byWorkload = Boolean(q.kind && q.name);
+          if (byWorkload === Boolean(q.labelSelector) || Boolean(q.kind) !== Boolean(q.name)) {
+            return reply.code(400).send({
+              error: { code: 'VALIDATION_FAILED', message: 'give either kind and name of a workload, or a labelSelector', field: 'labelSelector' },
+            });
+          }
+        },
+        takeSlot(logLimiter, 'TOO_MANY_STREAMS', 'log streams'),
+      ],
     },
     (socket, req) => {
       const { cluster } = streamAccess(req);
@@ -165,8 +191,12 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
             labelSelector,
             query: q,
             idleTimeoutMs: deps.limits.idleTimeoutMs,
+            maxSources: deps.limits.logSourcesPerStream,
             metrics: deps.metrics,
-            onDone: () => untrack(stream),
+            onDone: () => {
+              untrack(stream);
+              releaseSlot(req);
+            },
           }),
           req,
           socket,
@@ -175,7 +205,6 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
     },
   );
 
-  const releases = new WeakMap<IncomingMessage, () => void>();
   app.get<{ Params: PodParams; Querystring: ExecQuery }>(
     '/api/v1/clusters/:id/namespaces/:ns/pods/:pod/exec',
     {
@@ -185,23 +214,7 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
         const p = req.params as PodParams;
         return [{ verb: 'create', apiGroup: '', resource: 'pods', subresource: 'exec', namespace: p.ns, name: p.pod }];
       }),
-      preHandler: async (req, reply) => {
-        // a plain GET or HEAD is answered 404 by the WebSocket plugin: it must not hold a session
-        if (!req.ws) return;
-        const { subject } = streamAccess(req);
-        const release = limiter.acquire(subject.userId);
-        if (!release) {
-          return reply.code(429).send({
-            error: {
-              code: 'TOO_MANY_SESSIONS',
-              message: `you already have ${limiter.limit} terminal sessions open; close one first`,
-            },
-          });
-        }
-        releases.set(req.raw, release);
-        // also given back if the connection dies before or during the upgrade
-        req.raw.socket.once('close', release);
-      },
+      preHandler: takeSlot(execLimiter, 'TOO_MANY_SESSIONS', 'terminal sessions'),
     },
     (socket, req) => {
       const { cluster, subject } = streamAccess(req);
@@ -220,7 +233,7 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
           log: req.log,
           onDone: () => {
             untrack(session);
-            releases.get(req.raw)?.();
+            releaseSlot(req);
           },
         }),
         req,

@@ -26,6 +26,8 @@ export function useLogStream(getToken: () => string | null | Promise<string | nu
   const version = ref(0);
   const state = ref<LogStreamState>('idle');
   const endMessage = ref('');
+  /** merged logs: the server's last notice that does not end the stream (containers skipped) */
+  const notice = ref('');
   let socket: WebSocket | null = null;
   let pending = false;
 
@@ -56,6 +58,7 @@ export function useLogStream(getToken: () => string | null | Promise<string | nu
     publish();
     state.value = 'connecting';
     endMessage.value = '';
+    notice.value = '';
     const aggregated = Boolean(params.workload || params.labelSelector);
     const url = aggregated
       ? withQuery(namespacePath(ref, 'logs'), {
@@ -85,6 +88,7 @@ export function useLogStream(getToken: () => string | null | Promise<string | nu
       }
       const control = JSON.parse(ev.data) as StreamServerControl;
       if (control.type === 'end') endMessage.value = control.reason;
+      else if (control.type === 'notice') notice.value = control.message;
       else if (control.type === 'error') {
         endMessage.value = control.message;
         state.value = 'error';
@@ -106,5 +110,5 @@ export function useLogStream(getToken: () => string | null | Promise<string | nu
   }
 
   onBeforeUnmount(close);
-  return { lines, version, state, endMessage, start, stop: close, clear };
+  return { lines, version, state, endMessage, notice, start, stop: close, clear };
 }

@@ -67,7 +67,7 @@ export async function startStreamHarness(
     authorizer: testAuthorizer,
     clusters: { get: (id) => (id === 'sim' ? cluster : null) },
     recorder,
-    limits: { idleTimeoutMs: 0, execSessionsPerUser: 10, ...limits },
+    limits: { idleTimeoutMs: 0, execSessionsPerUser: 10, logStreamsPerUser: 20, logSourcesPerStream: 50, ...limits },
     metricsRegistry: registry,
   });
   if (staticDir) await app.register(fastifyStatic, { root: staticDir });
