@@ -13,6 +13,9 @@ export interface PodSummary {
   };
 }
 
+/** A watch that ends sooner than this after it started counts as ended at once (see the loop). */
+const SHORT_WATCH_MS = 1000;
+
 export interface PodWatchHandlers {
   upsert(pod: PodSummary): void;
   remove(name: string): void;
@@ -101,12 +104,24 @@ export function watchPods(
     return !gone;
   };
 
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+
   void (async () => {
     let needList = true;
+    // watches (or list+watch rounds after 410) that end within a second of starting, in a row: an
+    // apiserver or proxy that ends every watch at once is not asked again in a tight loop
+    let shortWatches = 0;
     while (!signal.aborted) {
       try {
+        const started = Date.now();
         if (needList) await list();
         needList = !(await watch());
+        shortWatches = Date.now() - started < SHORT_WATCH_MS ? shortWatches + 1 : 0;
+        if (shortWatches > 0) await sleep(Math.min(100 * 2 ** shortWatches, 5000));
       } catch (err) {
         if (signal.aborted) return;
         failures += 1;
@@ -115,7 +130,7 @@ export function watchPods(
           return;
         }
         needList = true;
-        await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** failures, 5000)));
+        await sleep(Math.min(200 * 2 ** failures, 5000));
       }
     }
   })();
