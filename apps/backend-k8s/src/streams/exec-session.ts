@@ -59,6 +59,9 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
   // omitted: the pod's default container, looked up before the first attempt
   let container = o.query.container;
   let exitStatus: ExecStatus | undefined;
+  // stdin went to the current attempt's process: its end is the user's doing, never a shell that
+  // failed to start (no fallback to the next shell then)
+  let typed = false;
   let done = false;
   metrics.open.inc({ kind: 'exec' });
   // hold stdin and resizes until the upstream process is there
@@ -122,6 +125,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
         return;
       }
       if (!wantStdin) return;
+      typed = true;
       metrics.bytes.inc({ kind: 'exec', direction: 'to_upstream' }, data.length - 1);
       // the browser's frame already has the upstream's layout: forward it as it is
       toUpstream.send(data, browser);
@@ -169,6 +173,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     upstream = up;
     toUpstream = new SocketSendGate(up);
     exitStatus = undefined;
+    typed = false;
     let sawOutput = false;
     sendControl(browser, { type: 'started', command, protocol: up.protocol });
     if (tty && o.query.cols && o.query.rows) toUpstream.send(resizeFrame(o.query.cols, o.query.rows));
@@ -192,7 +197,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
       if (done || upstream !== up) return;
       toBrowser.forget(up);
       const status = exitStatus;
-      if (status?.startFailure && !sawOutput && !o.query.command && index + 1 < candidates.length) {
+      if (status?.startFailure && !sawOutput && !typed && !o.query.command && index + 1 < candidates.length) {
         browser.pause();
         upstream = undefined;
         toUpstream = undefined;

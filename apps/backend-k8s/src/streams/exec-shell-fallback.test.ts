@@ -10,6 +10,7 @@ import { eventually, openRecorded, startStreamHarness, type StreamHarness } from
 let apiserver: WebSocketServer;
 let h: StreamHarness;
 const commands: string[][] = [];
+let bashExists = false;
 
 const frame = (channel: number, text: string) => Buffer.concat([Buffer.from([channel]), Buffer.from(text)]);
 
@@ -19,6 +20,17 @@ beforeAll(async () => {
   apiserver.on('connection', (ws, req) => {
     const command = new URL(req.url ?? '/', 'http://x').searchParams.getAll('command');
     commands.push(command);
+    if (command[0] === '/bin/bash' && bashExists) {
+      // a silent shell (no prompt without a tty): it ends with what the user asked it to
+      ws.on('message', (data: Buffer) => {
+        const exit = /exit (\d+)/.exec(data.subarray(1).toString());
+        if (data[0] !== 0 || !exit) return;
+        const causes = [{ reason: 'ExitCode', message: exit[1] }];
+        ws.send(frame(3, JSON.stringify({ metadata: {}, status: 'Failure', reason: 'NonZeroExitCode', message: `command terminated with non-zero exit code: ${exit[1]}`, details: { causes } })));
+        ws.close(1000);
+      });
+      return;
+    }
     if (command[0] === '/bin/bash') {
       const message = 'OCI runtime exec failed: exec failed: unable to start container process: exec: "/bin/bash": stat /bin/bash: no such file or directory: unknown';
       ws.send(frame(3, JSON.stringify({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 })));
@@ -60,5 +72,21 @@ describe('default shell', () => {
     await rec.closed;
     expect(commands).toEqual([['/bin/bash']]);
     expect(rec.controls.at(-1)).toMatchObject({ type: 'exit', exitCode: null, message: expect.stringContaining('no such file') });
+  });
+
+  it('does not fall back once the user typed: exit 127 from a silent shell is the shell\'s exit', async () => {
+    commands.length = 0;
+    bashExists = true;
+    try {
+      const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/default/pods/box/exec?container=main&tty=false`, 'alice-token', EXEC_STREAM_PROTOCOL);
+      await eventually(() => rec.controls.find((c) => c.type === 'started'), 'bash started');
+      rec.ws.send(frame(0, 'exit 127\n'));
+      expect((await rec.closed).code).toBe(1000);
+      expect(commands).toEqual([['/bin/bash']]);
+      expect(rec.controls.at(-1)).toMatchObject({ type: 'exit', exitCode: 127 });
+      await eventually(() => h.recorder.records.find((r) => r.command.join(' ') === '/bin/bash' && r.exitCode === 127), 'the record names /bin/bash');
+    } finally {
+      bashExists = false;
+    }
   });
 });
