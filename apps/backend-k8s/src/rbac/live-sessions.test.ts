@@ -109,6 +109,22 @@ describe('open sockets when access changes', () => {
     watch.close();
   });
 
+  it('a merged log still looking up its workload ends when the binding goes', async () => {
+    await addUser('lena', ['operator']);
+    c.sim.faults.set({ latencyMs: 5000 }); // the workload lookup waits on the apiserver
+    try {
+      const merged = new StreamClient(`${c.baseUrl.replace(/^http/, 'ws')}/api/v1/clusters/${c.clusterId}/namespaces/shop/logs?kind=deployment&name=frontend`, LOG_STREAM_PROTOCOL, tokens.lena!);
+      await merged.opened;
+      expect((await api('DELETE', `/api/v1/rolebindings/${await bindingOf('lena')}`)).statusCode).toBe(204);
+      // well before the lookup's answer: not once the stream has started after it
+      await waitUntil('the merged log closed', () => merged.closed !== undefined, { intervalMs: 10, timeoutMs: 2500 });
+      expect(merged.closed?.code).toBe(StreamCloseCode.AccessRevoked);
+      expect(merged.controls.at(-1)).toMatchObject({ type: 'error', code: 'ACCESS_REVOKED' });
+    } finally {
+      c.sim.faults.set({ latencyMs: 0 });
+    }
+  });
+
   it('a subscription still allowed goes on', async () => {
     await addUser('carol', ['viewer']);
     const watch = await watchConfigMaps('carol');

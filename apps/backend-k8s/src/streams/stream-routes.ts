@@ -169,12 +169,25 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
       const q = req.query;
       const abort = new AbortController();
       socket.once('close', () => abort.abort());
+      // while the workload is looked up the socket is already open: an access change or a
+      // shutdown in that time ends it like a running stream
+      const lookup = track(
+        {
+          stop: (code: number, reason: string) => {
+            abort.abort();
+            closeSocket(socket, code, reason);
+          },
+        },
+        req,
+        socket,
+      );
       void (async () => {
         let labelSelector = q.labelSelector ?? '';
         if (q.kind && q.name) {
           try {
             labelSelector = await workloadSelector(cluster, req.params.ns, q.kind, q.name, abort.signal);
           } catch (err) {
+            untrack(lookup);
             if (abort.signal.aborted) return;
             const e = err as WorkloadLookupError;
             sendControl(socket, { type: 'error', code: e.code ?? 'UPSTREAM_ERROR', message: e.message });
@@ -182,6 +195,7 @@ export async function registerStreamRoutes(app: FastifyInstance, deps: StreamRou
             return;
           }
         }
+        untrack(lookup);
         if (abort.signal.aborted) return;
         const stream = track(
           streamAggregatedLogs({
