@@ -11,6 +11,7 @@ let apiserver: WebSocketServer;
 let h: StreamHarness;
 let upstream: WebSocket | undefined;
 let received = 0;
+let resizes = 0;
 
 beforeAll(async () => {
   apiserver = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (offered) => (offered.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : false) });
@@ -21,6 +22,7 @@ beforeAll(async () => {
     ws.pause();
     ws.on('message', (data: Buffer) => {
       if (data[0] === 0) received += data.length - 1;
+      if (data[0] === 4) resizes += 1;
     });
   });
   const port = (apiserver.address() as AddressInfo).port;
@@ -62,4 +64,22 @@ describe('exec stdin flow control', () => {
     expect((await rec.closed).code).toBe(1000);
     expect(rec.controls.at(-1)).toMatchObject({ type: 'exit', exitCode: 0 });
   }, 40_000);
+
+  it('a flood of resize frames waits in the browser socket as well', async () => {
+    upstream = undefined;
+    const rec = await openRecorded(`${h.wsUrl}/api/v1/clusters/sim/namespaces/default/pods/box/exec?container=main&command=sh&tty=true`, 'alice-token', EXEC_STREAM_PROTOCOL);
+    await eventually(() => rec.controls.length > 0 && upstream, 'the session to start');
+    const frames = 500_000;
+    const resize = JSON.stringify({ type: 'resize', cols: 80, rows: 24 });
+    for (let i = 0; i < frames; i++) rec.ws.send(resize);
+    const total = rec.ws.bufferedAmount;
+    await new Promise((r) => setTimeout(r, 1500));
+    // the bridge stopped reading them once its socket to the apiserver was congested
+    expect(rec.ws.bufferedAmount).toBeGreaterThan(total / 2);
+
+    upstream!.resume();
+    await eventually(() => resizes === frames, 'every resize upstream', 30_000);
+    upstream!.close(1000);
+    await rec.closed;
+  }, 60_000);
 });

@@ -141,10 +141,11 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
       fail('PROTOCOL_ERROR', 'text frames must be JSON control messages: {"type":"resize","cols":n,"rows":n} or {"type":"close-stdin"}', 'protocol-error', StreamCloseCode.ProtocolError);
       return;
     }
+    // control frames are held to the same backpressure as stdin: a flood of them pauses the browser
     if (control.type === 'resize') {
-      if (tty) toUpstream.send(resizeFrame(control.cols, control.rows));
+      if (tty) toUpstream.send(resizeFrame(control.cols, control.rows), browser);
     } else if (upstream.protocol === 'v5.channel.k8s.io') {
-      toUpstream.send(Buffer.from([Channel.Close, Channel.Stdin]));
+      toUpstream.send(Buffer.from([Channel.Close, Channel.Stdin]), browser);
     }
   });
 
