@@ -102,6 +102,26 @@ describe('UpstreamWatch with a server that prints no Tables', () => {
     }
   });
 
+  it('a reconnect during a backoff retries at once, and the next failure still backs off', async () => {
+    script.watches.length = 0;
+    script.nextWatch = (res) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', code: 500, reason: 'InternalError' }));
+    const upstream = new UpstreamWatch(kube, { cluster: 'c', group: '', version: 'v1', resource: 'pods', namespace: 'default', mode: 'objects' }, { minBackoffMs: 400, maxBackoffMs: 400 });
+    upstream.addListener({ synced() {}, event() {}, error() {} });
+    upstream.start();
+    try {
+      await expect.poll(() => script.watches.length).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // in the backoff now
+      upstream.reconnect();
+      await expect.poll(() => script.watches.length).toBe(2);
+      // that retry failed too: the next one waits its backoff
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(script.watches.length).toBe(2);
+      await expect.poll(() => script.watches.length, { timeout: 2000 }).toBe(3);
+    } finally {
+      upstream.stop();
+    }
+  });
+
   it('keeps whole objects without managedFields in objects mode', async () => {
     script.nextWatch = () => undefined;
     const upstream = new UpstreamWatch(kube, { cluster: 'c', group: '', version: 'v1', resource: 'pods', namespace: 'default', mode: 'objects' });

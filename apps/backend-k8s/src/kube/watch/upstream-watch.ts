@@ -141,10 +141,15 @@ export class UpstreamWatch {
   /** Drops the current connection and resumes from the last resourceVersion (new credentials). */
   reconnect(): void {
     if (this.stopped) return;
+    if (this.wakeSleep) {
+      // between attempts: nothing to abort, the next attempt starts now. Marking it reconnecting
+      // would excuse that attempt's failure from its backoff.
+      clearTimeout(this.sleepTimer);
+      this.wakeSleep();
+      return;
+    }
     this.reconnecting = true;
     this.abort?.abort();
-    if (this.sleepTimer) clearTimeout(this.sleepTimer);
-    this.wakeSleep?.();
   }
 
   /** Ends the watch for good, telling every subscriber why. */
@@ -172,8 +177,12 @@ export class UpstreamWatch {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      this.wakeSleep = resolve;
-      this.sleepTimer = setTimeout(resolve, ms);
+      const wake = () => {
+        this.wakeSleep = undefined;
+        resolve();
+      };
+      this.wakeSleep = wake;
+      this.sleepTimer = setTimeout(wake, ms);
     });
   }
 
