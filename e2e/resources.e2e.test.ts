@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromiumGate } from './support/browser';
 import { resultsDir } from './support/paths';
-import { rowNames, sel } from './support/console-session';
+import { apiToken, rowNames, sel } from './support/console-session';
 import { useDemoConsole } from './support/demo-console';
 
 describe.runIf(chromiumGate.available)('cluster resources in the browser', () => {
@@ -109,5 +109,43 @@ describe.runIf(chromiumGate.available)('cluster resources in the browser', () =>
     await expect.poll(() => page.locator(sel('action-cordon')).innerText(), { timeout: 15_000 }).toMatch(/Uncordon/);
     await page.click(sel('action-cordon'));
     await expect.poll(unschedulable, { timeout: 15_000 }).toBe(false);
+  });
+
+  it("masks a Secret's values, kubectl's last-applied copy of them too, until they are revealed", async () => {
+    const { page, backend, clusterId, clusterPath } = demo;
+    const value = 'e2e-s3cr3t-value';
+    const encoded = Buffer.from(value).toString('base64');
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'e2e-secret', namespace: 'shop' }, data: { password: encoded } };
+    const annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(secret) };
+    const created = await fetch(`${backend.url}/api/v1/clusters/${clusterId}/k8s/api/v1/namespaces/shop/secrets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await apiToken(backend.url)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...secret, metadata: { ...secret.metadata, annotations } }),
+    });
+    expect(created.status).toBe(201);
+
+    // the summary tab (the default) lists the annotation, its content masked
+    await page.goto(clusterPath('/resources/core/v1/secrets/shop/e2e-secret'));
+    const annotationTexts = () => page.locator('.resource-detail__annotation').allInnerTexts();
+    await expect.poll(async () => (await annotationTexts()).join('\n'), { timeout: 15_000 }).toContain('last-applied-configuration');
+    const summary = await page.locator('body').innerText();
+    expect(summary).not.toContain(encoded);
+    expect(summary).not.toContain(value);
+
+    // the YAML tab masks it until "reveal" is ticked
+    await page.click('.ant-tabs-tab:has-text("YAML")');
+    const yaml = () => page.locator('.cm-content').first().innerText();
+    await expect.poll(yaml, { timeout: 15_000 }).toContain('password');
+    expect(await yaml()).not.toContain(encoded);
+    await page.click(sel('reveal-secret'));
+    await expect.poll(yaml, { timeout: 5_000 }).toContain(encoded);
+    expect(await page.locator(sel('reveal-secret')).isChecked()).toBe(true);
+    await page.waitForTimeout(400); // the tab's and the checkbox's transitions, for the screenshot
+    await page.screenshot({ path: join(resultsDir, 'secret-revealed.png') });
+
+    // revealing lasts only as long as the page: opened again, the Secret is masked
+    await page.goto(clusterPath('/resources/core/v1/secrets/shop/e2e-secret'));
+    await expect.poll(async () => (await annotationTexts()).join('\n'), { timeout: 15_000 }).toContain('last-applied-configuration');
+    expect(await page.locator('body').innerText()).not.toContain(encoded);
   });
 });
