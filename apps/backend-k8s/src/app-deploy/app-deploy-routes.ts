@@ -52,8 +52,8 @@ export async function appDeployRoutes(app: FastifyInstance): Promise<void> {
   const base = '/api/v1/clusters/:id/app-deploys';
 
   app.post<{ Params: { id: string }; Body: AppDeployRequest }>(`${base}/preview`, { schema: { params: clusterParams, body: AppDeployRequestSchema, response: answers(AppPreviewResponseSchema, 200) } }, async (request, reply) => {
-    // Only reads and dry runs: not a change worth an audit record.
-    request.auditContext = { skip: true };
+    // Only reads and dry runs: not a change worth an audit record, but a refusal is recorded.
+    request.auditContext = { readOnly: true, clusterId: request.params.id, apiGroup: CONSOLE_API_GROUP, resource: 'app-deploys', namespace: request.body.spec.namespace, name: request.body.spec.name, verb: 'preview' };
     const svc = await service(request);
     return run(reply, () => svc.preview(request.body));
   });

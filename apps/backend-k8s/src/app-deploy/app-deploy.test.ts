@@ -2,9 +2,9 @@
 // list, load, edit (image, replicas, Ingress off), delete; field errors; per-object
 // authorization; and a create that fails part-way being rolled back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_NAME_LABEL, defaultAppDeploySpec, type AppDeployResult, type AppDeploySpec } from '@k8s-console/contracts';
+import { APP_NAME_LABEL, CONSOLE_API_GROUP, defaultAppDeploySpec, type AppDeployResult, type AppDeploySpec, type AuditEntry } from '@k8s-console/contracts';
 import { startSimCluster, type SimCluster } from '../kube/testing/sim-cluster.js';
-import { allowAuthenticated, type ResourceAttributes } from '../rbac/authorizer.js';
+import { allowAuthenticated, type Authorizer, type ResourceAttributes } from '../rbac/authorizer.js';
 
 const DEPLOYMENTS = { group: 'apps', resource: 'deployments' };
 const HPAS = { group: 'autoscaling', resource: 'horizontalpodautoscalers' };
@@ -209,6 +209,47 @@ describe('app-deploys', () => {
     const items = res.json().items as Array<{ verb: string; name: string; namespace: string; outcome: string }>;
     expect(items).toContainEqual(expect.objectContaining({ verb: 'delete', name: 'shop-web', namespace: 'store', outcome: 'success' }));
     expect(items).toContainEqual(expect.objectContaining({ verb: 'create', name: 'racer', outcome: 'failure' }));
+  });
+
+  /** Runs fn with an authorizer that allows what `allow` says (and the console's own checks), reporting denials as the real one does. */
+  async function withAuthorizer<T>(allow: (attrs: Omit<ResourceAttributes, 'clusterId'>) => boolean, fn: () => Promise<T>): Promise<T> {
+    const app = c.t.app;
+    const stub: Authorizer = {
+      ...allowAuthenticated,
+      async authorizeResource(subject, attrs) {
+        const { clusterId: _c, ...rest } = attrs;
+        if (attrs.apiGroup === CONSOLE_API_GROUP || allow(rest)) return { allowed: true };
+        app.recordAuthorizerDenial(subject, attrs, 'no rule allows it');
+        return { allowed: false, reason: 'no rule allows it' };
+      },
+    };
+    app.authorizer = stub;
+    try {
+      return await fn();
+    } finally {
+      app.authorizer = allowAuthenticated;
+    }
+  }
+
+  it('a preview records its refusals (but not itself)', async () => {
+    await withAuthorizer(
+      (attrs) => !(attrs.resource === 'services' && attrs.verb === 'patch'),
+      async () => {
+        const kept = await call('POST', '/preview', { spec: spec('probe-one') });
+        expect(kept.statusCode, kept.body).toBe(200);
+        expect(kept.json().objects.find((o: { kind: string }) => o.kind === 'Service')).toMatchObject({ action: 'failed' });
+      },
+    );
+    await withAuthorizer(
+      (attrs) => attrs.resource !== 'namespaces',
+      async () => expect((await call('POST', '/preview', { spec: spec('probe-two') })).statusCode).toBe(403),
+    );
+    await c.t.app.audit.flush();
+    const items = (await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=denial', headers: c.t.auth })).json().items as AuditEntry[];
+    expect(items).toContainEqual(expect.objectContaining({ resource: 'services', verb: 'patch', name: 'probe-one', outcome: 'denied' }));
+    expect(items).toContainEqual(expect.objectContaining({ resource: 'app-deploys', verb: 'preview', name: 'probe-two', status: 403 }));
+    const previews = (await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=request&resource=app-deploys&verb=preview', headers: c.t.auth })).json().items;
+    expect(previews).toEqual([]);
   });
 });
 

@@ -14,8 +14,10 @@ import { AuditLog, type AuditRecordInput } from './audit-log.js';
 
 /** What a route may say about the object it acted on; merged into the request's audit record. */
 export type AuditContext = Partial<Pick<AuditRecordInput, 'clusterId' | 'namespace' | 'apiGroup' | 'resource' | 'name' | 'verb' | 'detail'>> & {
-  /** true when the route writes its own audit record (sign-in, exec sessions) */
+  /** true when the route writes its own audit record (sign-in), or asks nothing worth one (a permission check) */
   skip?: boolean;
+  /** a POST that only reads (a preview): no record of the request, but its denials are recorded as a GET's are */
+  readOnly?: boolean;
 };
 
 declare module 'fastify' {
@@ -205,9 +207,10 @@ export const auditPlugin = fp(
       if (!denied && request.authorizerDenials) {
         for (const entry of request.authorizerDenials) await log.record({ ...entry, address: request.ip, status: reply.statusCode });
       }
-      if (!denied && !MUTATING.has(request.method)) return;
+      if (!denied && (!MUTATING.has(request.method) || request.auditContext?.readOnly)) return;
       if (!denied && SELF_AUDITED.some((p) => p.test(path))) return;
-      const context = { ...fromRoute(request), ...(request.auditContext ?? {}) };
+      const { readOnly: _readOnly, skip: _skip, ...said } = request.auditContext ?? {};
+      const context = { ...fromRoute(request), ...said };
       const subject = request.subject;
       const detail = denied ? (request.deniedReason ?? context.detail ?? null) : (context.detail ?? null);
       await log.record({
