@@ -137,7 +137,9 @@ export class AppDeployService {
   }
 
   private async namespaceExists(namespace: string): Promise<boolean> {
-    await this.ctx.authorize({ verb: 'get', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', name: namespace });
+    // As the apiserver (and the console's proxy) attribute GET /api/v1/namespaces/<ns>: in that
+    // namespace, so a user confined to it may ask.
+    await this.ctx.authorize({ verb: 'get', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', namespace, name: namespace });
     return (await getObject(this.ctx, NAMESPACE_KIND, undefined, namespace)) !== undefined;
   }
 
@@ -180,12 +182,13 @@ export class AppDeployService {
     let createdNamespace = false;
     if (!(await this.namespaceExists(spec.namespace))) {
       if (!spec.createNamespace) throw new AppDeployError(404, 'NAMESPACE_NOT_FOUND', `namespace "${spec.namespace}" does not exist: choose another, or ask to create it`, { field: 'namespace' });
+      // Before the dry run's answer too: a dry run that passes must not be refused for real.
+      await this.ctx.authorize({ verb: 'create', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', name: spec.namespace });
       if (req.dryRun) {
         result.ok = true;
         result.objects = [{ ...refOf(NAMESPACE_KIND, '', spec.namespace), action: 'created' }, ...manifests.map((m) => ({ ...refOfManifest(m), action: 'created' as const }))];
         return result;
       }
-      await this.ctx.authorize({ verb: 'create', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', name: spec.namespace });
       await this.ctx.json(objectPath(NAMESPACE_KIND, undefined), {
         method: 'POST',
         body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: spec.namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } },

@@ -231,6 +231,33 @@ describe('app-deploys', () => {
     }
   }
 
+  it('a user confined to the namespace previews and creates there (the namespace is asked about as the apiserver attributes it)', async () => {
+    await withAuthorizer(
+      (attrs) => attrs.namespace === 'store',
+      async () => {
+        const preview = await call('POST', '/preview', { spec: spec('scoped') });
+        expect(preview.statusCode, preview.body).toBe(200);
+        expect(preview.json().namespaceExists).toBe(true);
+        const res = await call('POST', '', { spec: spec('scoped') });
+        expect(res.statusCode, res.body).toBe(201);
+      },
+    );
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'scoped')).toBeDefined();
+  });
+
+  it('a dry run that needs a new namespace is refused when the namespace may not be created, as the real create is', async () => {
+    const s = { ...spec('dry', 'not-yet'), createNamespace: true };
+    await withAuthorizer(
+      (attrs) => attrs.resource !== 'namespaces' || attrs.verb !== 'create',
+      async () => {
+        const dry = await call('POST', '', { spec: s, dryRun: true });
+        expect(dry.statusCode, dry.body).toBe(403);
+        expect(dry.json().error.message).toContain('namespaces');
+      },
+    );
+    expect(c.sim.store.get('namespaces', undefined, 'not-yet')).toBeUndefined();
+  });
+
   it('a preview records its refusals (but not itself)', async () => {
     await withAuthorizer(
       (attrs) => !(attrs.resource === 'services' && attrs.verb === 'patch'),
