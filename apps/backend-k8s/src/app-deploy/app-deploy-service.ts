@@ -232,6 +232,12 @@ export class AppDeployService {
         } catch (err) {
           outcome = { ...ref, action: 'failed', error: errorOf(err) };
         }
+        // Server-side apply creates or patches: one found by the apply was made by someone else
+        // after the check above. It is not this request's to roll back (that would delete another
+        // client's object, with no delete permission asked).
+        if (outcome.action === 'configured' || outcome.action === 'unchanged') {
+          outcome = { ...ref, action: 'failed', error: { code: 'AlreadyExists', message: `${describe(ref)} was created by someone else while this application was being created (it was applied over, and is left in place)` } };
+        }
       }
       result.objects.push(outcome);
       if (outcome.action !== 'failed') {

@@ -258,6 +258,35 @@ describe('app-deploys', () => {
     expect(c.sim.store.get('namespaces', undefined, 'not-yet')).toBeUndefined();
   });
 
+  it('an object made by someone else between the last check and the apply is not taken for this request\'s own (nor rolled back)', async () => {
+    const kube = c.t.app.kube;
+    const json = kube.json.bind(kube);
+    const servicePath = '/api/v1/namespaces/store/services/racer2';
+    let gets = 0;
+    kube.json = (async (clusterId: string, path: string, req?: { method?: string }) => {
+      try {
+        return await json(clusterId, path, req);
+      } finally {
+        // GETs of the Service: the existence check, the dry run's, the check just before the apply;
+        // right after that one another client creates it.
+        if (path === servicePath && (req?.method ?? 'GET') === 'GET' && ++gets === 3) {
+          c.sim.store.create('services', { metadata: { name: 'racer2', namespace: 'store' }, spec: { ports: [{ port: 9000 }] } });
+        }
+      }
+    }) as unknown as typeof kube.json;
+    try {
+      const res = await call('POST', '', { spec: spec('racer2') });
+      expect(res.statusCode, res.body).toBe(409);
+      const body = res.json() as { error: { code: string }; result: AppDeployResult };
+      expect(body.error.code).toBe('APPLY_FAILED');
+      expect(body.result.objects.map((o) => `${o.kind}:${o.action}`)).toEqual(['Deployment:rolled-back', 'Service:failed', 'Ingress:skipped']);
+    } finally {
+      kube.json = json;
+    }
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'racer2')).toBeUndefined();
+    expect(c.sim.store.get('services', 'store', 'racer2')).toBeDefined();
+  });
+
   it('a preview records its refusals (but not itself)', async () => {
     await withAuthorizer(
       (attrs) => !(attrs.resource === 'services' && attrs.verb === 'patch'),
