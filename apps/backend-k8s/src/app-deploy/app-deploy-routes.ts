@@ -58,6 +58,14 @@ export async function appDeployRoutes(app: FastifyInstance): Promise<void> {
     return run(reply, () => svc.preview(request.body));
   });
 
+  app.post<{ Params: AppParams; Body: AppDeployRequest }>(`${base}/:namespace/:name/preview`, { schema: { params: appParams, body: AppDeployRequestSchema, response: answers(AppPreviewResponseSchema, 200) } }, async (request, reply) => {
+    // The preview of an edit: the edit's own (forced) dry run, and what it would delete.
+    const { namespace, name } = request.params;
+    request.auditContext = { readOnly: true, clusterId: request.params.id, apiGroup: CONSOLE_API_GROUP, resource: 'app-deploys', namespace, name, verb: 'preview' };
+    const svc = await service(request);
+    return run(reply, () => svc.previewUpdate(namespace, name, request.body));
+  });
+
   app.post<{ Params: { id: string }; Body: AppDeployRequest }>(base, { schema: { params: clusterParams, body: AppDeployRequestSchema, response: answers(AppDeployResultSchema, 200, 201) } }, async (request, reply) => {
     const { spec } = request.body;
     audit(request, 'create', spec.namespace, spec.name, request.body.dryRun ? 'dry run' : request.body.yaml !== undefined ? 'from edited YAML' : null);

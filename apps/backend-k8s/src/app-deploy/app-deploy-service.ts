@@ -24,6 +24,7 @@ import type { ActionContext } from '../kube/actions/action-context.js';
 import { applyManifests } from '../kube/actions/apply-manifests.js';
 import { APP_KINDS, NAMESPACE_KIND, apiVersionOf, getObject, kindInfo, listAppObjects, objectPath, refOf, type KindInfo, type LiveObject } from './app-objects.js';
 
+type UpdatePlan = { manifests: Manifest[]; live: LiveObject[]; stale: LiveObject[] };
 type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown } };
 
 /** A refusal with a body richer than `{error}`: field errors, or the per-object outcome. */
@@ -84,6 +85,12 @@ export function desiredManifests(spec: AppDeploySpec, yaml: string | undefined):
   if (errors.length) throw validationError(errors.map((e) => ({ ...e, message: `in the YAML: ${e.message}` })));
   manifests.sort((a, b) => APP_KINDS.findIndex((k) => k.kind === a.kind) - APP_KINDS.findIndex((k) => k.kind === b.kind));
   return manifests;
+}
+
+/** A refusal of the request's content as the field errors a preview answers with; undefined for any other error. */
+function fieldErrorsOf(err: unknown): AppFieldError[] | undefined {
+  if (!(err instanceof AppDeployError) || err.statusCode >= 500 || err.extra.result) return undefined;
+  return err.extra.errors ?? [{ field: err.extra.field ?? 'yaml', message: err.message }];
 }
 
 function kindOf(m: Manifest): KindInfo {
@@ -156,14 +163,17 @@ export class AppDeployService {
     try {
       manifests = desiredManifests(req.spec, req.yaml);
     } catch (err) {
-      if (err instanceof AppDeployError && err.extra.errors) return { errors: err.extra.errors, manifests: [], objects: [], namespaceExists: false };
-      if (err instanceof AppDeployError) return { errors: [{ field: err.extra.field ?? 'yaml', message: err.message }], manifests: [], objects: [], namespaceExists: false };
+      const errors = fieldErrorsOf(err);
+      if (errors) return { errors, manifests: [], objects: [], namespaceExists: false };
       throw err;
     }
     const namespaceExists = await this.namespaceExists(req.spec.namespace);
     // Without the namespace the apiserver cannot dry-run objects in it: they would all be new.
     const objects = namespaceExists ? await this.dryRun(manifests, false) : manifests.map((m) => ({ ...refOfManifest(m), action: 'created' as const }));
-    return { errors: [], manifests, objects, namespaceExists };
+    // The dry run found it: the create will refuse it (a new application never takes over objects).
+    const taken = objects.filter((o) => o.action === 'configured' || o.action === 'unchanged');
+    const errors = taken.map((o) => ({ field: 'name', message: `${describe(o)} already exists in namespace "${req.spec.namespace}": choose another name, or edit that application` }));
+    return { errors, manifests, objects, namespaceExists };
   }
 
   async create(req: AppDeployRequest): Promise<AppDeployResult> {
@@ -266,8 +276,11 @@ export class AppDeployService {
     return { ...result, ok: true };
   }
 
-  /** Re-applies the application and deletes the objects the spec turned off. */
-  async update(namespace: string, name: string, req: AppDeployRequest): Promise<AppDeployResult> {
+  /**
+   * What an edit will do, checked: the objects to apply, the application's live objects and those
+   * the edit deletes; every permission it needs asked, and no object it adds taken over.
+   */
+  private async planUpdate(namespace: string, name: string, req: AppDeployRequest): Promise<UpdatePlan> {
     const { spec } = req;
     if (spec.name !== name) throw new AppDeployError(400, 'VALIDATION_FAILED', `the name cannot change (the application is "${name}")`, { field: 'name' });
     if (spec.namespace !== namespace) throw new AppDeployError(400, 'VALIDATION_FAILED', `the namespace cannot change (the application is in "${namespace}")`, { field: 'namespace' });
@@ -276,11 +289,40 @@ export class AppDeployService {
     if (!live.some((o) => o.kind === 'Deployment')) throw new ApiError(404, 'NOT_FOUND', `application "${name}" does not exist in namespace "${namespace}"`);
     const stale = live.filter((o) => !manifests.some((m) => m.kind === o.kind));
     await this.authorizeAll(manifests, ['get', 'patch']);
-    for (const m of manifests) if (!live.some((o) => o.kind === m.kind)) await this.authorizeAll([m], ['create']);
+    const added = manifests.filter((m) => !live.some((o) => o.kind === m.kind && o.metadata.name === m.metadata.name));
+    await this.authorizeAll(added, ['create']);
     for (const o of stale) {
       const k = kindInfo(o.kind!)!;
       await this.ctx.authorize({ verb: 'delete', apiGroup: k.group, apiVersion: k.version, resource: k.resource, namespace, name: o.metadata.name });
     }
+    // An object the edit turns on (an Ingress, an HPA) is new: it never takes over one of that name
+    // that is not the application's (the forced apply would make it the form's).
+    for (const m of added) {
+      if (await getObject(this.ctx, kindOf(m), namespace, name)) {
+        throw new AppDeployError(409, 'ALREADY_EXISTS', `${describe(refOfManifest(m))} already exists in namespace "${namespace}" and is not part of this application`, { field: 'name' });
+      }
+    }
+    return { manifests, live, stale };
+  }
+
+  /** The preview of an edit: the dry run the edit itself makes (forced), and the objects it deletes. */
+  async previewUpdate(namespace: string, name: string, req: AppDeployRequest): Promise<{ errors: AppFieldError[]; manifests: Manifest[]; objects: AppObjectResult[]; namespaceExists: boolean }> {
+    let plan: UpdatePlan;
+    try {
+      plan = await this.planUpdate(namespace, name, req);
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (errors) return { errors, manifests: [], objects: [], namespaceExists: true };
+      throw err;
+    }
+    const dry = await this.dryRun(plan.manifests, true);
+    const deleted = plan.stale.map((o) => ({ ...refOf(kindInfo(o.kind!)!, namespace, o.metadata.name), action: 'deleted' as const }));
+    return { errors: [], manifests: plan.manifests, objects: [...dry, ...deleted], namespaceExists: true };
+  }
+
+  /** Re-applies the application and deletes the objects the spec turned off. */
+  async update(namespace: string, name: string, req: AppDeployRequest): Promise<AppDeployResult> {
+    const { manifests, live, stale } = await this.planUpdate(namespace, name, req);
 
     // The form is the authority over the fields it sets (force), e.g. replicas after the HPA is turned off.
     const result: AppDeployResult = { ok: false, dryRun: req.dryRun ?? false, name, namespace, objects: [] };

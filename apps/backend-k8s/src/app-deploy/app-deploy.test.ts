@@ -287,6 +287,35 @@ describe('app-deploys', () => {
     expect(c.sim.store.get('services', 'store', 'racer2')).toBeDefined();
   });
 
+  it('an edit that turns the Ingress on does not take over an Ingress of that name that is not the application\'s', async () => {
+    const plain = { ...spec('plain'), ingress: { enabled: false } };
+    expect((await call('POST', '', { spec: plain })).statusCode).toBe(201);
+    c.sim.store.create(INGRESSES, { metadata: { name: 'plain', namespace: 'store' }, spec: { rules: [{ host: 'other.example.com' }] } });
+    const res = await call('PUT', '/store/plain', { spec: spec('plain') });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'ALREADY_EXISTS', field: 'name' });
+    const ingress = c.sim.store.get(INGRESSES, 'store', 'plain');
+    expect(ingress?.spec?.rules?.[0]?.host).toBe('other.example.com');
+    expect(ingress?.metadata?.labels?.[APP_NAME_LABEL]).toBeUndefined();
+  });
+
+  it('previews an edit as the edit will run: the objects it deletes too; a create preview of a taken name says so', async () => {
+    expect((await call('POST', '', { spec: spec('toggle') })).statusCode).toBe(201);
+    const res = await call('POST', '/store/toggle/preview', { spec: { ...spec('toggle'), ingress: { enabled: false } } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().errors).toEqual([]);
+    expect(res.json().objects.map((o: { kind: string; action: string }) => `${o.kind}:${o.action}`)).toEqual(['Deployment:unchanged', 'Service:unchanged', 'Ingress:deleted']);
+    expect(c.sim.store.get(INGRESSES, 'store', 'toggle')).toBeDefined();
+
+    const renamed = await call('POST', '/store/toggle/preview', { spec: { ...spec('toggle'), namespace: 'fresh' } });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json().errors).toEqual([expect.objectContaining({ field: 'namespace' })]);
+
+    const taken = await call('POST', '/preview', { spec: spec('toggle') });
+    expect(taken.statusCode).toBe(200);
+    expect(taken.json().errors[0]).toMatchObject({ field: 'name', message: expect.stringContaining('already exists') });
+  });
+
   it('a preview records its refusals (but not itself)', async () => {
     await withAuthorizer(
       (attrs) => !(attrs.resource === 'services' && attrs.verb === 'patch'),
