@@ -209,6 +209,8 @@ describe('app-deploys', () => {
     const items = res.json().items as Array<{ verb: string; name: string; namespace: string; outcome: string }>;
     expect(items).toContainEqual(expect.objectContaining({ verb: 'delete', name: 'shop-web', namespace: 'store', outcome: 'success' }));
     expect(items).toContainEqual(expect.objectContaining({ verb: 'create', name: 'racer', outcome: 'failure' }));
+    // an edit says it applied the edited YAML, as a create does
+    expect(items).toContainEqual(expect.objectContaining({ verb: 'update', name: 'shop-web', detail: 'from edited YAML', outcome: 'success' }));
   });
 
   /** Runs fn with an authorizer that allows what `allow` says (and the console's own checks), reporting denials as the real one does. */
@@ -314,6 +316,15 @@ describe('app-deploys', () => {
     const taken = await call('POST', '/preview', { spec: spec('toggle') });
     expect(taken.statusCode).toBe(200);
     expect(taken.json().errors[0]).toMatchObject({ field: 'name', message: expect.stringContaining('already exists') });
+  });
+
+  it('refuses a name or namespace in the path that no application can have, at the field', async () => {
+    const res = await call('GET', `/store/${encodeURIComponent('web,team')}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'name' });
+    const list = await call('GET', '?namespace=Store');
+    expect(list.statusCode).toBe(400);
+    expect(list.json().error).toMatchObject({ field: 'namespace' });
   });
 
   it('a preview records its refusals (but not itself)', async () => {
