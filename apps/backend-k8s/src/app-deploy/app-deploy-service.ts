@@ -168,7 +168,12 @@ export class AppDeployService {
       throw err;
     }
     const namespaceExists = await this.namespaceExists(req.spec.namespace);
-    // Without the namespace the apiserver cannot dry-run objects in it: they would all be new.
+    if (!namespaceExists) {
+      // Without the namespace the apiserver cannot dry-run objects in it (they would all be new),
+      // and the dry run's own permission checks do not run: asked here as the create asks them.
+      await this.authorizeAll(manifests, ['get', 'create', 'patch']);
+      if (req.spec.createNamespace) await this.ctx.authorize({ verb: 'create', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', name: req.spec.namespace });
+    }
     const objects = namespaceExists ? await this.dryRun(manifests, false) : manifests.map((m) => ({ ...refOfManifest(m), action: 'created' as const }));
     // The dry run found it: the create will refuse it (a new application never takes over objects).
     const taken = objects.filter((o) => o.action === 'configured' || o.action === 'unchanged');

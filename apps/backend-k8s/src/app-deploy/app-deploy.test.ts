@@ -260,6 +260,24 @@ describe('app-deploys', () => {
     expect(c.sim.store.get('namespaces', undefined, 'not-yet')).toBeUndefined();
   });
 
+  it('a preview in a namespace still to be made asks the permissions the create will (no dry run can)', async () => {
+    await withAuthorizer(
+      (attrs) => !(attrs.resource === 'ingresses' && attrs.verb === 'create'),
+      async () => {
+        const res = await call('POST', '/preview', { spec: { ...spec('later', 'not-yet'), createNamespace: true } });
+        expect(res.statusCode, res.body).toBe(403);
+        expect(res.json().error.message).toContain('ingresses');
+      },
+    );
+    await withAuthorizer(
+      (attrs) => attrs.resource !== 'namespaces' || attrs.verb !== 'create',
+      async () => expect((await call('POST', '/preview', { spec: { ...spec('later', 'not-yet'), createNamespace: true } })).statusCode).toBe(403),
+    );
+    const allowed = await call('POST', '/preview', { spec: { ...spec('later', 'not-yet'), createNamespace: true } });
+    expect(allowed.statusCode, allowed.body).toBe(200);
+    expect(allowed.json()).toMatchObject({ namespaceExists: false, errors: [] });
+  });
+
   it('an object made by someone else between the last check and the apply is not taken for this request\'s own (nor rolled back)', async () => {
     const kube = c.t.app.kube;
     const json = kube.json.bind(kube);
