@@ -24,6 +24,7 @@ import type { ActionContext } from '../kube/actions/action-context.js';
 import { applyManifests } from '../kube/actions/apply-manifests.js';
 import { APP_KINDS, NAMESPACE_KIND, apiVersionOf, getObject, kindInfo, listAppObjects, objectPath, refOf, type KindInfo, type LiveObject } from './app-objects.js';
 
+type UpdatePlan = { manifests: Manifest[]; live: LiveObject[]; stale: LiveObject[] };
 type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown } };
 
 /** A refusal with a body richer than `{error}`: field errors, or the per-object outcome. */
@@ -86,6 +87,12 @@ export function desiredManifests(spec: AppDeploySpec, yaml: string | undefined):
   return manifests;
 }
 
+/** A refusal of the request's content as the field errors a preview answers with; undefined for any other error. */
+function fieldErrorsOf(err: unknown): AppFieldError[] | undefined {
+  if (!(err instanceof AppDeployError) || err.statusCode >= 500 || err.extra.result) return undefined;
+  return err.extra.errors ?? [{ field: err.extra.field ?? 'yaml', message: err.message }];
+}
+
 function kindOf(m: Manifest): KindInfo {
   return kindInfo(m.kind)!;
 }
@@ -137,7 +144,9 @@ export class AppDeployService {
   }
 
   private async namespaceExists(namespace: string): Promise<boolean> {
-    await this.ctx.authorize({ verb: 'get', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', name: namespace });
+    // As the apiserver (and the console's proxy) attribute GET /api/v1/namespaces/<ns>: in that
+    // namespace, so a user confined to it may ask.
+    await this.ctx.authorize({ verb: 'get', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', namespace, name: namespace });
     return (await getObject(this.ctx, NAMESPACE_KIND, undefined, namespace)) !== undefined;
   }
 
@@ -154,14 +163,22 @@ export class AppDeployService {
     try {
       manifests = desiredManifests(req.spec, req.yaml);
     } catch (err) {
-      if (err instanceof AppDeployError && err.extra.errors) return { errors: err.extra.errors, manifests: [], objects: [], namespaceExists: false };
-      if (err instanceof AppDeployError) return { errors: [{ field: err.extra.field ?? 'yaml', message: err.message }], manifests: [], objects: [], namespaceExists: false };
+      const errors = fieldErrorsOf(err);
+      if (errors) return { errors, manifests: [], objects: [], namespaceExists: false };
       throw err;
     }
     const namespaceExists = await this.namespaceExists(req.spec.namespace);
-    // Without the namespace the apiserver cannot dry-run objects in it: they would all be new.
+    if (!namespaceExists) {
+      // Without the namespace the apiserver cannot dry-run objects in it (they would all be new),
+      // and the dry run's own permission checks do not run: asked here as the create asks them.
+      await this.authorizeAll(manifests, ['get', 'create', 'patch']);
+      if (req.spec.createNamespace) await this.ctx.authorize({ verb: 'create', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', name: req.spec.namespace });
+    }
     const objects = namespaceExists ? await this.dryRun(manifests, false) : manifests.map((m) => ({ ...refOfManifest(m), action: 'created' as const }));
-    return { errors: [], manifests, objects, namespaceExists };
+    // The dry run found it: the create will refuse it (a new application never takes over objects).
+    const taken = objects.filter((o) => o.action === 'configured' || o.action === 'unchanged');
+    const errors = taken.map((o) => ({ field: 'name', message: `${describe(o)} already exists in namespace "${req.spec.namespace}": choose another name, or edit that application` }));
+    return { errors, manifests, objects, namespaceExists };
   }
 
   async create(req: AppDeployRequest): Promise<AppDeployResult> {
@@ -180,12 +197,13 @@ export class AppDeployService {
     let createdNamespace = false;
     if (!(await this.namespaceExists(spec.namespace))) {
       if (!spec.createNamespace) throw new AppDeployError(404, 'NAMESPACE_NOT_FOUND', `namespace "${spec.namespace}" does not exist: choose another, or ask to create it`, { field: 'namespace' });
+      // Before the dry run's answer too: a dry run that passes must not be refused for real.
+      await this.ctx.authorize({ verb: 'create', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', name: spec.namespace });
       if (req.dryRun) {
         result.ok = true;
         result.objects = [{ ...refOf(NAMESPACE_KIND, '', spec.namespace), action: 'created' }, ...manifests.map((m) => ({ ...refOfManifest(m), action: 'created' as const }))];
         return result;
       }
-      await this.ctx.authorize({ verb: 'create', apiGroup: '', apiVersion: 'v1', resource: 'namespaces', name: spec.namespace });
       await this.ctx.json(objectPath(NAMESPACE_KIND, undefined), {
         method: 'POST',
         body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: spec.namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } },
@@ -229,6 +247,12 @@ export class AppDeployService {
         } catch (err) {
           outcome = { ...ref, action: 'failed', error: errorOf(err) };
         }
+        // Server-side apply creates or patches: one found by the apply was made by someone else
+        // after the check above. It is not this request's to roll back (that would delete another
+        // client's object, with no delete permission asked).
+        if (outcome.action === 'configured' || outcome.action === 'unchanged') {
+          outcome = { ...ref, action: 'failed', error: { code: 'AlreadyExists', message: `${describe(ref)} was created by someone else while this application was being created (it was applied over, and is left in place)` } };
+        }
       }
       result.objects.push(outcome);
       if (outcome.action !== 'failed') {
@@ -257,8 +281,11 @@ export class AppDeployService {
     return { ...result, ok: true };
   }
 
-  /** Re-applies the application and deletes the objects the spec turned off. */
-  async update(namespace: string, name: string, req: AppDeployRequest): Promise<AppDeployResult> {
+  /**
+   * What an edit will do, checked: the objects to apply, the application's live objects and those
+   * the edit deletes; every permission it needs asked, and no object it adds taken over.
+   */
+  private async planUpdate(namespace: string, name: string, req: AppDeployRequest): Promise<UpdatePlan> {
     const { spec } = req;
     if (spec.name !== name) throw new AppDeployError(400, 'VALIDATION_FAILED', `the name cannot change (the application is "${name}")`, { field: 'name' });
     if (spec.namespace !== namespace) throw new AppDeployError(400, 'VALIDATION_FAILED', `the namespace cannot change (the application is in "${namespace}")`, { field: 'namespace' });
@@ -267,11 +294,40 @@ export class AppDeployService {
     if (!live.some((o) => o.kind === 'Deployment')) throw new ApiError(404, 'NOT_FOUND', `application "${name}" does not exist in namespace "${namespace}"`);
     const stale = live.filter((o) => !manifests.some((m) => m.kind === o.kind));
     await this.authorizeAll(manifests, ['get', 'patch']);
-    for (const m of manifests) if (!live.some((o) => o.kind === m.kind)) await this.authorizeAll([m], ['create']);
+    const added = manifests.filter((m) => !live.some((o) => o.kind === m.kind && o.metadata.name === m.metadata.name));
+    await this.authorizeAll(added, ['create']);
     for (const o of stale) {
       const k = kindInfo(o.kind!)!;
       await this.ctx.authorize({ verb: 'delete', apiGroup: k.group, apiVersion: k.version, resource: k.resource, namespace, name: o.metadata.name });
     }
+    // An object the edit turns on (an Ingress, an HPA) is new: it never takes over one of that name
+    // that is not the application's (the forced apply would make it the form's).
+    for (const m of added) {
+      if (await getObject(this.ctx, kindOf(m), namespace, name)) {
+        throw new AppDeployError(409, 'ALREADY_EXISTS', `${describe(refOfManifest(m))} already exists in namespace "${namespace}" and is not part of this application`, { field: 'name' });
+      }
+    }
+    return { manifests, live, stale };
+  }
+
+  /** The preview of an edit: the dry run the edit itself makes (forced), and the objects it deletes. */
+  async previewUpdate(namespace: string, name: string, req: AppDeployRequest): Promise<{ errors: AppFieldError[]; manifests: Manifest[]; objects: AppObjectResult[]; namespaceExists: boolean }> {
+    let plan: UpdatePlan;
+    try {
+      plan = await this.planUpdate(namespace, name, req);
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (errors) return { errors, manifests: [], objects: [], namespaceExists: true };
+      throw err;
+    }
+    const dry = await this.dryRun(plan.manifests, true);
+    const deleted = plan.stale.map((o) => ({ ...refOf(kindInfo(o.kind!)!, namespace, o.metadata.name), action: 'deleted' as const }));
+    return { errors: [], manifests: plan.manifests, objects: [...dry, ...deleted], namespaceExists: true };
+  }
+
+  /** Re-applies the application and deletes the objects the spec turned off. */
+  async update(namespace: string, name: string, req: AppDeployRequest): Promise<AppDeployResult> {
+    const { manifests, live, stale } = await this.planUpdate(namespace, name, req);
 
     // The form is the authority over the fields it sets (force), e.g. replicas after the HPA is turned off.
     const result: AppDeployResult = { ok: false, dryRun: req.dryRun ?? false, name, namespace, objects: [] };

@@ -2,9 +2,9 @@
 // list, load, edit (image, replicas, Ingress off), delete; field errors; per-object
 // authorization; and a create that fails part-way being rolled back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_NAME_LABEL, defaultAppDeploySpec, type AppDeployResult, type AppDeploySpec } from '@k8s-console/contracts';
+import { APP_NAME_LABEL, CONSOLE_API_GROUP, defaultAppDeploySpec, type AppDeployResult, type AppDeploySpec, type AuditEntry } from '@k8s-console/contracts';
 import { startSimCluster, type SimCluster } from '../kube/testing/sim-cluster.js';
-import { allowAuthenticated, type ResourceAttributes } from '../rbac/authorizer.js';
+import { allowAuthenticated, type Authorizer, type ResourceAttributes } from '../rbac/authorizer.js';
 
 const DEPLOYMENTS = { group: 'apps', resource: 'deployments' };
 const HPAS = { group: 'autoscaling', resource: 'horizontalpodautoscalers' };
@@ -209,6 +209,161 @@ describe('app-deploys', () => {
     const items = res.json().items as Array<{ verb: string; name: string; namespace: string; outcome: string }>;
     expect(items).toContainEqual(expect.objectContaining({ verb: 'delete', name: 'shop-web', namespace: 'store', outcome: 'success' }));
     expect(items).toContainEqual(expect.objectContaining({ verb: 'create', name: 'racer', outcome: 'failure' }));
+    // an edit says it applied the edited YAML, as a create does
+    expect(items).toContainEqual(expect.objectContaining({ verb: 'update', name: 'shop-web', detail: 'from edited YAML', outcome: 'success' }));
+  });
+
+  /** Runs fn with an authorizer that allows what `allow` says (and the console's own checks), reporting denials as the real one does. */
+  async function withAuthorizer<T>(allow: (attrs: Omit<ResourceAttributes, 'clusterId'>) => boolean, fn: () => Promise<T>): Promise<T> {
+    const app = c.t.app;
+    const stub: Authorizer = {
+      ...allowAuthenticated,
+      async authorizeResource(subject, attrs) {
+        const { clusterId: _c, ...rest } = attrs;
+        if (attrs.apiGroup === CONSOLE_API_GROUP || allow(rest)) return { allowed: true };
+        app.recordAuthorizerDenial(subject, attrs, 'no rule allows it');
+        return { allowed: false, reason: 'no rule allows it' };
+      },
+    };
+    app.authorizer = stub;
+    try {
+      return await fn();
+    } finally {
+      app.authorizer = allowAuthenticated;
+    }
+  }
+
+  it('a user confined to the namespace previews and creates there (the namespace is asked about as the apiserver attributes it)', async () => {
+    await withAuthorizer(
+      (attrs) => attrs.namespace === 'store',
+      async () => {
+        const preview = await call('POST', '/preview', { spec: spec('scoped') });
+        expect(preview.statusCode, preview.body).toBe(200);
+        expect(preview.json().namespaceExists).toBe(true);
+        const res = await call('POST', '', { spec: spec('scoped') });
+        expect(res.statusCode, res.body).toBe(201);
+      },
+    );
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'scoped')).toBeDefined();
+  });
+
+  it('a dry run that needs a new namespace is refused when the namespace may not be created, as the real create is', async () => {
+    const s = { ...spec('dry', 'not-yet'), createNamespace: true };
+    await withAuthorizer(
+      (attrs) => attrs.resource !== 'namespaces' || attrs.verb !== 'create',
+      async () => {
+        const dry = await call('POST', '', { spec: s, dryRun: true });
+        expect(dry.statusCode, dry.body).toBe(403);
+        expect(dry.json().error.message).toContain('namespaces');
+      },
+    );
+    expect(c.sim.store.get('namespaces', undefined, 'not-yet')).toBeUndefined();
+  });
+
+  it('a preview in a namespace still to be made asks the permissions the create will (no dry run can)', async () => {
+    await withAuthorizer(
+      (attrs) => !(attrs.resource === 'ingresses' && attrs.verb === 'create'),
+      async () => {
+        const res = await call('POST', '/preview', { spec: { ...spec('later', 'not-yet'), createNamespace: true } });
+        expect(res.statusCode, res.body).toBe(403);
+        expect(res.json().error.message).toContain('ingresses');
+      },
+    );
+    await withAuthorizer(
+      (attrs) => attrs.resource !== 'namespaces' || attrs.verb !== 'create',
+      async () => expect((await call('POST', '/preview', { spec: { ...spec('later', 'not-yet'), createNamespace: true } })).statusCode).toBe(403),
+    );
+    const allowed = await call('POST', '/preview', { spec: { ...spec('later', 'not-yet'), createNamespace: true } });
+    expect(allowed.statusCode, allowed.body).toBe(200);
+    expect(allowed.json()).toMatchObject({ namespaceExists: false, errors: [] });
+  });
+
+  it('an object made by someone else between the last check and the apply is not taken for this request\'s own (nor rolled back)', async () => {
+    const kube = c.t.app.kube;
+    const json = kube.json.bind(kube);
+    const servicePath = '/api/v1/namespaces/store/services/racer2';
+    let gets = 0;
+    kube.json = (async (clusterId: string, path: string, req?: { method?: string }) => {
+      try {
+        return await json(clusterId, path, req);
+      } finally {
+        // GETs of the Service: the existence check, the dry run's, the check just before the apply;
+        // right after that one another client creates it.
+        if (path === servicePath && (req?.method ?? 'GET') === 'GET' && ++gets === 3) {
+          c.sim.store.create('services', { metadata: { name: 'racer2', namespace: 'store' }, spec: { ports: [{ port: 9000 }] } });
+        }
+      }
+    }) as unknown as typeof kube.json;
+    try {
+      const res = await call('POST', '', { spec: spec('racer2') });
+      expect(res.statusCode, res.body).toBe(409);
+      const body = res.json() as { error: { code: string }; result: AppDeployResult };
+      expect(body.error.code).toBe('APPLY_FAILED');
+      expect(body.result.objects.map((o) => `${o.kind}:${o.action}`)).toEqual(['Deployment:rolled-back', 'Service:failed', 'Ingress:skipped']);
+    } finally {
+      kube.json = json;
+    }
+    expect(c.sim.store.get(DEPLOYMENTS, 'store', 'racer2')).toBeUndefined();
+    expect(c.sim.store.get('services', 'store', 'racer2')).toBeDefined();
+  });
+
+  it('an edit that turns the Ingress on does not take over an Ingress of that name that is not the application\'s', async () => {
+    const plain = { ...spec('plain'), ingress: { enabled: false } };
+    expect((await call('POST', '', { spec: plain })).statusCode).toBe(201);
+    c.sim.store.create(INGRESSES, { metadata: { name: 'plain', namespace: 'store' }, spec: { rules: [{ host: 'other.example.com' }] } });
+    const res = await call('PUT', '/store/plain', { spec: spec('plain') });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'ALREADY_EXISTS', field: 'name' });
+    const ingress = c.sim.store.get(INGRESSES, 'store', 'plain');
+    expect(ingress?.spec?.rules?.[0]?.host).toBe('other.example.com');
+    expect(ingress?.metadata?.labels?.[APP_NAME_LABEL]).toBeUndefined();
+  });
+
+  it('previews an edit as the edit will run: the objects it deletes too; a create preview of a taken name says so', async () => {
+    expect((await call('POST', '', { spec: spec('toggle') })).statusCode).toBe(201);
+    const res = await call('POST', '/store/toggle/preview', { spec: { ...spec('toggle'), ingress: { enabled: false } } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().errors).toEqual([]);
+    expect(res.json().objects.map((o: { kind: string; action: string }) => `${o.kind}:${o.action}`)).toEqual(['Deployment:unchanged', 'Service:unchanged', 'Ingress:deleted']);
+    expect(c.sim.store.get(INGRESSES, 'store', 'toggle')).toBeDefined();
+
+    const renamed = await call('POST', '/store/toggle/preview', { spec: { ...spec('toggle'), namespace: 'fresh' } });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json().errors).toEqual([expect.objectContaining({ field: 'namespace' })]);
+
+    const taken = await call('POST', '/preview', { spec: spec('toggle') });
+    expect(taken.statusCode).toBe(200);
+    expect(taken.json().errors[0]).toMatchObject({ field: 'name', message: expect.stringContaining('already exists') });
+  });
+
+  it('refuses a name or namespace in the path that no application can have, at the field', async () => {
+    const res = await call('GET', `/store/${encodeURIComponent('web,team')}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'name' });
+    const list = await call('GET', '?namespace=Store');
+    expect(list.statusCode).toBe(400);
+    expect(list.json().error).toMatchObject({ field: 'namespace' });
+  });
+
+  it('a preview records its refusals (but not itself)', async () => {
+    await withAuthorizer(
+      (attrs) => !(attrs.resource === 'services' && attrs.verb === 'patch'),
+      async () => {
+        const kept = await call('POST', '/preview', { spec: spec('probe-one') });
+        expect(kept.statusCode, kept.body).toBe(200);
+        expect(kept.json().objects.find((o: { kind: string }) => o.kind === 'Service')).toMatchObject({ action: 'failed' });
+      },
+    );
+    await withAuthorizer(
+      (attrs) => attrs.resource !== 'namespaces',
+      async () => expect((await call('POST', '/preview', { spec: spec('probe-two') })).statusCode).toBe(403),
+    );
+    await c.t.app.audit.flush();
+    const items = (await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=denial', headers: c.t.auth })).json().items as AuditEntry[];
+    expect(items).toContainEqual(expect.objectContaining({ resource: 'services', verb: 'patch', name: 'probe-one', outcome: 'denied' }));
+    expect(items).toContainEqual(expect.objectContaining({ resource: 'app-deploys', verb: 'preview', name: 'probe-two', status: 403 }));
+    const previews = (await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?action=request&resource=app-deploys&verb=preview', headers: c.t.auth })).json().items;
+    expect(previews).toEqual([]);
   });
 });
 

@@ -62,6 +62,8 @@ describe.each(stores.variants)('audit log on $name', ({ name, available }) => {
     const firstFive = await log.query({ until: new Date(Date.parse('2026-03-01T12:00:06Z')).toISOString() });
     expect(firstFive.items).toHaveLength(5);
     await expect(log.query({ cursor: 'garbage' })).rejects.toMatchObject({ statusCode: 400, field: 'cursor' });
+    // a leap second passes the date-time format, but no Date holds it
+    await expect(log.query({ since: '2026-12-31T23:59:60Z' })).rejects.toMatchObject({ statusCode: 400, field: 'since' });
   });
 
   it.runIf(available)('records an exec session handed over by the streams domain', async () => {

@@ -93,6 +93,16 @@ function decodeCursor(cursor: string): { time: string; id: string } {
   return { time, id };
 }
 
+/**
+ * A query's time as the records store theirs (ISO, UTC). The schema's date-time format lets through
+ * what Date cannot hold (a leap second, 23:59:60): refused at the field, not a 500.
+ */
+function instant(value: string, field: 'since' | 'until'): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw ApiError.badRequest('VALIDATION_FAILED', `${field} must be a date and time such as 2026-03-01T12:00:00Z`, field);
+  return new Date(ms).toISOString();
+}
+
 export interface AuditLogOptions {
   onError?: (err: unknown, entry: AuditRecordInput) => void;
   now?: () => number;
@@ -157,8 +167,8 @@ export class AuditLog {
     if (q.namespace) sel = sel.where('namespace', '=', q.namespace);
     if (q.resource) sel = sel.where('resource', '=', q.resource);
     if (q.verb) sel = sel.where('verb', '=', q.verb);
-    if (q.since) sel = sel.where('time', '>=', new Date(q.since).toISOString());
-    if (q.until) sel = sel.where('time', '<', new Date(q.until).toISOString());
+    if (q.since) sel = sel.where('time', '>=', instant(q.since, 'since'));
+    if (q.until) sel = sel.where('time', '<', instant(q.until, 'until'));
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
       sel = sel.where((eb) => eb.or([eb('time', '<', c.time), eb.and([eb('time', '=', c.time), eb('id', '<', c.id)])]));

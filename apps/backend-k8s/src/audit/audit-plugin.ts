@@ -14,8 +14,10 @@ import { AuditLog, type AuditRecordInput } from './audit-log.js';
 
 /** What a route may say about the object it acted on; merged into the request's audit record. */
 export type AuditContext = Partial<Pick<AuditRecordInput, 'clusterId' | 'namespace' | 'apiGroup' | 'resource' | 'name' | 'verb' | 'detail'>> & {
-  /** true when the route writes its own audit record (sign-in, exec sessions) */
+  /** true when the route writes its own audit record (sign-in), or asks nothing worth one (a permission check) */
   skip?: boolean;
+  /** a POST that only reads (a preview): no record of the request, but its denials are recorded as a GET's are */
+  readOnly?: boolean;
 };
 
 declare module 'fastify' {
@@ -142,9 +144,25 @@ export const auditPlugin = fp(
     // names its request. (AsyncLocalStorage did this before; on Node 20 its promise hooks cost
     // every request ~10 µs.)
     const answering = new WeakMap<Subject, { request: FastifyRequest; reply: FastifyReply }>();
+    // Requests whose client closed the connection before the answer was written. Node never emits
+    // 'finish' for their response, so Fastify never runs onResponse: they are recorded when the
+    // answer is known (onSend), or at the close when it is known already.
+    const left = new WeakSet<FastifyRequest>();
+    const answered = new WeakSet<FastifyRequest>();
+    const recorded = new WeakSet<FastifyRequest>();
+
     // Runs after the auth hook (registered before this plugin), which set request.subject.
     app.addHook('onRequest', (request, reply, done) => {
       if (request.subject) answering.set(request.subject, { request, reply });
+      if (request.url.startsWith('/api/')) {
+        // gone already (while the auth hook looked the user up): its close was emitted before this
+        if (reply.raw.destroyed) left.add(request);
+        else reply.raw.once('close', () => {
+          if (reply.raw.writableFinished) return;
+          if (answered.has(request) || reply.raw.headersSent || reply.sent) void recordAnswer(request, reply, true);
+          else left.add(request);
+        });
+      }
       done();
     });
     app.decorate('recordAuthorizerDenial', (subject: Subject, attrs: ResourceAttributes | NonResourceAttributes, reason: string) => {
@@ -172,10 +190,15 @@ export const auditPlugin = fp(
     // breaks handlers that call send() without returning the reply.
     app.addHook('onSend', (request, reply, payload, done) => {
       if (reply.statusCode === 403) request.deniedReason = reasonFrom(payload);
+      answered.add(request);
+      if (left.has(request)) void recordAnswer(request, reply, true);
       done(null, payload);
     });
 
-    app.addHook('onResponse', async (request, reply) => {
+    /** The request's records (its own and the denials kept with it), once; `clientLeft` notes an answer nobody received. */
+    async function recordAnswer(request: FastifyRequest, reply: FastifyReply, clientLeft: boolean): Promise<void> {
+      if (recorded.has(request)) return;
+      recorded.add(request);
       // the matched route's pattern when there is one: the router decodes what the raw URL may encode
       const path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
       if (!path.startsWith('/api/')) return;
@@ -184,10 +207,12 @@ export const auditPlugin = fp(
       if (!denied && request.authorizerDenials) {
         for (const entry of request.authorizerDenials) await log.record({ ...entry, address: request.ip, status: reply.statusCode });
       }
-      if (!denied && !MUTATING.has(request.method)) return;
+      if (!denied && (!MUTATING.has(request.method) || request.auditContext?.readOnly)) return;
       if (!denied && SELF_AUDITED.some((p) => p.test(path))) return;
-      const context = { ...fromRoute(request), ...(request.auditContext ?? {}) };
+      const { readOnly: _readOnly, skip: _skip, ...said } = request.auditContext ?? {};
+      const context = { ...fromRoute(request), ...said };
       const subject = request.subject;
+      const detail = denied ? (request.deniedReason ?? context.detail ?? null) : (context.detail ?? null);
       await log.record({
         action: denied ? 'denial' : 'request',
         outcome: denied ? 'denied' : reply.statusCode < 400 ? 'success' : 'failure',
@@ -196,9 +221,11 @@ export const auditPlugin = fp(
         address: request.ip,
         ...context,
         status: reply.statusCode,
-        detail: denied ? (request.deniedReason ?? context.detail ?? null) : (context.detail ?? null),
+        detail: clientLeft ? [detail, 'the client closed the connection before the answer'].filter(Boolean).join('; ') : detail,
       });
-    });
+    }
+
+    app.addHook('onResponse', async (request, reply) => recordAnswer(request, reply, false));
 
     const retentionDays = app.config.auditRetentionDays ?? 90;
     const sweep = () =>

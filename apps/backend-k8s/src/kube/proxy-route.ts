@@ -191,6 +191,9 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRouteOptions)
       },
     );
     if (failure) sendError(reply, failure.statusCode, failure.code, failure.message);
+    // The client left before the cluster answered, and nothing was written: an answer nobody
+    // reads, so that the request is logged and audited (it may have reached the cluster).
+    else if (!reply.sent && !reply.raw.headersSent) sendError(reply, 499, 'CLIENT_CLOSED_REQUEST', 'the client closed the connection before the cluster answered');
   };
 
   app.all(PROXY_ROOT_ROUTE, handler);

@@ -66,6 +66,14 @@ describe('api client', () => {
     expect(err).toMatchObject({ status: 400, code: 'INVALID_KUBECONFIG', message: 'line 3: bad indentation', field: '/kubeconfig' });
   });
 
+  it('keeps what a console error carries beside `error` (every field error, the outcome so far)', async () => {
+    const result = { ok: false, dryRun: false, name: 'web', namespace: 'shop', objects: [{ kind: 'Deployment', action: 'rolled-back' }] };
+    const server = fakeServer(() => json(409, { error: { code: 'APPLY_FAILED', message: 'Service "web" failed' }, result }));
+    const client = createApiClient({ baseUrl: '/api', tokens: tokenSource('t').source, fetch: server.fetch });
+    const err = await client.post('/v1/clusters/c/app-deploys', {}).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 409, code: 'APPLY_FAILED', body: { result } });
+  });
+
   it('turns a Kubernetes Status from the proxy into an ApiError with its reason', async () => {
     const server = fakeServer(() =>
       json(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', message: 'pods "x" not found', code: 404 }),

@@ -13,13 +13,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;
+  /** the console error's whole body: what some routes add to `error` (every field error, the outcome so far) */
+  readonly body: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(status: number, code: string, message: string, field?: string) {
+  constructor(status: number, code: string, message: string, field?: string, body?: Record<string, unknown>) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
+    this.body = body;
   }
 }
 
@@ -180,7 +183,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  if (isConsoleError(body)) return new ApiError(res.status, body.error.code, body.error.message, body.error.field);
+  if (isConsoleError(body)) return new ApiError(res.status, body.error.code, body.error.message, body.error.field, body as unknown as Record<string, unknown>);
   if (isKubernetesStatus(body)) {
     return new ApiError(res.status, body.reason || `HTTP_${res.status}`, body.message || defaultMessage(res.status));
   }

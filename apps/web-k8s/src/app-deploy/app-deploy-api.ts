@@ -15,6 +15,8 @@ export function appDeployApi(client: ApiClient, clusterId: string) {
   const one = (namespace: string, name: string) => `${base}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
   return {
     preview: (body: AppDeployRequest) => client.post<AppPreviewResponse>(`${base}/preview`, body),
+    /** the preview of an edit: the dry run the edit makes, and the objects it would delete */
+    previewUpdate: (namespace: string, name: string, body: AppDeployRequest) => client.post<AppPreviewResponse>(`${one(namespace, name)}/preview`, body),
     create: (body: AppDeployRequest) => client.post<AppDeployResult>(base, body),
     list: (namespace?: string) => client.get<{ items: AppSummary[] }>(base, { query: { namespace } }),
     get: (namespace: string, name: string) => client.get<{ spec: AppDeploySpec; objects: AppObjectRef[] }>(one(namespace, name)),

@@ -13,6 +13,7 @@ import {
   RestartRequestSchema,
   ScaleRequestSchema,
   type ApplyRequest,
+  type ApplyResult,
   type DeleteRequest,
   type DrainRequest,
   type NodeRequest,
@@ -28,6 +29,15 @@ import { applyManifests } from './apply-manifests.js';
 import { deleteObject } from './delete-object.js';
 import { drainNode, setUnschedulable } from './node-actions.js';
 import { restartWorkload, scaleWorkload } from './workload-actions.js';
+
+/** `applied: ConfigMap act/x created, apps/v1 Deployment act/web configured, …` for the audit record (clipped there). */
+export function describeApply(result: ApplyResult): string {
+  const docs = result.documents.map((d) => {
+    const what = [d.kind ?? 'document', d.namespace && d.name ? `${d.namespace}/${d.name}` : (d.name ?? `#${d.index}`)].join(' ');
+    return `${what} ${d.action}${d.error ? ` (${d.error.code})` : ''}`;
+  });
+  return `${result.dryRun ? 'dry run' : 'applied'}: ${docs.join(', ') || 'no documents'}`;
+}
 
 export interface ActionRouteOptions {
   kube: KubeAccess;
@@ -49,11 +59,11 @@ export async function actionRoutes(app: FastifyInstance, opts: ActionRouteOption
 
   // Failures carry the apiserver's status (404, 409, 422, 429...) or 502/504 for the network.
   const errors = { '4xx': ApiErrorSchema, '5xx': ApiErrorSchema };
-  function action<B>(path: string, schema: TSchema, result: TSchema, run: (ctx: ActionContext, body: B) => Promise<unknown>) {
+  function action<B>(path: string, schema: TSchema, result: TSchema, run: (ctx: ActionContext, body: B, request: FastifyRequest) => Promise<unknown>) {
     app.post<{ Params: { id: string }; Body: B }>(`/api/v1/clusters/:id${path}`, { schema: { params, body: schema, response: { 200: result, ...errors } } }, async (request) => {
       const ctx = await context(request);
       try {
-        return await run(ctx, request.body as B);
+        return await run(ctx, request.body as B, request);
       } catch (err) {
         throw toConsoleError(err);
       }
@@ -67,5 +77,10 @@ export async function actionRoutes(app: FastifyInstance, opts: ActionRouteOption
   action<NodeRequest>('/actions/uncordon', NodeRequestSchema, ActionResultSchema, async (ctx, body) => ok(await setUnschedulable(ctx, body.node, false)));
   action<DrainRequest>('/actions/drain', DrainRequestSchema, DrainResultSchema, (ctx, body) => drainNode(ctx, body));
   action<DeleteRequest>('/actions/delete', DeleteRequestSchema, ActionResultSchema, async (ctx, body) => ok(await deleteObject(ctx, body)));
-  action<ApplyRequest>('/apply', ApplyRequestSchema, ApplyResultSchema, (ctx, body) => applyManifests(ctx, body));
+  action<ApplyRequest>('/apply', ApplyRequestSchema, ApplyResultSchema, async (ctx, body, request) => {
+    const result = await applyManifests(ctx, body);
+    // One request, any number of objects: its audit record names each with what became of it.
+    request.auditContext = { ...request.auditContext, detail: describeApply(result) };
+    return result;
+  });
 }

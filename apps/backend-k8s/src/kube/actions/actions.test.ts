@@ -1,7 +1,7 @@
 // Every typed action and apply against kube-sim, through the HTTP API, including the
 // authorization attributes each asks for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplyResult, DrainResult } from '@k8s-console/contracts';
+import type { ApplyResult, AuditPage, DrainResult } from '@k8s-console/contracts';
 import { startSimCluster, type SimCluster } from '../testing/sim-cluster.js';
 import { allowAuthenticated, type ResourceAttributes } from '../../rbac/authorizer.js';
 
@@ -291,6 +291,11 @@ metadata: {name: no-version}
       const again = (await post('/apply', { yaml, namespace: 'act' })).json() as ApplyResult;
       expect(again.documents[0]).toMatchObject({ action: 'unchanged' });
       expect(again.documents[0]).not.toHaveProperty('diff');
+
+      // the audit record names what the apply did to each object
+      await c.t.app.audit.flush();
+      const audit = (await c.t.app.inject({ method: 'GET', url: '/api/v1/audit?verb=apply', headers: c.t.auth })).json() as AuditPage;
+      expect(audit.items.map((e) => e.detail)).toContain('applied: ConfigMap act/applied created, Deployment act/web configured, Widget nope failed (UNKNOWN_KIND), ConfigMap no-version failed (INVALID_DOCUMENT)');
     });
 
     it('reports malformed YAML per document', async () => {
