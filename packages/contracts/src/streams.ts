@@ -134,10 +134,17 @@ export interface ExecSessionRecord {
   command: string[];
   tty: boolean;
   startedAt: string;
-  endedAt: string;
+  /**
+   * null in the record written as the process starts (a session is on record while it runs, and
+   * even if the backend dies before it ends); the time it ended in the record written at its end
+   */
+  endedAt: string | null;
   exitCode: number | null;
-  /** why the session ended: exit, client-closed, idle-timeout, upstream-error, start-failed, protocol-error, shutdown */
-  endReason: string;
+  /**
+   * why the session ended: exit, client-closed, idle-timeout, upstream-error, start-failed,
+   * protocol-error, access-revoked, shutdown; null in the start record
+   */
+  endReason: string | null;
   /** the browser's address as the backend saw it */
   address?: string | null;
 }

@@ -85,12 +85,34 @@ describe.each(stores.variants)('audit log on $name', ({ name, available }) => {
     const [entry] = (await log.query({ action: 'exec' })).items;
     expect(entry).toMatchObject({ username: 'ops', resource: 'pods/exec', name: 'web-1', verb: 'create', outcome: 'success' });
     expect(entry!.detail).toContain('command: sh -c "echo hi"');
+    expect(entry!.detail).toContain('ended: exit');
+  });
+
+  it.runIf(available)("records an exec session's start, at its start time, as running", async () => {
+    await log.record({
+      action: 'pods/exec',
+      userId: 'u1',
+      username: 'ops',
+      clusterId: 'demo',
+      namespace: 'shop',
+      pod: 'web-2',
+      container: 'app',
+      command: ['/bin/bash'],
+      tty: true,
+      startedAt: '2026-03-01T12:20:00.000Z',
+      endedAt: null,
+      exitCode: null,
+      endReason: null,
+    });
+    const entry = (await log.query({ action: 'exec' })).items.find((e) => e.name === 'web-2');
+    expect(entry).toMatchObject({ time: '2026-03-01T12:20:00.000Z', outcome: 'success' });
+    expect(entry!.detail).toBe('container app, command: /bin/bash, tty, started 2026-03-01T12:20:00.000Z, running');
   });
 
   it.runIf(available)('deletes what is older than the retention, and a failed write only reports', async () => {
     now = Date.parse('2026-03-02T12:05:00Z');
     expect(await log.deleteOlderThan(1)).toBe(25);
-    expect((await log.query({})).items).toHaveLength(1);
+    expect((await log.query({})).items).toHaveLength(2); // the exec session's two records
     const errors: unknown[] = [];
     const closedDir = mkdtempSync(join(tmpdir(), 'audit-closed-'));
     const closed = openStore({ dataDir: closedDir });

@@ -39,7 +39,8 @@ export function fromExecSession(e: ExecSessionAuditInput): AuditRecordInput {
     `command: ${command}`,
     e.tty ? 'tty' : null,
     `started ${e.startedAt}`,
-    `ended: ${e.endReason}`,
+    // the start record (endedAt null) says the process is running; the end record why it stopped
+    e.endedAt === null ? 'running' : `ended: ${e.endReason}`,
     e.exitCode !== null ? `exit code ${e.exitCode}` : null,
   ].filter(Boolean);
   const failed = e.endReason === 'upstream-error' || (e.exitCode !== null && e.exitCode !== 0);
@@ -56,7 +57,7 @@ export function fromExecSession(e: ExecSessionAuditInput): AuditRecordInput {
     name: e.pod,
     verb: 'create',
     detail: parts.join(', '),
-    time: new Date(e.endedAt),
+    time: new Date(e.endedAt ?? e.startedAt),
   };
 }
 

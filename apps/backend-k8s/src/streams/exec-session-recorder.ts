@@ -14,5 +14,5 @@ export class MemoryExecRecorder implements ExecSessionRecorder {
 }
 
 export function logExecRecorder(log: { info(obj: object, msg: string): void }): ExecSessionRecorder {
-  return { record: (entry) => log.info({ execSession: entry }, 'exec session ended') };
+  return { record: (entry) => log.info({ execSession: entry }, entry.endedAt === null ? 'exec session started' : 'exec session ended') };
 }

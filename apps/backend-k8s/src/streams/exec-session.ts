@@ -83,7 +83,13 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     // a paused socket would never read the browser's answer to our close frame
     if (browser.isPaused) browser.resume();
     closeSocket(browser, code, reason);
-    const record: ExecSessionRecord = {
+    record({ endedAt: new Date().toISOString(), exitCode: exitStatus?.exitCode ?? null, endReason });
+    o.onDone?.();
+  };
+
+  /** An audit record of the session: its start (endedAt null) or its end. */
+  const record = (end: Pick<ExecSessionRecord, 'endedAt' | 'exitCode' | 'endReason'>) => {
+    const entry: ExecSessionRecord = {
       userId: o.subject.userId,
       username: o.subject.username,
       clusterId: o.cluster.id,
@@ -93,15 +99,12 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
       command,
       tty,
       startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-      exitCode: exitStatus?.exitCode ?? null,
-      endReason,
+      ...end,
       address: o.address ?? null,
     };
     Promise.resolve()
-      .then(() => o.recorder.record(record))
+      .then(() => o.recorder.record(entry))
       .catch((err: Error) => o.log.warn({ err: err.message }, 'recording an exec session failed'));
-    o.onDone?.();
   };
 
   const fail = (code: string, message: string, endReason: EndReason, closeCode: number = StreamCloseCode.UpstreamError) => {
@@ -177,6 +180,7 @@ export function runExecSession(o: ExecSessionOptions): { stop(code: number, reas
     typed = false;
     let sawOutput = false;
     sendControl(browser, { type: 'started', command, protocol: up.protocol });
+    record({ endedAt: null, exitCode: null, endReason: null });
     if (tty && o.query.cols && o.query.rows) toUpstream.send(resizeFrame(o.query.cols, o.query.rows));
 
     opened.listen((data: Buffer) => {
