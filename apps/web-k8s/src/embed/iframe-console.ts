@@ -24,31 +24,12 @@ export async function startIframeConsole(options: IframeConsoleOptions): Promise
   const basePath = options.basePath ?? import.meta.env.BASE_URL ?? '/';
   const config = await loadEmbedConfig(new URL(`${basePath.replace(/\/?$/, '/')}config.json`, window.location.href).href);
 
-  let instance: ConsoleApp | null = null;
   let session: HostSession | null = null;
   const sessionMessage = (state: SessionMessage['state'], detail: { username?: string; error?: string }) =>
     bridge.post(embedMessage<SessionMessage>({ type: 'session', state, ...detail }));
 
-  const bridge = createIframeBridge({
-    allowedOrigins: config.allowedOrigins,
-    onMessage(message) {
-      if (!instance || !session) return;
-      const { router, pinia } = instance;
-      if (message.type === 'token') {
-        void session.signIn(message.token).then(() => {
-          // Signed in while the login page shows (a late or renewed token): go where the user was headed.
-          const current = router.currentRoute.value;
-          if (current.name === 'login') void router.replace(safeRedirect(current.query.redirect));
-        }, () => undefined);
-      } else if (message.type === 'navigate') {
-        void router.push(safeRedirect(message.path));
-      } else {
-        const preferences = usePreferencesStore(pinia);
-        if (message.theme) preferences.theme = message.theme;
-        if (message.locale) preferences.locale = message.locale;
-      }
-    },
-  });
+  // Host messages wait in the bridge until the console exists (see bridge.listen below).
+  const bridge = createIframeBridge({ allowedOrigins: config.allowedOrigins });
 
   // Handshake first, so the router's first navigation already sees the session.
   // Not framed (only ?embed=1): no parent will answer, so do not wait for one.
@@ -65,7 +46,7 @@ export async function startIframeConsole(options: IframeConsoleOptions): Promise
     }
   }
 
-  instance = await createConsoleApp({
+  const instance = await createConsoleApp({
     mode: 'embedded',
     basePath,
     apiBase: config.apiBase,
@@ -86,5 +67,24 @@ export async function startIframeConsole(options: IframeConsoleOptions): Promise
     bridge.post(embedMessage<NavigatedMessage>({ type: 'navigated', path: hostVisiblePath(to.fullPath) }));
   });
   await instance.mount(options.target);
+
+  // From here host messages reach the console, first those that came during the start.
+  const { router, pinia } = instance;
+  const hostSession = session;
+  bridge.listen((message) => {
+    if (message.type === 'token') {
+      void hostSession.signIn(message.token).then(() => {
+        // Signed in while the login page shows (a late or renewed token): go where the user was headed.
+        const current = router.currentRoute.value;
+        if (current.name === 'login') void router.replace(safeRedirect(current.query.redirect));
+      }, () => undefined);
+    } else if (message.type === 'navigate') {
+      void router.push(safeRedirect(message.path));
+    } else {
+      const preferences = usePreferencesStore(pinia);
+      if (message.theme) preferences.theme = message.theme;
+      if (message.locale) preferences.locale = message.locale;
+    }
+  });
   return instance;
 }
