@@ -8,6 +8,7 @@ import { createConsoleApp, type ConsoleApp } from '#/app/create-console-app';
 import { safeRedirect } from '#/modules/router';
 import { memoryStorage } from '#/stores/key-value-storage';
 import { usePreferencesStore } from '#/stores/preferences';
+import { useSessionStore } from '#/stores/session';
 import { loadEmbedConfig } from './embed-config';
 import { hostVisiblePath } from './embed-detection';
 import { createHostSession, exchangeHostToken, type HostSession } from './host-session';
@@ -38,11 +39,13 @@ export async function startIframeConsole(options: IframeConsoleOptions): Promise
   bridge.post(embedMessage<ReadyMessage>({ type: 'ready' }));
   const hostToken = await firstToken;
   let initial: LoginResponse | null = null;
+  let refused: string | null = null;
   if (hostToken) {
     try {
       initial = await exchangeHostToken(createApiClient({ baseUrl: config.apiBase, tokens: { getAccessToken: () => null } }), hostToken);
     } catch (err) {
-      sessionMessage('failed', { error: (err as Error).message });
+      refused = (err as Error).message;
+      sessionMessage('failed', { error: refused });
     }
   }
 
@@ -62,6 +65,8 @@ export async function startIframeConsole(options: IframeConsoleOptions): Promise
     onFailed: (error) => sessionMessage('failed', { error }),
   });
   if (initial) session.adopt(initial);
+  // the console's login page then says why the host's sign-on did not work
+  else if (refused) useSessionStore(instance.pinia).signOnError = refused;
 
   instance.router.afterEach((to) => {
     bridge.post(embedMessage<NavigatedMessage>({ type: 'navigated', path: hostVisiblePath(to.fullPath) }));

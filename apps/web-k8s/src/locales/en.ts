@@ -31,6 +31,7 @@ export default {
     passwordRequired: 'Enter your password',
     signOut: 'Sign out',
     sessionExpired: 'Your session has expired. Please sign in again.',
+    hostSignOnFailed: 'Signing in through the host application failed: {message}',
   },
   layout: {
     clusters: 'Clusters',

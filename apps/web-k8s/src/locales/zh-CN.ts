@@ -33,6 +33,7 @@ const zhCN: MessageSchema = {
     passwordRequired: '请输入密码',
     signOut: '退出登录',
     sessionExpired: '会话已过期，请重新登录。',
+    hostSignOnFailed: '通过宿主应用登录失败：{message}',
   },
   layout: {
     clusters: '集群',
