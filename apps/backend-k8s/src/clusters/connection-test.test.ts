@@ -32,6 +32,14 @@ describe('testConnection', () => {
     expect(r.error?.message).toContain('may not read /version (403)');
   });
 
+  it('never shows the password of a proxy-url it cannot use', async () => {
+    // a row stored by an older version, or any credentials not checked by the kubeconfig parser
+    const r = await testConnection({ server: plain.url, token: GOOD_TOKEN, proxyUrl: 'ftp://proxy-user:proxy-pass-123@proxy.example:2121' }, 2000);
+    expect(r.ok).toBe(false);
+    expect(r.error?.message).toContain('ftp://proxy.example:2121');
+    expect(JSON.stringify(r)).not.toMatch(/proxy-pass-123|proxy-user/);
+  });
+
   it('says DNS when the host does not resolve', async () => {
     const r = await testConnection({ server: 'https://no-such-host.invalid:6443', token: GOOD_TOKEN }, 2000);
     expect(r.error?.code).toBe('DNS');

@@ -3,7 +3,7 @@
 import type { ConnectionFailureCode, ConnectionTestResult } from '@k8s-console/contracts';
 import type { Dispatcher } from 'undici';
 import { dispatcherFor } from '../kube/connection-pool.js';
-import type { ClusterCredentials } from './credentials.js';
+import { urlWithoutCredentials, type ClusterCredentials } from './credentials.js';
 import { runExecPlugin } from './exec-plugin.js';
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME|EPROTO/;
@@ -57,7 +57,7 @@ export async function testConnection(credentials: ClusterCredentials, timeoutMs:
     // The same dispatcher as the console's proxy uses later (TLS, proxy-url), for one request.
     dispatcher = dispatcherFor(credentials, new URL(server), 1);
   } catch (err) {
-    return failure(server, 'NETWORK', `proxy-url ${credentials.proxyUrl} cannot be used: ${(err as Error).message}`, started);
+    return failure(server, 'NETWORK', `proxy-url ${urlWithoutCredentials(credentials.proxyUrl ?? '')} cannot be used: ${(err as Error).message}`, started);
   }
   try {
     return await request(url, server, dispatcher, headers, timeoutMs, started);

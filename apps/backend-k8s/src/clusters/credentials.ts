@@ -34,3 +34,16 @@ export interface ClusterConnection {
   version: number;
   credentials: ClusterCredentials;
 }
+
+/** A URL fit for a message: a proxy-url may carry user:password (RFC 1929, HTTP basic), never shown. */
+export function urlWithoutCredentials(value: string): string {
+  try {
+    const url = new URL(value);
+    if (!url.username && !url.password) return value;
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return '(not a URL)';
+  }
+}

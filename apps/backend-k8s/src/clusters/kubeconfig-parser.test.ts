@@ -148,7 +148,11 @@ describe('parseKubeconfig proxy-url', () => {
     expect(failure(() => parseKubeconfig(kubeconfig('    token: t', '\n    proxy-url: ftp://proxy.corp:21'), opts)).message).toMatch(
       /clusters\[one\]\.cluster\.proxy-url must be an http:\/\/, https:\/\/ or socks5:\/\/ URL/,
     );
-    expect(failure(() => parseKubeconfig(kubeconfig('    token: t', '\n    proxy-url: not a url'), opts)).message).toMatch(/proxy-url "not a url" is not a URL/);
+    expect(failure(() => parseKubeconfig(kubeconfig('    token: t', '\n    proxy-url: not a url'), opts)).message).toMatch(/proxy-url is not a URL/);
+    // what does not parse is not echoed: it may be a URL with a password and a typo
+    const typo = failure(() => parseKubeconfig(kubeconfig('    token: t', '\n    proxy-url: "http://squid:hunter2@proxy corp:3128"'), opts));
+    expect(typo.message).toMatch(/proxy-url is not a URL/);
+    expect(typo.message).not.toContain('hunter2');
   });
 });
 

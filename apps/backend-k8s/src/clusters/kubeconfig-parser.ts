@@ -138,7 +138,8 @@ function checkProxyUrl(proxyUrl: string, where: string): string {
   try {
     url = new URL(proxyUrl);
   } catch {
-    throw invalid(`${where}.proxy-url "${proxyUrl}" is not a URL (expected http://, https:// or socks5://host:port)`);
+    // not echoed: a proxy-url may carry a password
+    throw invalid(`${where}.proxy-url is not a URL (expected http://, https:// or socks5://host:port)`);
   }
   if (!['http:', 'https:', 'socks5:'].includes(url.protocol)) {
     throw invalid(`${where}.proxy-url must be an http://, https:// or socks5:// URL, not ${url.protocol}//`);

@@ -35,7 +35,8 @@ export interface Forwarding {
 }
 
 /**
- * The apiserver's response headers a client may see (no hop-by-hop header, no cookie), from
+ * The apiserver's response headers a client may see (no hop-by-hop header, no cookie, no CORS:
+ * who may read the console's answers is the console's call, EMBED_ALLOWED_ORIGINS), from
  * undici's raw list. Values are kept byte for byte (latin1, as Node writes them). Also gives the
  * Content-Length, NaN without one.
  */
@@ -51,7 +52,7 @@ export function forwardedResponseHeaders(raw: readonly (Buffer | string)[]): { h
   let contentLength = NaN;
   for (let i = 0; i < raw.length; i += 2) {
     const name = undiciUtil.headerNameToString(raw[i]!);
-    if (isHopByHop(name) || name === 'set-cookie' || listed?.includes(name)) continue;
+    if (isHopByHop(name) || name === 'set-cookie' || name.startsWith('access-control-') || listed?.includes(name)) continue;
     const value = raw[i + 1]!.toString('latin1');
     if (name === 'content-length') contentLength = Number(value);
     if (!fromUpstream.includes(name)) {

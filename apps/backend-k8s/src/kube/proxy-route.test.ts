@@ -23,6 +23,7 @@ describe('forwarded headers', () => {
       connection: 'keep-alive, X-Hop',
       'x-hop': 'only for this connection',
       'x-request-id': 'r-1',
+      origin: 'https://portal.example',
     });
     expect(out).toEqual({
       accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
@@ -50,6 +51,25 @@ describe('forwarded headers', () => {
       'content-type': 'application/json',
     });
     expect({ ...withOwnHeaders({ vary: 'Origin' }, {}) }).toEqual({ vary: 'Origin' });
+  });
+
+  it("never passes on an apiserver's CORS headers: only the console says which origins may read it", () => {
+    // an apiserver run with --cors-allowed-origins='.*' answers any Origin, with credentials
+    const raw = [
+      'Content-Type', 'application/json',
+      'Access-Control-Allow-Origin', 'https://evil.example',
+      'Access-Control-Allow-Credentials', 'true',
+      'Access-Control-Allow-Headers', 'Authorization',
+      'Access-Control-Expose-Headers', 'Date',
+    ].map((s) => Buffer.from(s, 'latin1'));
+    const upstream = forwardedResponseHeaders(raw).headers;
+    expect({ ...upstream }).toEqual({ 'content-type': 'application/json' });
+    // a listed host keeps the console's own answer
+    expect({ ...withOwnHeaders({ vary: 'Origin', 'access-control-allow-origin': 'https://host.example' }, upstream) }).toEqual({
+      vary: 'Origin',
+      'access-control-allow-origin': 'https://host.example',
+      'content-type': 'application/json',
+    });
   });
 
   it('drops the names listed by every Connection header, not only the last', () => {

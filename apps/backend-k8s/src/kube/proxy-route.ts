@@ -31,6 +31,7 @@ function isStrippedRequestHeader(name: string): boolean {
     name === 'expect' || // 100-continue is between client and console; the console reads the body as it comes
     name === 'authorization' ||
     name === 'cookie' ||
+    name === 'origin' || // the browser's page, not the apiserver's business: CORS is the console's (embed plugin)
     name.startsWith('impersonate-') ||
     name.startsWith('x-remote-') ||
     name.startsWith('x-forwarded-') ||

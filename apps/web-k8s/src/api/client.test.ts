@@ -101,6 +101,22 @@ describe('api client', () => {
     await expect(down.get('/v1/me')).rejects.toMatchObject({ status: 0, code: 'NETWORK_ERROR' });
   });
 
+  it("does not renew the session on a cluster's own 401 (a Kubernetes Status from the proxy)", async () => {
+    const server = fakeServer(() =>
+      json(401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }),
+    );
+    let refreshes = 0;
+    const { source, state } = tokenSource('t1', async () => {
+      refreshes += 1;
+      return 't2';
+    });
+    const client = createApiClient({ baseUrl: '/api', tokens: source, fetch: server.fetch });
+    await expect(client.get('/v1/clusters/c/k8s/api/v1/pods')).rejects.toMatchObject({ status: 401, code: 'CLUSTER_UNAUTHORIZED' });
+    expect(refreshes).toBe(0);
+    expect(state.expired).toBe(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('refreshes once on 401 and retries the request with the new token', async () => {
     const server = fakeServer((req) =>
       req.headers.get('authorization') === 'Bearer fresh' ? json(200, { user: 'me' }) : json(401, { error: { code: 'UNAUTHENTICATED', message: 'expired' } }),

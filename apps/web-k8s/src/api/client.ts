@@ -72,6 +72,8 @@ export interface ApiClientOptions {
 export const SESSION_EXPIRED = 'SESSION_EXPIRED';
 export const NETWORK_ERROR = 'NETWORK_ERROR';
 export const ABORTED = 'ABORTED';
+/** A cluster refused the credentials the console holds for it: not the user's session. */
+export const CLUSTER_UNAUTHORIZED = 'CLUSTER_UNAUTHORIZED';
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -137,7 +139,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     // A request made while a renewal runs waits for its outcome instead of going out with a stale token.
     let token = opts.skipAuth ? null : renewal ? await renewal : tokens.getAccessToken();
     let res = await send(path, opts, token);
-    if (res.status === 401 && !opts.skipAuth && token) {
+    // A proxied cluster's own 401 (a Kubernetes Status) says nothing about the console session:
+    // renewing would rotate the refresh token or ask an embedding host for nothing, and end the
+    // session when that fails.
+    if (res.status === 401 && !opts.skipAuth && token && !(await isKubernetesStatusResponse(res))) {
       const current = tokens.getAccessToken();
       // Someone else already renewed while this request was in flight: just retry with that token.
       token = current && current !== token && !renewal ? current : await renewToken();
@@ -174,6 +179,14 @@ async function readBody(res: Response): Promise<unknown> {
   return text;
 }
 
+async function isKubernetesStatusResponse(res: Response): Promise<boolean> {
+  try {
+    return isKubernetesStatus(JSON.parse(await res.clone().text()));
+  } catch {
+    return false;
+  }
+}
+
 /** Turns any error response into an ApiError: the console's `{error}` shape or a Kubernetes Status. */
 export async function toApiError(res: Response): Promise<ApiError> {
   let body: unknown;
@@ -185,6 +198,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
   }
   if (isConsoleError(body)) return new ApiError(res.status, body.error.code, body.error.message, body.error.field, body as unknown as Record<string, unknown>);
   if (isKubernetesStatus(body)) {
+    if (res.status === 401) return new ApiError(401, CLUSTER_UNAUTHORIZED, body.message || defaultMessage(401));
     return new ApiError(res.status, body.reason || `HTTP_${res.status}`, body.message || defaultMessage(res.status));
   }
   return new ApiError(res.status, `HTTP_${res.status}`, defaultMessage(res.status));

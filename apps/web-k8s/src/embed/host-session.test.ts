@@ -98,6 +98,14 @@ describe('host session', () => {
     await expect(session.renew('unauthorized')).resolves.toBeNull();
   });
 
+  it("keeps why the host's token was refused for the login page, until a sign-in works", async () => {
+    const { session, pinia } = setup({ hostTokens: [] });
+    await expect(session.signIn('refused')).rejects.toMatchObject({ code: 'INVALID_SSO_TOKEN' });
+    expect(useSessionStore(pinia).signOnError).toBe('expired');
+    await session.signIn('host.jwt.2');
+    expect(useSessionStore(pinia).signOnError).toBeNull();
+  });
+
   it('does nothing after dispose', async () => {
     const { session, timers, asked } = setup({ hostTokens: ['host.jwt.2'] });
     await session.signIn('host.jwt.1');

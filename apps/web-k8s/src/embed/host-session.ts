@@ -66,7 +66,9 @@ export function createHostSession(options: HostSessionOptions): HostSession {
     try {
       res = await exchangeHostToken(options.api, hostToken);
     } catch (err) {
-      options.onFailed?.((err as Error).message);
+      const message = (err as Error).message;
+      useSessionStore(options.pinia).signOnError = message;
+      options.onFailed?.(message);
       throw err;
     }
     if (disposed) throw new Error('the embedded console was unmounted');

@@ -73,6 +73,43 @@ describe('iframe bridge', () => {
     }
   });
 
+  it('keeps what the host sends before the console listens, and hands it over in order', () => {
+    const parent = fakeParent();
+    bridge = createIframeBridge({ allowedOrigins: [HOST], parent });
+    const send = (data: unknown, origin = HOST) => window.dispatchEvent(new MessageEvent('message', { data, origin, source: parent }));
+    // a host answers `ready` with its token, theme and route at once, while the console is being built
+    const firstToken = bridge.nextToken(60_000);
+    send({ ...envelope, type: 'token', token: 'host.jwt.1' });
+    send({ ...envelope, type: 'appearance', theme: 'dark' });
+    send({ ...envelope, type: 'navigate', path: '/clusters/a' });
+    send({ ...envelope, type: 'appearance', theme: 'dark' }, 'https://evil.example');
+    send({ ...envelope, type: 'token', token: 'host.jwt.2' });
+    void firstToken;
+
+    const received: { message: HostToConsoleMessage; origin: string }[] = [];
+    bridge.listen((message, origin) => received.push({ message, origin }));
+    expect(received).toEqual([
+      { message: { ...envelope, type: 'appearance', theme: 'dark', locale: undefined }, origin: HOST },
+      { message: { ...envelope, type: 'navigate', path: '/clusters/a' }, origin: HOST },
+      { message: { ...envelope, type: 'token', token: 'host.jwt.2' }, origin: HOST },
+    ]);
+    // and later ones go straight through
+    send({ ...envelope, type: 'appearance', locale: 'zh-CN' });
+    expect(received.at(-1)?.message).toEqual({ ...envelope, type: 'appearance', theme: undefined, locale: 'zh-CN' });
+  });
+
+  it('keeps a bounded number of early messages', () => {
+    const parent = fakeParent();
+    bridge = createIframeBridge({ allowedOrigins: [HOST], parent });
+    for (let i = 0; i < 100; i++) {
+      window.dispatchEvent(new MessageEvent('message', { data: { ...envelope, type: 'navigate', path: `/p${i}` }, origin: HOST, source: parent }));
+    }
+    const paths: string[] = [];
+    bridge.listen((m) => m.type === 'navigate' && paths.push(m.path));
+    expect(paths).toHaveLength(32);
+    expect(paths.at(-1)).toBe('/p99');
+  });
+
   it('stops listening when disposed and releases waiters', async () => {
     const { received, send } = setup();
     const waiting = bridge!.nextToken(60_000);

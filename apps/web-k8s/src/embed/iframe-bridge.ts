@@ -15,7 +15,8 @@ export interface IframeBridgeOptions {
   /** The console's own window (default `window`) and its parent (default `window.parent`). */
   self?: Window;
   parent?: Window;
-  onMessage(message: HostToConsoleMessage, origin: string): void;
+  /** Where host messages go; without it (or until `listen`) they are kept, in order, for it. */
+  onMessage?(message: HostToConsoleMessage, origin: string): void;
 }
 
 export interface IframeBridge {
@@ -26,8 +27,16 @@ export interface IframeBridge {
   requestToken(reason: TokenRequestMessage['reason'], timeoutMs?: number): Promise<string | null>;
   /** The next token the host sends (without asking), or null after `timeoutMs`. */
   nextToken(timeoutMs: number): Promise<string | null>;
+  /**
+   * Hands host messages to `handler` from now on, first those that arrived before (a host answers
+   * `ready` with its token, theme and route at once, while the console is still being built).
+   */
+  listen(handler: (message: HostToConsoleMessage, origin: string) => void): void;
   dispose(): void;
 }
+
+/** Early messages kept for `listen`; a host sends a few, this only bounds a flood. */
+const MAX_EARLY_MESSAGES = 32;
 
 export function createIframeBridge(options: IframeBridgeOptions): IframeBridge {
   const self = options.self ?? window;
@@ -35,6 +44,8 @@ export function createIframeBridge(options: IframeBridgeOptions): IframeBridge {
   const allowed = new Set(options.allowedOrigins);
   let hostOrigin: string | null = null;
   const waiting = new Set<(token: string | null) => void>();
+  let handler = options.onMessage ?? null;
+  const early: { message: HostToConsoleMessage; origin: string }[] = [];
 
   function listener(event: MessageEvent) {
     if (event.source !== parent || !allowed.has(event.origin)) return;
@@ -46,7 +57,8 @@ export function createIframeBridge(options: IframeBridgeOptions): IframeBridge {
       for (const resolve of [...waiting]) resolve(message.token);
       return;
     }
-    options.onMessage(message, event.origin);
+    if (handler) handler(message, event.origin);
+    else if (early.push({ message, origin: event.origin }) > MAX_EARLY_MESSAGES) early.shift();
   }
   self.addEventListener('message', listener);
 
@@ -78,8 +90,13 @@ export function createIframeBridge(options: IframeBridgeOptions): IframeBridge {
       post(embedMessage<TokenRequestMessage>({ type: 'token-request', reason }));
       return token;
     },
+    listen(next) {
+      handler = next;
+      for (const { message, origin } of early.splice(0)) next(message, origin);
+    },
     dispose() {
       self.removeEventListener('message', listener);
+      early.length = 0;
       for (const resolve of [...waiting]) resolve(null);
       waiting.clear();
     },

@@ -8,6 +8,7 @@ import { createConsoleApp, type ConsoleApp } from '#/app/create-console-app';
 import { safeRedirect } from '#/modules/router';
 import { memoryStorage } from '#/stores/key-value-storage';
 import { usePreferencesStore } from '#/stores/preferences';
+import { useSessionStore } from '#/stores/session';
 import { loadEmbedConfig } from './embed-config';
 import { hostVisiblePath } from './embed-detection';
 import { createHostSession, exchangeHostToken, type HostSession } from './host-session';
@@ -24,31 +25,12 @@ export async function startIframeConsole(options: IframeConsoleOptions): Promise
   const basePath = options.basePath ?? import.meta.env.BASE_URL ?? '/';
   const config = await loadEmbedConfig(new URL(`${basePath.replace(/\/?$/, '/')}config.json`, window.location.href).href);
 
-  let instance: ConsoleApp | null = null;
   let session: HostSession | null = null;
   const sessionMessage = (state: SessionMessage['state'], detail: { username?: string; error?: string }) =>
     bridge.post(embedMessage<SessionMessage>({ type: 'session', state, ...detail }));
 
-  const bridge = createIframeBridge({
-    allowedOrigins: config.allowedOrigins,
-    onMessage(message) {
-      if (!instance || !session) return;
-      const { router, pinia } = instance;
-      if (message.type === 'token') {
-        void session.signIn(message.token).then(() => {
-          // Signed in while the login page shows (a late or renewed token): go where the user was headed.
-          const current = router.currentRoute.value;
-          if (current.name === 'login') void router.replace(safeRedirect(current.query.redirect));
-        }, () => undefined);
-      } else if (message.type === 'navigate') {
-        void router.push(safeRedirect(message.path));
-      } else {
-        const preferences = usePreferencesStore(pinia);
-        if (message.theme) preferences.theme = message.theme;
-        if (message.locale) preferences.locale = message.locale;
-      }
-    },
-  });
+  // Host messages wait in the bridge until the console exists (see bridge.listen below).
+  const bridge = createIframeBridge({ allowedOrigins: config.allowedOrigins });
 
   // Handshake first, so the router's first navigation already sees the session.
   // Not framed (only ?embed=1): no parent will answer, so do not wait for one.
@@ -57,15 +39,17 @@ export async function startIframeConsole(options: IframeConsoleOptions): Promise
   bridge.post(embedMessage<ReadyMessage>({ type: 'ready' }));
   const hostToken = await firstToken;
   let initial: LoginResponse | null = null;
+  let refused: string | null = null;
   if (hostToken) {
     try {
       initial = await exchangeHostToken(createApiClient({ baseUrl: config.apiBase, tokens: { getAccessToken: () => null } }), hostToken);
     } catch (err) {
-      sessionMessage('failed', { error: (err as Error).message });
+      refused = (err as Error).message;
+      sessionMessage('failed', { error: refused });
     }
   }
 
-  instance = await createConsoleApp({
+  const instance = await createConsoleApp({
     mode: 'embedded',
     basePath,
     apiBase: config.apiBase,
@@ -81,10 +65,31 @@ export async function startIframeConsole(options: IframeConsoleOptions): Promise
     onFailed: (error) => sessionMessage('failed', { error }),
   });
   if (initial) session.adopt(initial);
+  // the console's login page then says why the host's sign-on did not work
+  else if (refused) useSessionStore(instance.pinia).signOnError = refused;
 
   instance.router.afterEach((to) => {
     bridge.post(embedMessage<NavigatedMessage>({ type: 'navigated', path: hostVisiblePath(to.fullPath) }));
   });
   await instance.mount(options.target);
+
+  // From here host messages reach the console, first those that came during the start.
+  const { router, pinia } = instance;
+  const hostSession = session;
+  bridge.listen((message) => {
+    if (message.type === 'token') {
+      void hostSession.signIn(message.token).then(() => {
+        // Signed in while the login page shows (a late or renewed token): go where the user was headed.
+        const current = router.currentRoute.value;
+        if (current.name === 'login') void router.replace(safeRedirect(current.query.redirect));
+      }, () => undefined);
+    } else if (message.type === 'navigate') {
+      void router.push(safeRedirect(message.path));
+    } else {
+      const preferences = usePreferencesStore(pinia);
+      if (message.theme) preferences.theme = message.theme;
+      if (message.locale) preferences.locale = message.locale;
+    }
+  });
   return instance;
 }

@@ -17,6 +17,7 @@ describe('qiankun lifecycle', () => {
       calls.push(`${init?.method ?? 'GET'} ${url}${init?.body ? ` ${String(init.body)}` : ''}`);
       if (url === 'http://console.test/k8s/config.json') return json(200, { apiBase: '/k8s-api' });
       if (url === 'http://console.test/k8s-api/v1/auth/sso') {
+        if (String(init?.body).includes('host.jwt.disabled')) return json(401, { error: { code: 'USER_DISABLED', message: 'user "hana" is disabled' } });
         issued += 1;
         return json(200, { accessToken: `console-${issued}`, tokenType: 'Bearer', expiresIn: 900, user: { id: '1', username: 'hana', groups: [] } });
       }
@@ -53,6 +54,19 @@ describe('qiankun lifecycle', () => {
 
     await lifecycle.unmount({ container });
     expect(root.innerHTML).toBe('');
+    container.remove();
+  });
+
+  it("shows on the console's login page why the host's sign-on was refused", async () => {
+    history.replaceState(null, '', '/console/clusters');
+    const lifecycle = createMicroAppLifecycle('http://console.test/k8s/');
+    const container = document.createElement('div');
+    container.innerHTML = '<div id="app"></div>';
+    document.body.appendChild(container);
+    await lifecycle.mount({ container, basePath: '/console', token: 'host.jwt.disabled' });
+    expect(location.pathname).toBe('/console/login');
+    await expect.poll(() => container.querySelector('[data-test="login-error"]')?.textContent ?? '').toContain('user "hana" is disabled');
+    await lifecycle.unmount({ container });
     container.remove();
   });
 });

@@ -9,6 +9,7 @@ import { createApiClient } from '#/api/client';
 import { createConsoleApp, type ConsoleApp } from '#/app/create-console-app';
 import { memoryStorage } from '#/stores/key-value-storage';
 import { usePreferencesStore } from '#/stores/preferences';
+import { useSessionStore } from '#/stores/session';
 import { loadEmbedConfig } from './embed-config';
 import { createHostSession, exchangeHostToken, type HostSession } from './host-session';
 
@@ -73,9 +74,13 @@ export function createMicroAppLifecycle(assetsRoot: string): MicroAppLifecycle {
       // Exchange first, so the router's first navigation already sees the session.
       const token = await hostToken(props);
       let initial: LoginResponse | null = null;
+      let refused: string | null = null;
       if (token) {
         const api = createApiClient({ baseUrl: apiBase, tokens: { getAccessToken: () => null } });
-        initial = await exchangeHostToken(api, token).catch(() => null);
+        initial = await exchangeHostToken(api, token).catch((err: Error) => {
+          refused = err.message;
+          return null;
+        });
       }
       const state: Partial<Mounted> = { container, props, root, createdRoot: !existing };
       const instance = await createConsoleApp({
@@ -95,6 +100,8 @@ export function createMicroAppLifecycle(assetsRoot: string): MicroAppLifecycle {
         requestToken: () => hostToken(state.props ?? props),
       });
       if (initial) state.session.adopt(initial);
+      // the console's login page then says why the host's sign-on did not work
+      else if (refused) useSessionStore(instance.pinia).signOnError = refused;
       mounted.add(state as Mounted);
       applyAppearance(instance, props);
       await instance.mount(root);

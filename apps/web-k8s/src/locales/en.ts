@@ -31,6 +31,7 @@ export default {
     passwordRequired: 'Enter your password',
     signOut: 'Sign out',
     sessionExpired: 'Your session has expired. Please sign in again.',
+    hostSignOnFailed: 'Signing in through the host application failed: {message}',
   },
   layout: {
     clusters: 'Clusters',
@@ -221,6 +222,7 @@ export default {
   errors: {
     NETWORK_ERROR: 'The console server could not be reached. Check your connection and try again.',
     SESSION_EXPIRED: 'Your session has expired. Please sign in again.',
+    CLUSTER_UNAUTHORIZED: "The cluster refused the console's credentials for it (401). An administrator can update its kubeconfig on the Clusters page.",
     generic: 'Something went wrong: {message}',
   },
   admin,

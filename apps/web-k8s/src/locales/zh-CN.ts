@@ -33,6 +33,7 @@ const zhCN: MessageSchema = {
     passwordRequired: '请输入密码',
     signOut: '退出登录',
     sessionExpired: '会话已过期，请重新登录。',
+    hostSignOnFailed: '通过宿主应用登录失败：{message}',
   },
   layout: {
     clusters: '集群',
@@ -223,6 +224,7 @@ const zhCN: MessageSchema = {
   errors: {
     NETWORK_ERROR: '无法连接控制台服务器，请检查网络后重试。',
     SESSION_EXPIRED: '会话已过期，请重新登录。',
+    CLUSTER_UNAUTHORIZED: '集群拒绝了控制台为其保存的凭据（401）。管理员可在“集群”页面更新其 kubeconfig。',
     generic: '出错了：{message}',
   },
   admin,

@@ -1,10 +1,11 @@
 // Routes of the console. The URL holds the state: the cluster, the resource kind, the namespace
 // and the list filters are all in the path or query, so any page can be shared or reloaded.
-import { createMemoryHistory, createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
+import { createMemoryHistory, createRouter, type RouteRecordRaw, type Router } from 'vue-router';
 import type { Pinia } from 'pinia';
 import { useSessionStore } from '#/stores/session';
 import { appDeployRoutes } from '#/app-deploy/app-deploy-routes';
 import { adminRoutes, guardAdminRoute } from '#/admin/admin-routes';
+import { createScopedWebHistory } from './scoped-web-history';
 
 /** The core API group ("") in URLs, where an empty path segment would not survive. */
 export const CORE_GROUP = 'core';
@@ -51,7 +52,7 @@ export interface ConsoleRouterOptions {
 }
 
 export function createConsoleRouter(options: ConsoleRouterOptions): Router {
-  const history = options.history === 'memory' ? createMemoryHistory(options.base) : createWebHistory(options.base);
+  const history = options.history === 'memory' ? createMemoryHistory(options.base) : createScopedWebHistory(options.base);
   const router = createRouter({ history, routes });
   router.beforeEach(async (to) => {
     const session = useSessionStore(options.pinia);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from 'vue';
+import { createApp, nextTick } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { createApiClient } from '#/api/client';
 import { API_CLIENT } from '#/api/context';
 import { usePermissionsStore } from './permissions';
+import { useSessionStore } from './session';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -26,7 +27,7 @@ function setup(handler: (req: Request) => Response | Promise<Response>) {
   );
   app.use(pinia);
   setActivePinia(pinia);
-  return { requests };
+  return { requests, pinia };
 }
 
 const viewer = {
@@ -62,5 +63,22 @@ describe('permissions store', () => {
     await permissions.loadConsole();
     expect(permissions.console.clusters.delete).toBe(true);
     await expect(permissions.check('c1', [{ verb: 'patch', resource: 'deployments/scale', group: 'apps' }])).resolves.toEqual([true]);
+  });
+
+  it('forgets its answers when its own console signs in another user, whichever console is active', async () => {
+    const admin = { ...viewer, roles: ['admin'], console: { clusters: { create: true, update: true, delete: true }, users: true, roles: true, rolebindings: true, audit: true } };
+    const a = setup((req) => (req.method === 'GET' ? json(200, admin) : json(200, viewer)));
+    const permissions = usePermissionsStore(a.pinia);
+    await permissions.loadConsole();
+    expect(permissions.console.users).toBe(true);
+    const sessionA = useSessionStore(a.pinia);
+    // a second console instance (another micro-app mount) becomes the active pinia
+    const b = setup(() => json(200, viewer));
+    useSessionStore(b.pinia);
+    // what the end of A's token refresh does after its await, with no action of A's running
+    sessionA.accessToken = 'someone-else';
+    sessionA.user = { id: 'u2', username: 'bob', groups: [] };
+    await nextTick();
+    expect(permissions.console.users).toBe(false);
   });
 });

@@ -61,8 +61,11 @@ export const usePermissionsStore = defineStore('permissions', () => {
     loading = null;
   }
 
-  // Another user signing in on the same instance must not inherit these answers.
-  watch(() => useSessionStore().accessToken === null || useSessionStore().user?.id, reset);
+  // Another user signing in on the same instance must not inherit these answers. The session
+  // store is taken here, once: inside the watcher, useSessionStore() would follow whichever
+  // console instance's pinia was active last (two micro-app mounts, or a remount).
+  const session = useSessionStore();
+  watch(() => session.accessToken === null || session.user?.id, reset);
 
   return { console: consolePermissions, loadConsole, check, reset };
 });

@@ -31,6 +31,8 @@ export const useSessionStore = defineStore('session', () => {
   const refreshToken = ref<string | null>(saved?.refreshToken ?? null);
   const user = ref<Me | null>(saved?.user ?? null);
   const expiresAt = ref<number>(saved?.expiresAt ?? 0);
+  /** Embedded: why the host's sign-on token was refused (the login page says it), until a sign-in works. */
+  const signOnError = ref<string | null>(null);
 
   const isAuthenticated = computed(() => !!accessToken.value);
 
@@ -50,6 +52,7 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Takes a new token pair: from login, refresh, or a password change (which ends every other sign-in). */
   function accept(res: LoginResponse) {
+    signOnError.value = null;
     accessToken.value = res.accessToken;
     // The server rotates refresh tokens; keep the old one only if it sent none.
     refreshToken.value = res.refreshToken ?? refreshToken.value;
@@ -116,6 +119,7 @@ export const useSessionStore = defineStore('session', () => {
 
   /** A token handed over by a host application (iframe handshake or qiankun props). */
   function adoptToken(token: string, me: Me | null = null) {
+    signOnError.value = null;
     accessToken.value = token;
     refreshToken.value = null;
     user.value = me;
@@ -149,5 +153,5 @@ export const useSessionStore = defineStore('session', () => {
     return me;
   }
 
-  return { accessToken, refreshToken, user, expiresAt, isAuthenticated, accept, login, refresh, adoptToken, clear, logout, loadMe };
+  return { accessToken, refreshToken, user, expiresAt, signOnError, isAuthenticated, accept, login, refresh, adoptToken, clear, logout, loadMe };
 });

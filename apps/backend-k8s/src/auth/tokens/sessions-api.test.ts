@@ -78,7 +78,9 @@ describe('sessions API', () => {
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error).toMatchObject({ code: 'WEAK_PASSWORD', field: 'newPassword' });
     const wrong = await post('/api/v1/me/password', { currentPassword: 'not-the-password', newPassword: 'a much better passphrase' }, bearer(laptop));
-    expect(wrong.statusCode).toBe(401);
+    // the token is fine: not a 401, which a client takes as "renew the session and retry"
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toMatchObject({ code: 'INVALID_CREDENTIALS', field: 'currentPassword' });
     const changed = await post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'a much better passphrase' }, bearer(laptop));
     expect(changed.statusCode).toBe(200);
     const fresh = changed.json() as LoginResponse;

@@ -95,7 +95,9 @@ async function tokenRoutes(app: FastifyInstance): Promise<void> {
       }
       if (!(await verifyPassword(request.body.currentPassword, row.password_hash))) {
         await app.sessions.attemptFailed(subject.username, request.ip, 'password change: wrong current password');
-        throw new ApiError(401, 'INVALID_CREDENTIALS', 'the current password is wrong');
+        // 400 naming the field, not 401: the bearer token is fine, and a 401 makes the web client
+        // renew its session and send the change again (a second failed attempt, throttled and audited)
+        throw ApiError.badRequest('INVALID_CREDENTIALS', 'the current password is wrong', 'currentPassword');
       }
       const problem = passwordProblem(request.body.newPassword, row.username);
       if (problem) throw ApiError.badRequest('WEAK_PASSWORD', problem, 'newPassword');

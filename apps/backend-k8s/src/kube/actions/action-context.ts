@@ -34,6 +34,11 @@ export function describeAttrs(a: Omit<ResourceAttributes, 'clusterId'>): string 
 /** A cluster error as the console's error: the apiserver's status and reason, or a 502/504. */
 export function toConsoleError(err: unknown): unknown {
   if (err instanceof KubeApiError) {
+    // The cluster refused the console's own credentials for it: a 401 here would read as the
+    // user's console session having ended (the web client renews it and sends the action again).
+    if (err.statusCode === 401) {
+      return new ApiError(502, 'CLUSTER_UNAUTHORIZED', `the cluster refused the console's credentials for it (401 ${err.message}); update its kubeconfig`);
+    }
     const status = err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 502;
     return new ApiError(status, err.reason ?? 'KUBERNETES_ERROR', err.message);
   }

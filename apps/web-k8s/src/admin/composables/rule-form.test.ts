@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicyRule } from '@k8s-console/contracts';
-import { describeRule, emptyRule, ruleProblem, toEditableRule, toPolicyRule } from './rule-form';
+import { describeRule, emptyRule, ruleErrorOf, ruleProblem, toEditableRule, toPolicyRule } from './rule-form';
 import { RULE_PRESETS, copyRule, resourceSuggestions } from './rule-presets';
 
 describe('rule form', () => {
@@ -52,5 +52,17 @@ describe('rule presets', () => {
     expect(core).not.toContain('deployments');
     expect(resourceSuggestions(['apps'])).toContain('deployments/scale');
     expect(resourceSuggestions(['*'])).toEqual(expect.arrayContaining(['pods', 'deployments', 'ingresses', 'users']));
+  });
+
+  it("reads which rule the server refused, for that rule's card", () => {
+    expect(ruleErrorOf('rules.2.apiGroups', "rules[2]: a resource rule needs apiGroups ('' is the core group)")).toEqual({
+      index: 2,
+      message: "a resource rule needs apiGroups ('' is the core group)",
+    });
+    expect(ruleErrorOf('rules.0', 'user "ada" cannot grant delete on pods')).toEqual({ index: 0, message: 'user "ada" cannot grant delete on pods' });
+    expect(ruleErrorOf('rules.11.verbs.0', 'body/rules/11/verbs/0 must NOT have more than 64 characters')?.index).toBe(11);
+    expect(ruleErrorOf('rules', 'body/rules must NOT have more than 256 items')).toBeNull();
+    expect(ruleErrorOf('name', 'taken')).toBeNull();
+    expect(ruleErrorOf(undefined, 'boom')).toBeNull();
   });
 });

@@ -62,6 +62,17 @@ export function ruleProblem(rule: EditableRule): 'verbsRequired' | 'resourcesReq
   return null;
 }
 
+/**
+ * A server refusal about one rule names the field `rules.<i>…` (its shape, or a permission the
+ * editor does not hold): the rule's index, and the message without the server's zero-based
+ * "rules[i]: " prefix, which the editor's "Rule i+1" cards would contradict.
+ */
+export function ruleErrorOf(field: string | undefined, message: string): { index: number; message: string } | null {
+  const match = /^rules[.[/](\d+)(?:[.\]/]|$)/.exec(field ?? '');
+  if (!match) return null;
+  return { index: Number(match[1]), message: message.replace(/^rules\[\d+\]:\s*/, '') };
+}
+
 /** A one-line reading of a rule for tables: "get, list on pods, pods/log in shop (cluster prod)". */
 export function describeRule(rule: PolicyRule): { verbs: string; resources: string; groups: string; scope: string } {
   const groups = (rule.apiGroups ?? []).map((g) => (g === '' ? CORE_GROUP_LABEL : g));

@@ -2,7 +2,7 @@
 // success toast naming the user, or the error (shown by `onError` when it takes it, else a toast).
 import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { message as toast } from 'ant-design-vue';
+import { useToast } from '#/composables/feedback/toast';
 import type { User, UserUpdate } from '@k8s-console/contracts';
 import { useApiClient } from '#/api/context';
 import { usersApi } from '#/api/admin';
@@ -12,6 +12,7 @@ export function useUserUpdate() {
   const { t } = useI18n();
   const api = usersApi(useApiClient());
   const errorMessage = useErrorMessage();
+  const toast = useToast();
   const saving = ref(false);
 
   /** The saved user, or null when it failed. `onError` returns true when it showed the error itself. */
