@@ -153,4 +153,32 @@ describe('watch hub client', () => {
     expect(timers.count()).toBe(0);
     hub.close();
   });
+
+  it("drops an error about a subscription already ended instead of showing it in the lists shown now", () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => 'tok',
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    const old = recorder();
+    const stopOld = hub.subscribe({ ...target, namespace: 'secret-team' }, old.handlers);
+    const ws = FakeSocket.all[0]!;
+    ws.serverOpen();
+    // the user switches namespace: s1 ends, s2 starts; the server's answers to s1 are still on the way
+    stopOld();
+    const current = recorder();
+    hub.subscribe({ ...target, namespace: 'web' }, current.handlers);
+    ws.serverSend({ type: 'error', id: 's1', code: 'FORBIDDEN', message: 'pods is forbidden in secret-team', fatal: true });
+    ws.serverSend({ type: 'error', id: 's1', code: 'UPSTREAM_ERROR', message: 'retrying', fatal: false });
+    ws.serverSend({ type: 'snapshot', id: 's1', resourceVersion: '1', rows: [row('old')], complete: true });
+    expect(current.log).toEqual([]);
+    expect(old.log).toEqual([]);
+    // an error about the socket itself (no id) still reaches every list
+    ws.serverSend({ type: 'error', code: 'INVALID_MESSAGE', message: 'bad frame', fatal: false });
+    expect(current.log).toEqual(['error:INVALID_MESSAGE:false']);
+    hub.close();
+  });
 });

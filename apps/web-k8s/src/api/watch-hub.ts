@@ -93,6 +93,8 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
       for (const [id, sub] of subscriptions) send({ type: 'subscribe', id, ...sub.target });
     };
     ws.onmessage = (event: MessageEvent) => {
+      // a socket the hub already let go of (idle close) speaks for no current subscription
+      if (socket !== ws) return;
       let message: WatchServerMessage;
       try {
         message = JSON.parse(String(event.data)) as WatchServerMessage;
@@ -101,12 +103,15 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
       }
       const sub = message.id ? subscriptions.get(message.id) : undefined;
       if (message.type === 'error') {
-        if (sub) {
-          if (message.fatal) subscriptions.delete(message.id!);
-          sub.handlers.error(message);
-        } else {
+        if (!message.id) {
+          // about the socket itself: it concerns every list on it
           for (const s of subscriptions.values()) s.handlers.error(message);
+        } else if (sub) {
+          if (message.fatal) subscriptions.delete(message.id);
+          sub.handlers.error(message);
         }
+        // else: the answer to a subscription already ended (the user moved on); it must not land
+        // in the lists shown now
         return;
       }
       if (!sub) return;
