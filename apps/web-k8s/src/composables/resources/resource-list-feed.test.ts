@@ -1,3 +1,4 @@
+/* eslint-disable vue/one-component-per-file -- each harness mounts its own tiny component */
 import { describe, expect, it } from 'vitest';
 import { createApp, defineComponent, h, nextTick, ref } from 'vue';
 import type { WatchRow } from '@k8s-console/contracts';
@@ -110,6 +111,58 @@ describe('resource list feed (live)', () => {
     await nextTick();
     expect(subscriptions).toHaveLength(1);
     expect(subscriptions[0]!.active).toBe(true);
+    unmount();
+  });
+
+  it("forgets a first list's chunks when the hub starts that list over (reset)", async () => {
+    const { feed, subscriptions, unmount } = mountFeed({ cluster: 'c1', type: pods }, { delayMs: 1000, rows: [] });
+    const { handlers } = subscriptions[0]!;
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '', columns, rows: [row('a'), row('doomed')], complete: false });
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '', columns, rows: [row('b')], complete: false });
+    // the upstream list failed halfway; meanwhile "doomed" was deleted
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '', columns, rows: [row('a')], complete: false, reset: true });
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '7', columns, rows: [row('b')], complete: true });
+    await wait(80);
+    expect(names(feed)).toEqual(['a', 'b']);
+
+    // the same after a drop: a re-snapshot that starts over keeps none of its earlier chunks
+    handlers.disconnected?.();
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '', columns, rows: [row('gone')], complete: false });
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '9', columns, rows: [row('c')], complete: true, reset: true });
+    expect(names(feed)).toEqual(['c']);
+    unmount();
+  });
+
+  it('is no longer stale once the list is back after a drop during the first snapshot', async () => {
+    const { feed, subscriptions, unmount } = mountFeed({ cluster: 'c1', type: pods }, { delayMs: 1000, rows: [] });
+    const { handlers } = subscriptions[0]!;
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '', columns, rows: [row('a')], complete: false });
+    handlers.disconnected?.();
+    expect(feed.stale.value).toBe(true);
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '3', columns, rows: [row('a'), row('b')], complete: true });
+    expect(names(feed)).toEqual(['a', 'b']);
+    expect(feed.stale.value).toBe(false);
+    unmount();
+  });
+
+  it('shows why a live list is behind (a non-fatal error) until it is current again', async () => {
+    const { feed, subscriptions, unmount } = mountFeed({ cluster: 'c1', type: pods }, { delayMs: 1000, rows: [] });
+    const { handlers } = subscriptions[0]!;
+    handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '5', columns, rows: [row('a')], complete: true });
+    handlers.error({ type: 'error', id: 's1', code: 'CLUSTER_UNREACHABLE', message: 'the cluster did not answer', fatal: false });
+    expect(feed.stale.value).toBe(true);
+    expect(feed.warning.value?.message).toBe('the cluster did not answer');
+    expect(feed.error.value).toBeNull();
+    // the hub retried, the watch is back: its next event says so
+    handlers.event({ type: 'event', id: 's1', event: 'ADDED', row: row('b') });
+    expect(feed.stale.value).toBe(false);
+    expect(feed.warning.value).toBeNull();
+
+    // an unreachable cluster before any snapshot: the reason is there, not only a spinner
+    const second = mountFeed({ cluster: 'c2', type: pods }, { delayMs: 1000, rows: [] });
+    second.subscriptions[0]!.handlers.error({ type: 'error', id: 's1', code: 'CLUSTER_UNREACHABLE', message: 'connect ECONNREFUSED', fatal: false });
+    expect(second.feed.warning.value?.message).toBe('connect ECONNREFUSED');
+    second.unmount();
     unmount();
   });
 });

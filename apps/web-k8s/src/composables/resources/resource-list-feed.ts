@@ -50,6 +50,8 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
   const stale = ref(false);
   const live = ref(false);
   const error = shallowRef<ApiError | null>(null);
+  /** why the live list is not current (the cluster unreachable, an upstream error); it retries by itself */
+  const warning = shallowRef<ApiError | null>(null);
   let stop: () => void = () => {};
 
   function loadByList(q: ResourceListQuery) {
@@ -135,6 +137,19 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
           preview.abort();
           const rows = (message.rows ?? []).map(watchRowToTableRow);
           const metadata = { resourceVersion: message.resourceVersion };
+          if (message.complete) {
+            stale.value = false;
+            warning.value = null;
+          }
+          if (message.reset) {
+            // the hub's first list failed halfway and starts over: what came so far is forgotten
+            // (objects deleted meanwhile must not stay), and this chunk begins the list anew
+            receiving = false;
+            buffered = null;
+            chunkRows = [];
+            if (chunkTimer) clearTimeout(chunkTimer);
+            chunkTimer = null;
+          }
           if (!everComplete) {
             // The first chunk shows at once; later chunks are collected and shown together every
             // EVENT_BATCH_MS, so 100,000 rows do not cost one re-render per chunk.
@@ -157,10 +172,12 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
           if (message.complete) {
             state.applySnapshot({ columnDefinitions: buffered.columns, rows: buffered.rows, metadata });
             buffered = null;
-            stale.value = false;
           }
         },
         event(message) {
+          // events flow only while the upstream is well: a warning before this one is over
+          stale.value = false;
+          warning.value = null;
           if (!message.row) return;
           pending.push({ type: message.event, row: watchRowToTableRow(message.row) });
           flushTimer ??= setTimeout(flush, EVENT_BATCH_MS);
@@ -171,6 +188,7 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
             loading.value = false;
           } else {
             stale.value = true;
+            warning.value = new ApiError(0, message.code, message.message);
           }
         },
         disconnected() {
@@ -197,6 +215,7 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
     complete.value = false;
     stale.value = false;
     error.value = null;
+    warning.value = null;
     live.value = false;
     state.clear();
     if (hub) loadLive(q);
@@ -210,5 +229,5 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
   watch(() => listedBy(query.value), () => load(query.value), { immediate: true });
   onBeforeUnmount(() => stop());
 
-  return { state, loading, complete, stale, live, error, reload: () => load(query.value) };
+  return { state, loading, complete, stale, live, error, warning, reload: () => load(query.value) };
 }
