@@ -166,3 +166,63 @@ describe('resource list feed (live)', () => {
     unmount();
   });
 });
+
+describe('resource list feed (paged list, no watch hub)', () => {
+  /** Mounts the feed without a hub; `answer` gets each request's continue token. */
+  function mountPaged(query: ResourceListQuery, answer: (continueToken: string | null, n: number) => { status: number; body: unknown }) {
+    let n = 0;
+    const client = createApiClient({
+      baseUrl: '/api',
+      tokens: { getAccessToken: () => 't' },
+      fetch: (async (input: RequestInfo | URL) => {
+        const a = answer(new URL(String(input), 'http://x').searchParams.get('continue'), n++);
+        return new Response(JSON.stringify(a.body), { status: a.status, headers: { 'content-type': 'application/json' } });
+      }) as typeof fetch,
+    });
+    let feed!: ReturnType<typeof useResourceListFeed>;
+    const app = createApp(
+      defineComponent({
+        setup() {
+          feed = useResourceListFeed(ref(query));
+          return () => h('div');
+        },
+      }),
+    );
+    app.provide(API_CLIENT, client);
+    app.mount(document.createElement('div'));
+    return { feed, requests: () => n, unmount: () => app.unmount() };
+  }
+  const table = (rows: string[], cont?: string) => ({
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: cont ? { continue: cont } : {},
+    columnDefinitions: columns,
+    rows: rows.map((n) => ({ cells: [n, 'Running'], object: { metadata: { name: n, uid: `uid-${n}` } } })),
+  });
+  const expired = { status: 410, body: { kind: 'Status', reason: 'Expired', code: 410, message: 'The provided continue parameter is too old' } };
+
+  it('lists again from the start when the continue token expired (410), without keeping rows of the first attempt', async () => {
+    const { feed, requests, unmount } = mountPaged({ cluster: 'c1', type: pods }, (cont, n) => {
+      if (n === 0) return { status: 200, body: table(['a', 'deleted-meanwhile'], 'tok1') };
+      if (cont === 'tok1') return expired;
+      if (cont === null) return { status: 200, body: table(['a'], 'tok2') };
+      return { status: 200, body: table(['b']) };
+    });
+    await wait(50);
+    expect(feed.error.value).toBeNull();
+    expect(names(feed)).toEqual(['a', 'b']);
+    expect(feed.complete.value).toBe(true);
+    expect(requests()).toBe(4);
+    unmount();
+  });
+
+  it('gives up and shows the error when the token keeps expiring', async () => {
+    const { feed, requests, unmount } = mountPaged({ cluster: 'c1', type: pods }, (cont) =>
+      cont === null ? { status: 200, body: table(['a'], 'tok') } : expired,
+    );
+    await wait(50);
+    expect(feed.error.value?.status).toBe(410);
+    expect(requests()).toBe(6); // the first attempt and two more, each a first page and an expired next one
+    unmount();
+  });
+});

@@ -13,6 +13,8 @@ import type { ResourceType } from './resource-catalogue';
 const FIRST_PAGE = 200;
 const NEXT_PAGES = 2000;
 const EVENT_BATCH_MS = 50;
+/** how often a paged list starts over after its continue token expired before giving up */
+const MAX_LIST_RESTARTS = 2;
 
 export interface ResourceListQuery {
   cluster: string;
@@ -65,11 +67,23 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
     };
     void (async () => {
       try {
+        let restarts = 0;
         let page = await api.listTable(q.type, { ...base, limit: FIRST_PAGE });
         if (ctrl.signal.aborted) return;
         state.applySnapshot(page);
         while (page.metadata.continue) {
-          page = await api.listTable(q.type, { ...base, limit: NEXT_PAGES, continueToken: page.metadata.continue });
+          try {
+            page = await api.listTable(q.type, { ...base, limit: NEXT_PAGES, continueToken: page.metadata.continue });
+          } catch (err) {
+            // 410 Gone: the continue token expired (the apiserver compacted its history while a big
+            // list paged in). Like kubectl, list again from the start; the first page replaces all.
+            if (!(err instanceof ApiError && err.status === 410) || restarts >= MAX_LIST_RESTARTS || ctrl.signal.aborted) throw err;
+            restarts += 1;
+            page = await api.listTable(q.type, { ...base, limit: FIRST_PAGE });
+            if (ctrl.signal.aborted) return;
+            state.applySnapshot(page);
+            continue;
+          }
           if (ctrl.signal.aborted) return;
           state.appendPage(page);
         }
