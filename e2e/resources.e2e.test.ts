@@ -105,6 +105,9 @@ describe.runIf(chromiumGate.available)('cluster resources in the browser', () =>
     const unschedulable = () => (sim.sim.store.get('nodes', undefined, node)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true;
     await page.goto(clusterPath(`/resources/core/v1/nodes/-/${node}`));
     await page.click(sel('action-cordon'));
+    await page.waitForTimeout(300);
+    expect(unschedulable()).toBe(false); // not before the confirmation
+    await page.click('.ant-popover .ant-btn-primary');
     await expect.poll(unschedulable, { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.locator(sel('action-cordon')).innerText(), { timeout: 15_000 }).toMatch(/Uncordon/);
     await page.click(sel('action-cordon'));

@@ -174,6 +174,7 @@ export default {
     restartConfirm: 'Restart every pod of {name} with a rolling update?',
     cordon: 'Cordon',
     uncordon: 'Uncordon',
+    cordonConfirm: 'Cordon {name}? No new pod is scheduled on it until it is uncordoned; its pods keep running.',
     drain: 'Drain',
     drainConfirm: 'Cordon {name} and evict its pods? DaemonSet pods and pods no controller manages stay; evictions a disruption budget refuses are retried for up to a minute.',
     drainResult: '{evicted} evicted, {skipped} skipped, {failed} not evicted',

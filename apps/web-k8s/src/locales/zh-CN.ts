@@ -177,6 +177,7 @@ const zhCN: MessageSchema = {
     cordon: '停止调度',
     uncordon: '恢复调度',
     drain: '排空',
+    cordonConfirm: '停止调度 {name}？在恢复调度之前不会有新的 Pod 调度到该节点；其上已有的 Pod 继续运行。',
     drainConfirm: '停止调度 {name} 并驱逐其上的 Pod？DaemonSet 的 Pod 和没有控制器管理的 Pod 会保留；被中断预算拒绝的驱逐会在一分钟内重试。',
     drainResult: '已驱逐 {evicted} 个，跳过 {skipped} 个，{failed} 个未能驱逐',
     delete: '删除',
