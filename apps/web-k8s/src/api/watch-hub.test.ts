@@ -181,4 +181,60 @@ describe('watch hub client', () => {
     expect(current.log).toEqual(['error:INVALID_MESSAGE:false']);
     hub.close();
   });
+
+  it('reconnect() drops the socket of the previous user and subscribes again with the current token', async () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    let token = 'alice';
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => token,
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    const a = recorder();
+    hub.subscribe(target, a.handlers);
+    const first = FakeSocket.all[0]!;
+    first.serverOpen();
+    token = 'bob';
+    hub.reconnect();
+    expect(first.closed).toBe(true);
+    expect(a.log).toEqual(['disconnected']);
+    expect(FakeSocket.all).toHaveLength(2);
+    const second = FakeSocket.all[1]!;
+    expect(second.protocols).toEqual([WATCH_PROTOCOL, tokenProtocol('bob')]);
+    second.serverOpen();
+    expect(second.sent).toEqual([{ type: 'subscribe', id: 's1', ...target }]);
+    // the old socket's close and late frames change nothing
+    first.serverSend({ type: 'snapshot', id: 's1', resourceVersion: '1', rows: [row('alice-only')], complete: true });
+    first.serverDrop();
+    expect(a.log).toEqual(['disconnected']);
+    expect(timers.count()).toBe(0);
+
+    // an idle socket (no lists open, waiting for its idle close) is simply dropped
+    const stop = hub.subscribe({ ...target, resource: 'services' }, recorder().handlers);
+    hub.reconnect();
+    stop();
+    hub.close();
+  });
+
+  it('reconnect() without open lists closes an idle socket so a new sign-in cannot reuse it', () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => 'alice',
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    const stop = hub.subscribe(target, recorder().handlers);
+    FakeSocket.all[0]!.serverOpen();
+    stop(); // idle: the socket would stay 5 s
+    hub.reconnect();
+    expect(FakeSocket.all[0]!.closed).toBe(true);
+    // the next list (another user's) opens a socket of its own
+    hub.subscribe(target, recorder().handlers);
+    expect(FakeSocket.all).toHaveLength(2);
+    hub.close();
+  });
 });

@@ -28,6 +28,12 @@ export interface WatchHandlers {
 
 export interface WatchHub {
   subscribe(target: WatchTarget, handlers: WatchHandlers): () => void;
+  /**
+   * Drops the socket at once and, while lists are open, opens a new one with the current token:
+   * the socket is authorized as whoever opened it, so another user signing in (or signing out)
+   * must not go on using it.
+   */
+  reconnect(): void;
   /** Closes the socket and forgets every subscription (console unmount). */
   close(): void;
 }
@@ -171,6 +177,21 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
         send({ type: 'unsubscribe', id });
         if (subscriptions.size === 0) scheduleIdleClose();
       };
+    },
+    reconnect() {
+      if (closed) return;
+      if (reconnectTimer !== null) clearTimer(reconnectTimer);
+      reconnectTimer = null;
+      if (idleTimer !== null) clearTimer(idleTimer);
+      idleTimer = null;
+      attempts = 0;
+      const ws = socket;
+      socket = null;
+      open = false;
+      ws?.close(1000, 'session changed');
+      if (subscriptions.size === 0) return;
+      if (ws) for (const sub of subscriptions.values()) sub.handlers.disconnected?.();
+      connect();
     },
     close() {
       closed = true;

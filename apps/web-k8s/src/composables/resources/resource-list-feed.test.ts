@@ -24,6 +24,7 @@ function mountFeed(query: ResourceListQuery, tablePage: { delayMs: number; rows:
       subscriptions.push(sub);
       return () => void (sub.active = false);
     },
+    reconnect() {},
     close() {},
   };
   const client = createApiClient({
