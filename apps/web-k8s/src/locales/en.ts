@@ -222,6 +222,7 @@ export default {
   errors: {
     NETWORK_ERROR: 'The console server could not be reached. Check your connection and try again.',
     SESSION_EXPIRED: 'Your session has expired. Please sign in again.',
+    INVALID_KUBERNETES_PATH: 'This address does not name a valid Kubernetes resource: a name, namespace or type is empty, "." or "..".',
     generic: 'Something went wrong: {message}',
   },
   admin,

@@ -224,6 +224,7 @@ const zhCN: MessageSchema = {
   errors: {
     NETWORK_ERROR: '无法连接控制台服务器，请检查网络后重试。',
     SESSION_EXPIRED: '会话已过期，请重新登录。',
+    INVALID_KUBERNETES_PATH: '该地址指向的不是有效的 Kubernetes 资源：名称、命名空间或类型为空、"." 或 ".."。',
     generic: '出错了：{message}',
   },
   admin,
