@@ -237,4 +237,25 @@ describe('watch hub client', () => {
     expect(FakeSocket.all).toHaveLength(2);
     hub.close();
   });
+
+  it('ignores the late open of a socket reconnect() dropped while it was connecting', () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => 'tok',
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    hub.subscribe(target, recorder().handlers);
+    const [first] = FakeSocket.all;
+    hub.reconnect();
+    const second = FakeSocket.all[1]!;
+    first!.serverOpen();
+    expect(first!.sent).toEqual([]);
+    expect(second.sent).toEqual([]); // not sent on a socket still connecting
+    second.serverOpen();
+    expect(second.sent).toEqual([{ type: 'subscribe', id: 's1', ...target }]);
+    hub.close();
+  });
 });

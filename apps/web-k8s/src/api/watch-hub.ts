@@ -94,6 +94,7 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
     const ws = createSocket(options.url, protocols);
     socket = ws;
     ws.onopen = () => {
+      if (socket !== ws) return; // dropped by reconnect() while it was connecting
       open = true;
       attempts = 0;
       for (const [id, sub] of subscriptions) send({ type: 'subscribe', id, ...sub.target });
