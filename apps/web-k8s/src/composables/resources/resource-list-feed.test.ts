@@ -16,7 +16,12 @@ const row = (name: string, status = 'Running'): WatchRow => ({ uid: `uid-${name}
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Mounts a component that uses the feed, with a hub the test drives and an HTTP API that answers a Table page. */
-function mountFeed(query: ResourceListQuery, tablePage: { delayMs: number; rows: string[] }) {
+function mountFeed(
+  query: ResourceListQuery,
+  tablePage: { delayMs: number; rows: string[] },
+  /** pages by continue token, instead of the one page */
+  pages?: (continueToken: string | null) => { rows: string[]; next?: string },
+) {
   const subscriptions: Array<{ target: WatchTarget; handlers: WatchHandlers; active: boolean }> = [];
   const hub: WatchHub = {
     subscribe(target, handlers) {
@@ -30,9 +35,16 @@ function mountFeed(query: ResourceListQuery, tablePage: { delayMs: number; rows:
   const client = createApiClient({
     baseUrl: '/api',
     tokens: { getAccessToken: () => 't' },
-    fetch: (async () => {
+    fetch: (async (input: RequestInfo | URL) => {
       await wait(tablePage.delayMs);
-      const body = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: {}, columnDefinitions: columns, rows: tablePage.rows.map((n) => ({ cells: [n, 'Running'], object: { metadata: { name: n, uid: `uid-${n}` } } })) };
+      const page = pages?.(new URL(String(input), 'http://x').searchParams.get('continue')) ?? { rows: tablePage.rows };
+      const body = {
+        kind: 'Table',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: page.next ? { continue: page.next } : {},
+        columnDefinitions: columns,
+        rows: page.rows.map((n) => ({ cells: [n, 'Running'], object: { metadata: { name: n, uid: `uid-${n}` } } })),
+      };
       return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
     }) as typeof fetch,
   });
@@ -164,6 +176,26 @@ describe('resource list feed (live)', () => {
     second.subscriptions[0]!.handlers.error({ type: 'error', id: 's1', code: 'CLUSTER_UNREACHABLE', message: 'connect ECONNREFUSED', fatal: false });
     expect(second.feed.warning.value?.message).toBe('connect ECONNREFUSED');
     second.unmount();
+    unmount();
+  });
+
+  it('lists every page over HTTP while the socket cannot deliver a first snapshot, until one comes', async () => {
+    const { feed, subscriptions, unmount } = mountFeed({ cluster: 'c1', type: pods }, { delayMs: 0, rows: [] }, (cont) =>
+      cont === null ? { rows: ['p1', 'p2'], next: 'tok' } : { rows: ['p3'] },
+    );
+    await wait(20);
+    expect(names(feed)).toEqual(['p1', 'p2']); // the preview: a first page only
+    // the WebSocket does not come up (blocked by a proxy): the rest must not stay missing
+    subscriptions[0]!.handlers.disconnected?.();
+    await wait(30);
+    expect(names(feed)).toEqual(['p1', 'p2', 'p3']);
+    expect(feed.complete.value).toBe(true);
+    expect(feed.loading.value).toBe(false);
+    expect(feed.stale.value).toBe(true); // complete, but not live
+    // the hub is back: its snapshot takes over
+    subscriptions[0]!.handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '9', columns, rows: [row('p1'), row('p4')], complete: true });
+    expect(names(feed)).toEqual(['p1', 'p4']);
+    expect(feed.stale.value).toBe(false);
     unmount();
   });
 });

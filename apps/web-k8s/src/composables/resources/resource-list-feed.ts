@@ -1,6 +1,7 @@
 // Feeds a ResourceListState. Live through the watch hub when the console has one (a snapshot in
-// chunks, then deltas batched into one render every EVENT_BATCH_MS); otherwise (or when the hub is
-// unavailable) by a paged Table API list, so the first rows show at once on big clusters.
+// chunks, then deltas batched into one render every EVENT_BATCH_MS); otherwise (or while the hub
+// cannot deliver a first snapshot) by a paged Table API list, so the first rows show at once on
+// big clusters.
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
 import type { WatchColumn, WatchRow } from '@k8s-console/contracts';
 import { useApiClient } from '#/api/context';
@@ -56,38 +57,46 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
   const warning = shallowRef<ApiError | null>(null);
   let stop: () => void = () => {};
 
-  function loadByList(q: ResourceListQuery) {
-    const ctrl = new AbortController();
-    stop = () => ctrl.abort();
+  /**
+   * Lists q page by page into the state, the first page replacing what is shown. Resolves when
+   * every page is in (or on abort); rejects with the list's error.
+   */
+  async function listAllPages(q: ResourceListQuery, signal: AbortSignal): Promise<void> {
     const api = kubeApi(client, q.cluster);
     const base = {
       namespace: q.type.namespaced ? q.namespace || undefined : undefined,
       labelSelector: q.labelSelector || undefined,
-      signal: ctrl.signal,
+      signal,
     };
+    let restarts = 0;
+    let page = await api.listTable(q.type, { ...base, limit: FIRST_PAGE });
+    if (signal.aborted) return;
+    state.applySnapshot(page);
+    while (page.metadata.continue) {
+      try {
+        page = await api.listTable(q.type, { ...base, limit: NEXT_PAGES, continueToken: page.metadata.continue });
+      } catch (err) {
+        // 410 Gone: the continue token expired (the apiserver compacted its history while a big
+        // list paged in). Like kubectl, list again from the start; the first page replaces all.
+        if (!(err instanceof ApiError && err.status === 410) || restarts >= MAX_LIST_RESTARTS || signal.aborted) throw err;
+        restarts += 1;
+        page = await api.listTable(q.type, { ...base, limit: FIRST_PAGE });
+        if (signal.aborted) return;
+        state.applySnapshot(page);
+        continue;
+      }
+      if (signal.aborted) return;
+      state.appendPage(page);
+    }
+  }
+
+  function loadByList(q: ResourceListQuery) {
+    const ctrl = new AbortController();
+    stop = () => ctrl.abort();
     void (async () => {
       try {
-        let restarts = 0;
-        let page = await api.listTable(q.type, { ...base, limit: FIRST_PAGE });
-        if (ctrl.signal.aborted) return;
-        state.applySnapshot(page);
-        while (page.metadata.continue) {
-          try {
-            page = await api.listTable(q.type, { ...base, limit: NEXT_PAGES, continueToken: page.metadata.continue });
-          } catch (err) {
-            // 410 Gone: the continue token expired (the apiserver compacted its history while a big
-            // list paged in). Like kubectl, list again from the start; the first page replaces all.
-            if (!(err instanceof ApiError && err.status === 410) || restarts >= MAX_LIST_RESTARTS || ctrl.signal.aborted) throw err;
-            restarts += 1;
-            page = await api.listTable(q.type, { ...base, limit: FIRST_PAGE });
-            if (ctrl.signal.aborted) return;
-            state.applySnapshot(page);
-            continue;
-          }
-          if (ctrl.signal.aborted) return;
-          state.appendPage(page);
-        }
-        complete.value = true;
+        await listAllPages(q, ctrl.signal);
+        if (!ctrl.signal.aborted) complete.value = true;
       } catch (err) {
         if (ctrl.signal.aborted) return;
         error.value = err as ApiError;
@@ -130,6 +139,32 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
         if (!preview.signal.aborted && !everComplete && !receiving) state.applySnapshot(page);
       })
       .catch(() => undefined); // the subscription reports errors
+    // The socket dropped (or never opened: WebSockets blocked on the way, a client too slow for the
+    // snapshot) before a first snapshot was complete: list every page over HTTP meanwhile, so the
+    // list is not left at the preview's first page. A snapshot, when one comes, takes over.
+    let fallback: AbortController | null = null;
+    const startFallback = () => {
+      if (fallback || everComplete) return;
+      const ctrl = new AbortController();
+      fallback = ctrl;
+      preview.abort();
+      listAllPages(q, ctrl.signal).then(
+        () => {
+          if (ctrl.signal.aborted) return;
+          complete.value = true;
+          loading.value = false;
+        },
+        (err: ApiError) => {
+          if (ctrl.signal.aborted) return;
+          warning.value = err;
+          loading.value = false;
+        },
+      );
+    };
+    const stopFallback = () => {
+      fallback?.abort();
+      fallback = null;
+    };
     const flush = () => {
       flushTimer = null;
       const batch = pending;
@@ -149,6 +184,7 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
       {
         snapshot(message) {
           preview.abort();
+          stopFallback();
           const rows = (message.rows ?? []).map(watchRowToTableRow);
           const metadata = { resourceVersion: message.resourceVersion };
           if (message.complete) {
@@ -207,6 +243,7 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
         },
         disconnected() {
           stale.value = true;
+          startFallback();
           receiving = false;
           buffered = null;
           chunkRows = [];
@@ -217,6 +254,7 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
     );
     stop = () => {
       preview.abort();
+      stopFallback();
       unsubscribe();
       if (flushTimer) clearTimeout(flushTimer);
       if (chunkTimer) clearTimeout(chunkTimer);
