@@ -3,7 +3,7 @@ import { createApp, defineComponent, h, nextTick, ref } from 'vue';
 import { createApiClient } from '#/api/client';
 import { API_CLIENT } from '#/api/context';
 import type { KubeObject } from '#/api/kube';
-import { useObjectEvents } from './object-events';
+import { eventSelector, useObjectEvents } from './object-events';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -66,5 +66,11 @@ describe('useObjectEvents', () => {
     expect(result.events.value.map((e) => e.reason)).toEqual(['Started', 'Pulled']);
     expect(result.loading.value).toBe(false);
     unmount();
+  });
+
+  it("finds a node's events whether their uid is the node's uid (controllers) or its name (the kubelet)", () => {
+    const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1', uid: 'f00' } };
+    expect(eventSelector(node)).toBe('involvedObject.kind=Node,involvedObject.name=worker-1');
+    expect(eventSelector(pod('p1'))).toBe('involvedObject.uid=p1');
   });
 });

@@ -16,6 +16,17 @@ export interface EventObject extends KubeObject {
 
 const EVENTS = { group: '', version: 'v1', resource: 'events' };
 
+/**
+ * The events of one object: by uid, so a recreated namesake's old events stay out. Nodes are the
+ * exception: the kubelet records its node's events with the node's NAME as involvedObject.uid
+ * (the node controller uses the real uid), so kubectl describe node searches both; kind and name
+ * find both at once.
+ */
+export function eventSelector(object: KubeObject): string | null {
+  if (object.kind === 'Node') return `involvedObject.kind=Node,involvedObject.name=${object.metadata.name}`;
+  return object.metadata.uid ? `involvedObject.uid=${object.metadata.uid}` : null;
+}
+
 export function useObjectEvents(cluster: Ref<string>, object: Ref<KubeObject>) {
   const client = useApiClient();
   const events = shallowRef<EventObject[]>([]);
@@ -27,8 +38,8 @@ export function useObjectEvents(cluster: Ref<string>, object: Ref<KubeObject>) {
     current?.abort();
     const ctrl = new AbortController();
     current = ctrl;
-    const uid = object.value.metadata.uid;
-    if (!uid) {
+    const fieldSelector = eventSelector(object.value);
+    if (!fieldSelector) {
       events.value = [];
       error.value = null;
       loading.value = false;
@@ -38,7 +49,7 @@ export function useObjectEvents(cluster: Ref<string>, object: Ref<KubeObject>) {
     try {
       const list = await kubeApi(client, cluster.value).list<EventObject>(EVENTS, {
         namespace: object.value.metadata.namespace,
-        fieldSelector: `involvedObject.uid=${uid}`,
+        fieldSelector,
         signal: ctrl.signal,
       });
       if (current !== ctrl) return;
