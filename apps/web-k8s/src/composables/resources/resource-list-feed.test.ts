@@ -37,7 +37,15 @@ function mountFeed(
     tokens: { getAccessToken: () => 't' },
     fetch: (async (input: RequestInfo | URL) => {
       await wait(tablePage.delayMs);
-      const page = pages?.(new URL(String(input), 'http://x').searchParams.get('continue')) ?? { rows: tablePage.rows };
+      let page: { rows: string[]; next?: string };
+      try {
+        page = pages?.(new URL(String(input), 'http://x').searchParams.get('continue')) ?? { rows: tablePage.rows };
+      } catch {
+        return new Response(JSON.stringify({ kind: 'Status', reason: 'Forbidden', code: 403, message: 'pods is forbidden' }), {
+          status: 403,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
       const body = {
         kind: 'Table',
         apiVersion: 'meta.k8s.io/v1',
@@ -107,9 +115,15 @@ describe('resource list feed (live)', () => {
   });
 
   it('reports a fatal subscription error and resubscribes when the query changes', async () => {
-    const { feed, subscriptions, query, unmount } = mountFeed({ cluster: 'c1', type: pods }, { delayMs: 1000, rows: [] });
+    const { feed, subscriptions, query, unmount } = mountFeed({ cluster: 'c1', type: pods }, { delayMs: 0, rows: [] }, () => {
+      throw new Error('not listed: refused below');
+    });
     subscriptions[0]!.handlers.error({ type: 'error', id: 's1', code: 'FORBIDDEN', message: 'you may not list pods', fatal: true });
-    expect(feed.error.value?.message).toBe('you may not list pods');
+    await wait(20);
+    // the plain list (tried in case only watching is refused) is refused too: its error is shown
+    expect(feed.error.value?.status).toBe(403);
+    expect(feed.error.value?.message).toBe('pods is forbidden');
+    expect(feed.live.value).toBe(false);
     query.value = { ...query.value, namespace: 'web' };
     await nextTick();
     expect(subscriptions[0]!.active).toBe(false);
@@ -196,6 +210,20 @@ describe('resource list feed (live)', () => {
     subscriptions[0]!.handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '9', columns, rows: [row('p1'), row('p4')], complete: true });
     expect(names(feed)).toEqual(['p1', 'p4']);
     expect(feed.stale.value).toBe(false);
+    unmount();
+  });
+
+  it('lists over HTTP when only watching is refused, and says the list is not live', async () => {
+    const { feed, subscriptions, unmount } = mountFeed({ cluster: 'c1', type: pods }, { delayMs: 0, rows: [] }, (cont) =>
+      cont === null ? { rows: ['p1', 'p2'], next: 'tok' } : { rows: ['p3'] },
+    );
+    subscriptions[0]!.handlers.error({ type: 'error', id: 's1', code: 'FORBIDDEN', message: 'you may not watch pods', fatal: true });
+    await wait(30);
+    expect(names(feed)).toEqual(['p1', 'p2', 'p3']);
+    expect(feed.error.value).toBeNull();
+    expect(feed.warning.value?.message).toBe('you may not watch pods');
+    expect(feed.complete.value).toBe(true);
+    expect(feed.live.value).toBe(false);
     unmount();
   });
 });

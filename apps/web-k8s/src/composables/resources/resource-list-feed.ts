@@ -142,7 +142,10 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
     // The socket dropped (or never opened: WebSockets blocked on the way, a client too slow for the
     // snapshot) before a first snapshot was complete: list every page over HTTP meanwhile, so the
     // list is not left at the preview's first page. A snapshot, when one comes, takes over.
+    // The same when the subscription failed for good (`ended`): a user may list without the right
+    // to watch, or the hub's quota is reached; the list is then complete but not live.
     let fallback: AbortController | null = null;
+    let ended: ApiError | null = null;
     const startFallback = () => {
       if (fallback || everComplete) return;
       const ctrl = new AbortController();
@@ -153,11 +156,14 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
           if (ctrl.signal.aborted) return;
           complete.value = true;
           loading.value = false;
+          if (ended) warning.value = ended; // why it is not live
         },
         (err: ApiError) => {
           if (ctrl.signal.aborted) return;
-          warning.value = err;
           loading.value = false;
+          if (!ended) return void (warning.value = err);
+          error.value = err; // neither live nor listed: the list's own refusal says why
+          state.clear();
         },
       );
     };
@@ -234,8 +240,18 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
         },
         error(message) {
           if (message.fatal) {
-            error.value = new ApiError(0, message.code, message.message);
-            loading.value = false;
+            const err = new ApiError(0, message.code, message.message);
+            live.value = false;
+            stale.value = false;
+            if (everComplete) {
+              // e.g. the user's rights were withdrawn while the list was shown
+              error.value = err;
+              loading.value = false;
+              return;
+            }
+            ended = err;
+            if (fallback && complete.value) warning.value = err;
+            else startFallback();
           } else {
             stale.value = true;
             warning.value = new ApiError(0, message.code, message.message);
