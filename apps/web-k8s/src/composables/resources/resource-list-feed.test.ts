@@ -206,8 +206,10 @@ describe('resource list feed (live)', () => {
     expect(feed.complete.value).toBe(true);
     expect(feed.loading.value).toBe(false);
     expect(feed.stale.value).toBe(true); // complete, but not live
-    // the hub is back: its snapshot takes over
-    subscriptions[0]!.handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '9', columns, rows: [row('p1'), row('p4')], complete: true });
+    // the hub is back: its snapshot takes over once complete (the full list stays until then)
+    subscriptions[0]!.handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '', columns, rows: [row('p1')], complete: false });
+    expect(names(feed)).toEqual(['p1', 'p2', 'p3']);
+    subscriptions[0]!.handlers.snapshot({ type: 'snapshot', id: 's1', resourceVersion: '9', columns, rows: [row('p4')], complete: true });
     expect(names(feed)).toEqual(['p1', 'p4']);
     expect(feed.stale.value).toBe(false);
     unmount();

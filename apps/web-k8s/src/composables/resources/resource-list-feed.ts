@@ -146,14 +146,17 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
     // to watch, or the hub's quota is reached; the list is then complete but not live.
     let fallback: AbortController | null = null;
     let ended: ApiError | null = null;
+    /** the fallback listed every page: a snapshot that comes later replaces the list when complete */
+    let listed = false;
     const startFallback = () => {
-      if (fallback || everComplete) return;
+      if (fallback || everComplete || listed) return;
       const ctrl = new AbortController();
       fallback = ctrl;
       preview.abort();
       listAllPages(q, ctrl.signal).then(
         () => {
           if (ctrl.signal.aborted) return;
+          listed = true;
           complete.value = true;
           loading.value = false;
           if (ended) warning.value = ended; // why it is not live
@@ -206,7 +209,7 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
             if (chunkTimer) clearTimeout(chunkTimer);
             chunkTimer = null;
           }
-          if (!everComplete) {
+          if (!everComplete && !listed) {
             // The first chunk shows at once; later chunks are collected and shown together every
             // EVENT_BATCH_MS, so 100,000 rows do not cost one re-render per chunk.
             if (receiving) {
@@ -228,6 +231,7 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
           if (message.complete) {
             state.applySnapshot({ columnDefinitions: buffered.columns, rows: buffered.rows, metadata });
             buffered = null;
+            everComplete = true;
           }
         },
         event(message) {
@@ -250,8 +254,8 @@ export function useResourceListFeed(query: Ref<ResourceListQuery>) {
               return;
             }
             ended = err;
-            if (fallback && complete.value) warning.value = err;
-            else startFallback();
+            if (listed) warning.value = err;
+            else startFallback(); // (one under way says why when it is done)
           } else {
             stale.value = true;
             warning.value = new ApiError(0, message.code, message.message);
