@@ -105,6 +105,9 @@ describe.runIf(chromiumGate.available)('cluster resources in the browser', () =>
     const unschedulable = () => (sim.sim.store.get('nodes', undefined, node)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true;
     await page.goto(clusterPath(`/resources/core/v1/nodes/-/${node}`));
     await page.click(sel('action-cordon'));
+    await page.waitForTimeout(300);
+    expect(unschedulable()).toBe(false); // not before the confirmation
+    await page.click('.ant-popover .ant-btn-primary');
     await expect.poll(unschedulable, { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.locator(sel('action-cordon')).innerText(), { timeout: 15_000 }).toMatch(/Uncordon/);
     await page.click(sel('action-cordon'));
@@ -147,5 +150,37 @@ describe.runIf(chromiumGate.available)('cluster resources in the browser', () =>
     await page.goto(clusterPath('/resources/core/v1/secrets/shop/e2e-secret'));
     await expect.poll(async () => (await annotationTexts()).join('\n'), { timeout: 15_000 }).toContain('last-applied-configuration');
     expect(await page.locator('body').innerText()).not.toContain(encoded);
+  });
+
+  it('keeps the text filter in step with the URL when another kind is opened and on Back', async () => {
+    const { page, clusterPath } = demo;
+    const filter = `${sel('text-filter')} input, input${sel('text-filter')}`;
+    await page.goto(clusterPath('/resources/core/v1/pods?namespace=shop&q=frontend'));
+    await page.locator(sel('list-live')).waitFor({ timeout: 30_000 });
+    expect(await page.inputValue(filter)).toBe('frontend');
+    await page.click(`${sel('cluster-nav')} >> text="Services"`);
+    await page.waitForURL(/\/resources\/core\/v1\/services/);
+    // the view is reused for the other kind: the old text must not filter it unseen
+    await expect.poll(() => page.inputValue(filter)).toBe('');
+    expect(new URL(page.url()).searchParams.get('q')).toBeNull();
+    await page.goBack();
+    await page.waitForURL(/\/resources\/core\/v1\/pods/);
+    await expect.poll(() => page.inputValue(filter)).toBe('frontend');
+  });
+
+  it('does not let a crafted link climb out of the cluster proxy into another console API', async () => {
+    const { page, clusterPath } = demo;
+    const paths: string[] = [];
+    const record = (r: { url(): string }) => paths.push(new URL(r.url()).pathname);
+    page.on('request', record);
+    try {
+      // "%2F" arrives decoded in the route's resource: "../../../../../audit"
+      await page.goto(clusterPath('/resources/core/v1/..%2F..%2F..%2F..%2F..%2Faudit'));
+      await page.locator(`${sel('list-error')}, ${sel('list-warning')}, ${sel('resource-table')}`).first().waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(500);
+    } finally {
+      page.off('request', record);
+    }
+    expect(paths.filter((p) => p.startsWith('/api/v1/audit'))).toEqual([]);
   });
 });

@@ -60,6 +60,15 @@ export interface ListOptions {
 
 type ResourceRef = Pick<ResourceType, 'group' | 'version' | 'resource'>;
 
+/** Runs fn, turning a throw (an invalid path) into a rejected promise like every other failure. */
+function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return fn();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 export function kubeApi(client: ApiClient, clusterId: string) {
   const proxy = (path: string) => `/v1/clusters/${encodeURIComponent(clusterId)}/k8s${path}`;
   const listQuery = (o: ListOptions) => ({
@@ -70,15 +79,17 @@ export function kubeApi(client: ApiClient, clusterId: string) {
   });
   return {
     listTable: (type: ResourceRef, o: ListOptions = {}) =>
-      client.get<KubeTable>(proxy(apiPath(type, o.namespace)), {
-        headers: { Accept: TABLE_ACCEPT },
-        query: { ...listQuery(o), includeObject: 'Metadata' },
-        signal: o.signal,
-      }),
+      call(() =>
+        client.get<KubeTable>(proxy(apiPath(type, o.namespace)), {
+          headers: { Accept: TABLE_ACCEPT },
+          query: { ...listQuery(o), includeObject: 'Metadata' },
+          signal: o.signal,
+        }),
+      ),
     list: <T = KubeObject>(type: ResourceRef, o: ListOptions = {}) =>
-      client.get<KubeList<T>>(proxy(apiPath(type, o.namespace)), { query: listQuery(o), signal: o.signal }),
+      call(() => client.get<KubeList<T>>(proxy(apiPath(type, o.namespace)), { query: listQuery(o), signal: o.signal })),
     get: <T = KubeObject>(type: ResourceRef, namespace: string | undefined, name: string, signal?: AbortSignal) =>
-      client.get<T>(proxy(apiPath(type, namespace, name)), { signal }),
+      call(() => client.get<T>(proxy(apiPath(type, namespace, name)), { signal })),
     version: () => client.get<{ gitVersion: string; platform?: string }>(proxy('/version')),
   };
 }

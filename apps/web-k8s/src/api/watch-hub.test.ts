@@ -153,4 +153,109 @@ describe('watch hub client', () => {
     expect(timers.count()).toBe(0);
     hub.close();
   });
+
+  it("drops an error about a subscription already ended instead of showing it in the lists shown now", () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => 'tok',
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    const old = recorder();
+    const stopOld = hub.subscribe({ ...target, namespace: 'secret-team' }, old.handlers);
+    const ws = FakeSocket.all[0]!;
+    ws.serverOpen();
+    // the user switches namespace: s1 ends, s2 starts; the server's answers to s1 are still on the way
+    stopOld();
+    const current = recorder();
+    hub.subscribe({ ...target, namespace: 'web' }, current.handlers);
+    ws.serverSend({ type: 'error', id: 's1', code: 'FORBIDDEN', message: 'pods is forbidden in secret-team', fatal: true });
+    ws.serverSend({ type: 'error', id: 's1', code: 'UPSTREAM_ERROR', message: 'retrying', fatal: false });
+    ws.serverSend({ type: 'snapshot', id: 's1', resourceVersion: '1', rows: [row('old')], complete: true });
+    expect(current.log).toEqual([]);
+    expect(old.log).toEqual([]);
+    // an error about the socket itself (no id) still reaches every list
+    ws.serverSend({ type: 'error', code: 'INVALID_MESSAGE', message: 'bad frame', fatal: false });
+    expect(current.log).toEqual(['error:INVALID_MESSAGE:false']);
+    hub.close();
+  });
+
+  it('reconnect() drops the socket of the previous user and subscribes again with the current token', async () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    let token = 'alice';
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => token,
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    const a = recorder();
+    hub.subscribe(target, a.handlers);
+    const first = FakeSocket.all[0]!;
+    first.serverOpen();
+    token = 'bob';
+    hub.reconnect();
+    expect(first.closed).toBe(true);
+    expect(a.log).toEqual(['disconnected']);
+    expect(FakeSocket.all).toHaveLength(2);
+    const second = FakeSocket.all[1]!;
+    expect(second.protocols).toEqual([WATCH_PROTOCOL, tokenProtocol('bob')]);
+    second.serverOpen();
+    expect(second.sent).toEqual([{ type: 'subscribe', id: 's1', ...target }]);
+    // the old socket's close and late frames change nothing
+    first.serverSend({ type: 'snapshot', id: 's1', resourceVersion: '1', rows: [row('alice-only')], complete: true });
+    first.serverDrop();
+    expect(a.log).toEqual(['disconnected']);
+    expect(timers.count()).toBe(0);
+
+    // an idle socket (no lists open, waiting for its idle close) is simply dropped
+    const stop = hub.subscribe({ ...target, resource: 'services' }, recorder().handlers);
+    hub.reconnect();
+    stop();
+    hub.close();
+  });
+
+  it('reconnect() without open lists closes an idle socket so a new sign-in cannot reuse it', () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => 'alice',
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    const stop = hub.subscribe(target, recorder().handlers);
+    FakeSocket.all[0]!.serverOpen();
+    stop(); // idle: the socket would stay 5 s
+    hub.reconnect();
+    expect(FakeSocket.all[0]!.closed).toBe(true);
+    // the next list (another user's) opens a socket of its own
+    hub.subscribe(target, recorder().handlers);
+    expect(FakeSocket.all).toHaveLength(2);
+    hub.close();
+  });
+
+  it('ignores the late open of a socket reconnect() dropped while it was connecting', () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => 'tok',
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      ...timers,
+    });
+    hub.subscribe(target, recorder().handlers);
+    const [first] = FakeSocket.all;
+    hub.reconnect();
+    const second = FakeSocket.all[1]!;
+    first!.serverOpen();
+    expect(first!.sent).toEqual([]);
+    expect(second.sent).toEqual([]); // not sent on a socket still connecting
+    second.serverOpen();
+    expect(second.sent).toEqual([{ type: 'subscribe', id: 's1', ...target }]);
+    hub.close();
+  });
 });

@@ -28,6 +28,12 @@ export interface WatchHandlers {
 
 export interface WatchHub {
   subscribe(target: WatchTarget, handlers: WatchHandlers): () => void;
+  /**
+   * Drops the socket at once and, while lists are open, opens a new one with the current token:
+   * the socket is authorized as whoever opened it, so another user signing in (or signing out)
+   * must not go on using it.
+   */
+  reconnect(): void;
   /** Closes the socket and forgets every subscription (console unmount). */
   close(): void;
 }
@@ -88,11 +94,14 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
     const ws = createSocket(options.url, protocols);
     socket = ws;
     ws.onopen = () => {
+      if (socket !== ws) return; // dropped by reconnect() while it was connecting
       open = true;
       attempts = 0;
       for (const [id, sub] of subscriptions) send({ type: 'subscribe', id, ...sub.target });
     };
     ws.onmessage = (event: MessageEvent) => {
+      // a socket the hub already let go of (idle close) speaks for no current subscription
+      if (socket !== ws) return;
       let message: WatchServerMessage;
       try {
         message = JSON.parse(String(event.data)) as WatchServerMessage;
@@ -101,12 +110,15 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
       }
       const sub = message.id ? subscriptions.get(message.id) : undefined;
       if (message.type === 'error') {
-        if (sub) {
-          if (message.fatal) subscriptions.delete(message.id!);
-          sub.handlers.error(message);
-        } else {
+        if (!message.id) {
+          // about the socket itself: it concerns every list on it
           for (const s of subscriptions.values()) s.handlers.error(message);
+        } else if (sub) {
+          if (message.fatal) subscriptions.delete(message.id);
+          sub.handlers.error(message);
         }
+        // else: the answer to a subscription already ended (the user moved on); it must not land
+        // in the lists shown now
         return;
       }
       if (!sub) return;
@@ -166,6 +178,21 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
         send({ type: 'unsubscribe', id });
         if (subscriptions.size === 0) scheduleIdleClose();
       };
+    },
+    reconnect() {
+      if (closed) return;
+      if (reconnectTimer !== null) clearTimer(reconnectTimer);
+      reconnectTimer = null;
+      if (idleTimer !== null) clearTimer(idleTimer);
+      idleTimer = null;
+      attempts = 0;
+      const ws = socket;
+      socket = null;
+      open = false;
+      ws?.close(1000, 'session changed');
+      if (subscriptions.size === 0) return;
+      if (ws) for (const sub of subscriptions.values()) sub.handlers.disconnected?.();
+      connect();
     },
     close() {
       closed = true;

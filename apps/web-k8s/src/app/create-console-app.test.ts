@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
 import { createConsoleApp } from './create-console-app';
 import { memoryStorage } from '#/stores/key-value-storage';
 import { useSessionStore } from '#/stores/session';
+import { WATCH_HUB } from '#/api/watch-hub-context';
+import type { WatchHub } from '#/api/watch-hub';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -58,6 +61,36 @@ describe('createConsoleApp', { timeout: 60_000 }, () => {
     expect(fetched).toBe(0);
     expect(instance.api.baseUrl).toBe('/host-api');
     expect(useSessionStore(instance.pinia).accessToken).toBe('from-host');
+    instance.unmount();
+  });
+
+  it("reconnects the watch hub when another user signs in or the user signs out, not on a token refresh", async () => {
+    const instance = await createConsoleApp({
+      apiBase: '/api',
+      token: 'host-token',
+      history: 'memory',
+      storage: memoryStorage(),
+      fetch: (async () => json(200, {})) as typeof fetch,
+    });
+    const hub = instance.app._context.provides[WATCH_HUB as symbol] as WatchHub;
+    await nextTick();
+    let reconnects = 0;
+    const reconnect = hub.reconnect;
+    hub.reconnect = () => {
+      reconnects += 1;
+      reconnect();
+    };
+    const session = useSessionStore(instance.pinia);
+    const bob = { id: 'u2', username: 'bob', groups: [] };
+    session.accept({ accessToken: 'b1', tokenType: 'Bearer', expiresIn: 60, user: bob });
+    await nextTick();
+    expect(reconnects).toBe(1);
+    session.accept({ accessToken: 'b2', tokenType: 'Bearer', expiresIn: 60, user: bob });
+    await nextTick();
+    expect(reconnects).toBe(1);
+    session.clear();
+    await nextTick();
+    expect(reconnects).toBe(2);
     instance.unmount();
   });
 });

@@ -9,6 +9,7 @@ import { createApiClient, type ApiClient } from '#/api/client';
 import { API_CLIENT } from '#/api/context';
 import { createWatchHub, webSocketUrl } from '#/api/watch-hub';
 import { WATCH_HUB } from '#/api/watch-hub-context';
+import { reconnectOnIdentityChange } from '#/api/watch-hub-session';
 import { loadRuntimeConfig, parseRuntimeConfig } from '#/config/runtime-config';
 import { installAntd } from '#/modules/antd';
 import { createConsoleI18n } from '#/modules/i18n';
@@ -95,14 +96,19 @@ export async function createConsoleApp(options: ConsoleAppOptions = {}): Promise
   const i18n = createConsoleI18n(preferences.locale);
   // Watchers made outside components live in a scope of their own, stopped on unmount.
   const scope = effectScope();
-  scope.run(() =>
+  scope.run(() => {
     watch(
       () => preferences.locale,
       (locale) => {
         i18n.global.locale.value = locale;
       },
-    ),
-  );
+    );
+    if (hub) {
+      const session = useSessionStore(pinia);
+      // a user id when known; a host-given token without one stands for its user
+      reconnectOnIdentityChange(hub, () => (session.accessToken ? (session.user?.id ?? session.accessToken) : null));
+    }
+  });
   if (options.token) useSessionStore(pinia).adoptToken(options.token);
 
   app.use(i18n);

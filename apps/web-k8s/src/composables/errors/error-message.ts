@@ -3,7 +3,7 @@
 import { useI18n } from 'vue-i18n';
 import { isApiError } from '#/api/client';
 
-const TRANSLATED_CODES = new Set(['NETWORK_ERROR', 'SESSION_EXPIRED', 'CLUSTER_UNAUTHORIZED']);
+const TRANSLATED_CODES = new Set(['NETWORK_ERROR', 'SESSION_EXPIRED', 'CLUSTER_UNAUTHORIZED', 'INVALID_KUBERNETES_PATH']);
 
 export function useErrorMessage() {
   const { t } = useI18n();

@@ -35,7 +35,13 @@ export function useCustomResourceTypes(clusterId: Ref<string>) {
   const types = shallowRef<ResourceType[]>([]);
   const loading = ref(false);
 
+  let loadedFor: string | null = null;
+
   async function load(id: string) {
+    // Another cluster: its kinds are not the previous one's (a CRD's scope, or a menu entry that
+    // does not exist there), so nothing of those stays while its own list comes.
+    if (loadedFor !== id) types.value = [];
+    loadedFor = id;
     loading.value = true;
     try {
       const list = await kubeApi(client, id).list<CustomResourceDefinition>(CRD_TYPE);

@@ -1,5 +1,7 @@
 // The built-in kinds the cluster navigation shows, grouped like the console's menu. Every list
 // and detail page is generic (Table API), so this is only navigation: CRDs join it at run time.
+import { ApiError } from '#/api/client';
+
 export type ResourceSection = 'cluster' | 'workloads' | 'network' | 'config' | 'storage' | 'rbac' | 'custom';
 
 export interface ResourceType {
@@ -64,12 +66,25 @@ export function groupFromSegment(segment: string): string {
   return segment === 'core' ? '' : segment;
 }
 
+/**
+ * One segment of an apiserver path, percent-encoded. Every part comes from the page's URL or from
+ * the cluster, so a "/" must not start another segment, and "." or ".." (which the browser resolves
+ * before sending) must not climb out of the cluster's proxy into another console API.
+ */
+export function pathSegment(value: string, what: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new ApiError(400, 'INVALID_KUBERNETES_PATH', `${JSON.stringify(value)} is not a valid ${what}.`);
+  }
+  return encodeURIComponent(value);
+}
+
 /** The apiserver path of a collection or object, e.g. /apis/apps/v1/namespaces/default/deployments/web. */
 export function apiPath(type: Pick<ResourceType, 'group' | 'version' | 'resource'>, namespace?: string, name?: string): string {
-  const root = type.group === '' ? `/api/${type.version}` : `/apis/${type.group}/${type.version}`;
-  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  const obj = name ? `/${encodeURIComponent(name)}` : '';
-  return `${root}${ns}/${type.resource}${obj}`;
+  const version = pathSegment(type.version, 'API version');
+  const root = type.group === '' ? `/api/${version}` : `/apis/${pathSegment(type.group, 'API group')}/${version}`;
+  const ns = namespace ? `/namespaces/${pathSegment(namespace, 'namespace')}` : '';
+  const obj = name !== undefined ? `/${pathSegment(name, 'name')}` : '';
+  return `${root}${ns}/${pathSegment(type.resource, 'resource')}${obj}`;
 }
 
 export function findBuiltin(group: string, version: string, resource: string): ResourceType | undefined {
