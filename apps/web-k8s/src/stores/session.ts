@@ -83,6 +83,9 @@ export const useSessionStore = defineStore('session', () => {
    * refresh token another tab already rotated takes that tab's session instead of reusing it.
    */
   function refresh(): Promise<string | null> {
+    // What this tab held when its request failed: while it waited for the lock, the other tab's
+    // renewal may have reached it through the storage event already, and is not to be renewed again.
+    const held = refreshToken.value;
     refreshing ??= withRefreshLock(async () => {
       if (!refreshToken.value) return null;
       const current = readJson<PersistedSession>(storage, STORAGE_KEY);
@@ -90,7 +93,7 @@ export const useSessionStore = defineStore('session', () => {
         adoptStored(null); // signed out in another tab
         return null;
       }
-      if (current.refreshToken && current.refreshToken !== refreshToken.value) {
+      if (current.refreshToken && (current.refreshToken !== refreshToken.value || current.refreshToken !== held)) {
         adoptStored(current); // renewed in another tab: its access token, unless that ran out too
         if (expiresAt.value > Date.now() + 5000) return accessToken.value;
         if (!refreshToken.value) return null;
