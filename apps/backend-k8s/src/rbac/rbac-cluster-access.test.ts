@@ -3,6 +3,7 @@
 // override, a watch parameter on a list, subresource paths, encoded path segments, a namespace in
 // the body that differs from the path), each denied before anything reaches the apiserver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '@k8s-console/test-support';
 import { startSimCluster, WatchClient, type SimCluster } from '../kube/testing/sim-cluster.js';
 
 const PASSWORD = 'Tr0ub4dor&3-horse';
@@ -46,8 +47,12 @@ describe('console RBAC on the proxy and the watch hub', () => {
     await addUser('operator', ['operator']);
     await addUser('viewer', ['viewer']);
     await addUser('nobody', []);
-    const pods = (await (await call('admin', 'GET', '/api/v1/namespaces/shop/pods')).json()) as { items: { metadata: { name: string } }[] };
-    pod = pods.items.find((p) => p.metadata.name.startsWith('frontend-'))!.metadata.name;
+    // a Running one: reading the log of a pod still starting is the apiserver's 400, whoever asks
+    await waitUntil('a Running frontend pod in shop', async () => {
+      const pods = (await (await call('admin', 'GET', '/api/v1/namespaces/shop/pods')).json()) as { items: { metadata: { name: string }; status?: { phase?: string } }[] };
+      pod = pods.items.find((p) => p.metadata.name.startsWith('frontend-') && p.status?.phase === 'Running')?.metadata.name ?? '';
+      return pod !== '';
+    }, { intervalMs: 100, timeoutMs: 30_000 });
   });
   afterAll(async () => {
     await c?.close();
