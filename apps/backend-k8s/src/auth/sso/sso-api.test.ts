@@ -42,7 +42,9 @@ describe('SSO exchange (HS256 secret and RS256 key configured)', () => {
     expect(res.statusCode, res.body).toBe(200);
     const session = res.json() as LoginResponse;
     expect(session.user).toMatchObject({ username: 'hana', groups: ['ops'] });
-    expect(session.refreshToken).toBeTruthy();
+    // the embedded console renews with a fresh host token: no refresh token to outlive the host's sign-out
+    expect(session.refreshToken).toBeUndefined();
+    expect(await t.app.db.selectFrom('refresh_tokens').select('id').where('user_id', '=', session.user.id).execute()).toEqual([]);
     const headers = { authorization: `Bearer ${session.accessToken}` };
     const perms = (await t.app.inject({ method: 'GET', url: '/api/v1/me/permissions', headers })).json() as PermissionsResponse;
     expect(perms.roles).toEqual(['viewer']);

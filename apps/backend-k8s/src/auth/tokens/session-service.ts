@@ -48,20 +48,25 @@ export class SessionService {
     await this.deps.audit.record({ action: 'login', outcome: 'failure', username, address, status: 401, detail: reason });
   }
 
-  /** A successful sign-in: new access token and a new refresh-token family. */
+  /**
+   * A successful sign-in: a new access token, and for a password login a new refresh-token family.
+   * A sign-on from a host application gets no refresh token: the embedded console renews by
+   * exchanging a fresh host token, so a refresh token would be a credential nobody uses that
+   * outlives the host's own sign-out (one more per renewal).
+   */
   async start(user: { id: string; username: string; groups: string[] }, address: string, action: 'login' | 'sso'): Promise<LoginResponse> {
     await this.deps.throttle.recordSuccess(user.username, address, action === 'login');
-    const refresh = await this.deps.refreshTokens.issue(user.id);
+    const refresh = action === 'login' ? await this.deps.refreshTokens.issue(user.id) : undefined;
     await this.deps.audit.record({ action, outcome: 'success', userId: user.id, username: user.username, address, status: 200 });
-    return this.response(user, refresh.token);
+    return this.response(user, refresh?.token);
   }
 
-  private response(user: { id: string; username: string; groups: string[] }, refreshToken: string): LoginResponse {
+  private response(user: { id: string; username: string; groups: string[] }, refreshToken: string | undefined): LoginResponse {
     return {
       accessToken: this.deps.accessTokens.issue(user),
       tokenType: 'Bearer',
       expiresIn: this.deps.accessTokens.ttlSeconds,
-      refreshToken,
+      ...(refreshToken ? { refreshToken } : {}),
       user: { id: user.id, username: user.username, groups: user.groups },
     };
   }
