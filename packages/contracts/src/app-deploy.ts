@@ -193,7 +193,15 @@ export const AppSummarySchema = Type.Object({
 });
 export type AppSummary = Static<typeof AppSummarySchema>;
 
-export const AppSummaryListSchema = Type.Object({ items: Type.Array(AppSummarySchema) }, { $id: 'AppSummaryList' });
+export const AppSummaryListSchema = Type.Object(
+  {
+    items: Type.Array(AppSummarySchema),
+    /** kinds besides Deployment the user may not list here: the apps' `kinds` cannot show them */
+    unlistedKinds: Type.Optional(Type.Array(AppObjectKindSchema)),
+  },
+  { $id: 'AppSummaryList' },
+);
+export type AppSummaryList = Static<typeof AppSummaryListSchema>;
 
 /** One application as the form edits it: its spec read back from the cluster, and its objects. */
 export const AppDetailSchema = Type.Object({ spec: AppDeploySpecSchema, objects: Type.Array(AppObjectRefSchema) }, { $id: 'AppDetail' });

@@ -84,7 +84,7 @@ export async function appDeployRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string }; Querystring: { namespace?: string } }>(base, { schema: { params: clusterParams, querystring: listQuery, response: answers(AppSummaryListSchema, 200) } }, async (request, reply) => {
     const svc = await service(request);
-    return run(reply, async () => ({ items: await svc.list(request.query.namespace) }));
+    return run(reply, () => svc.list(request.query.namespace));
   });
 
   app.get<{ Params: AppParams }>(`${base}/:namespace/:name`, { schema: { params: appParams, response: answers(AppDetailSchema, 200) } }, async (request, reply) => {

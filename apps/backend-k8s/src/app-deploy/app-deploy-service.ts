@@ -17,6 +17,7 @@ import {
   type AppObjectRef,
   type AppObjectResult,
   type AppSummary,
+  type AppSummaryList,
 } from '@k8s-console/contracts';
 import { ApiError } from '../errors/api-error.js';
 import { KubeApiError } from '../kube/kube-access.js';
@@ -405,8 +406,22 @@ export class AppDeployService {
     return { spec: parseAppManifests(live), objects: live.map((o) => refOf(kindInfo(o.kind!)!, namespace, o.metadata.name)) };
   }
 
-  async list(namespace: string | undefined): Promise<AppSummary[]> {
-    const byKind = await Promise.all(APP_KINDS.map((k) => listAppObjects(this.ctx, k, namespace)));
+  /**
+   * The applications (one per Deployment of the console's). The other kinds only fill in each
+   * app's `kinds`: one the user may not list is named in `unlistedKinds` instead of refusing the list.
+   */
+  async list(namespace: string | undefined): Promise<AppSummaryList> {
+    const unlistedKinds: AppSummary['kinds'] = [];
+    const byKind = await Promise.all(
+      APP_KINDS.map((k, i) =>
+        listAppObjects(this.ctx, k, namespace).catch((err: unknown) => {
+          // refused by the console's RBAC (ApiError) or, impersonating, by the cluster's (KubeApiError)
+          if (i === 0 || !(err instanceof ApiError || err instanceof KubeApiError) || err.statusCode !== 403) throw err;
+          unlistedKinds.push(k.kind as AppSummary['kinds'][number]);
+          return [];
+        }),
+      ),
+    );
     const apps = new Map<string, AppSummary>();
     for (const d of byKind[0]!) {
       const name = d.metadata.labels?.[APP_NAME_LABEL] ?? d.metadata.name;
@@ -423,6 +438,7 @@ export class AppDeployService {
     for (const list of byKind.slice(1)) {
       for (const o of list) apps.get(`${o.metadata.namespace}/${o.metadata.labels?.[APP_NAME_LABEL]}`)?.kinds.push(o.kind as AppSummary['kinds'][number]);
     }
-    return [...apps.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    const items = [...apps.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    return unlistedKinds.length ? { items, unlistedKinds } : { items };
   }
 }

@@ -336,6 +336,27 @@ describe('app-deploys', () => {
     expect(taken.json().errors[0]).toMatchObject({ field: 'name', message: expect.stringContaining('already exists') });
   });
 
+  it('lists the applications for a user who may not list autoscalers or Ingresses, and says which kinds it could not see', async () => {
+    await withAuthorizer(
+      (attrs) => !(attrs.verb === 'list' && (attrs.resource === HPAS.resource || attrs.resource === INGRESSES.resource)),
+      async () => {
+        const res = await call('GET', '?namespace=store');
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json() as { items: { name: string; kinds: string[] }[]; unlistedKinds?: string[] };
+        expect(body.items.length).toBeGreaterThan(0);
+        expect(body.items.every((a) => a.kinds.includes('Deployment') && !a.kinds.includes('Ingress'))).toBe(true);
+        expect(body.unlistedKinds?.sort()).toEqual(['HorizontalPodAutoscaler', 'Ingress']);
+      },
+    );
+    // without Deployments there is no list at all
+    await withAuthorizer(
+      (attrs) => !(attrs.verb === 'list' && attrs.resource === DEPLOYMENTS.resource),
+      async () => expect((await call('GET', '?namespace=store')).statusCode).toBe(403),
+    );
+    const all = (await call('GET', '?namespace=store')).json() as { unlistedKinds?: string[] };
+    expect(all.unlistedKinds).toBeUndefined();
+  });
+
   it('refuses a name or namespace in the path that no application can have, at the field', async () => {
     const res = await call('GET', `/store/${encodeURIComponent('web,team')}`);
     expect(res.statusCode).toBe(400);

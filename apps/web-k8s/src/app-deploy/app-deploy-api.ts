@@ -1,6 +1,6 @@
 // Calls of "deploy an application" (/api/v1/clusters/:id/app-deploys): preview (field errors +
 // server dry run), create, load, update, delete. The backend re-validates what the form checked.
-import type { AppDeployRequest, AppDeployResult, AppDeploySpec, AppFieldError, AppObjectRef, AppObjectResult, AppSummary } from '@k8s-console/contracts';
+import type { AppDeployRequest, AppDeployResult, AppDeploySpec, AppFieldError, AppObjectRef, AppObjectResult, AppSummaryList } from '@k8s-console/contracts';
 import type { ApiClient } from '#/api/client';
 
 export interface AppPreviewResponse {
@@ -18,7 +18,7 @@ export function appDeployApi(client: ApiClient, clusterId: string) {
     /** the preview of an edit: the dry run the edit makes, and the objects it would delete */
     previewUpdate: (namespace: string, name: string, body: AppDeployRequest) => client.post<AppPreviewResponse>(`${one(namespace, name)}/preview`, body),
     create: (body: AppDeployRequest) => client.post<AppDeployResult>(base, body),
-    list: (namespace?: string) => client.get<{ items: AppSummary[] }>(base, { query: { namespace } }),
+    list: (namespace?: string) => client.get<AppSummaryList>(base, { query: { namespace } }),
     get: (namespace: string, name: string) => client.get<{ spec: AppDeploySpec; objects: AppObjectRef[] }>(one(namespace, name)),
     update: (namespace: string, name: string, body: AppDeployRequest) => client.put<AppDeployResult>(one(namespace, name), body),
     remove: (namespace: string, name: string) => client.delete<AppDeployResult>(one(namespace, name)),

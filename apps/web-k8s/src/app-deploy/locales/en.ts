@@ -4,6 +4,7 @@ export default {
   title: 'Deploy application',
   editTitle: 'Edit application {name}',
   listTitle: 'Applications',
+  unlistedKinds: 'You may not list {kinds} here: the Objects column does not show them.',
   stepForm: 'Form',
   stepYaml: 'Review YAML',
   stepDone: 'Done',

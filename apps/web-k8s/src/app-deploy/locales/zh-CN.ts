@@ -4,6 +4,7 @@ export default {
   title: '部署应用',
   editTitle: '编辑应用 {name}',
   listTitle: '应用',
+  unlistedKinds: '你无权在此列出 {kinds}：“对象”一列不会显示它们。',
   stepForm: '表单',
   stepYaml: '检查 YAML',
   stepDone: '完成',
