@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.js';
+import { toConsoleError } from '../kube/actions/action-context.js';
 
 interface AjvLikeError {
   instancePath?: string;
@@ -30,6 +31,10 @@ function validationMessage(err: AjvLikeError, context: string | undefined): stri
 
 export function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
+  // A cluster's error that no route mapped: its own status (a 401 as 502 CLUSTER_UNAUTHORIZED, not
+  // the console session's 401), or the 502/504 naming the cluster, never a bare 500
+  const fromCluster = toConsoleError(error);
+  if (fromCluster instanceof ApiError) return fromCluster;
   if (error.validation?.length) {
     const first = error.validation[0] as AjvLikeError;
     return ApiError.badRequest('VALIDATION_FAILED', validationMessage(first, error.validationContext), fieldOf(first));
