@@ -117,6 +117,20 @@ describe('console RBAC over REST', () => {
 
   describe('custom roles and bindings', () => {
     let shopRole: Role;
+    it('a binding to a role that does not exist is a 400 at roleId; a failing database is not', async () => {
+      const missing = await as('admin', 'POST', '/api/v1/rolebindings', { roleId: '00000000-0000-4000-8000-000000000000', subjectKind: 'user', subjectName: 'nora' });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().error).toMatchObject({ code: 'ROLE_NOT_FOUND', field: 'roleId' });
+      const getRole = t.app.rbac.store.getRole;
+      t.app.rbac.store.getRole = () => Promise.reject(new Error('database is locked'));
+      try {
+        const res = await as('admin', 'POST', '/api/v1/rolebindings', { roleId: '00000000-0000-4000-8000-000000000000', subjectKind: 'user', subjectName: 'nora' });
+        expect(res.statusCode).toBe(500);
+      } finally {
+        t.app.rbac.store.getRole = getRole;
+      }
+    });
+
     it('a role scoped to one cluster and namespace, bound through a group', async () => {
       const created = await as('admin', 'POST', '/api/v1/roles', {
         name: 'shop-deployer',

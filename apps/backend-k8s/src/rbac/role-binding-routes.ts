@@ -45,7 +45,9 @@ export async function roleBindingRoutes(app: FastifyInstance, opts: { store: Rba
     { schema: { body: RoleBindingCreateSchema, response: { 201: RoleBindingSchema, ...errors } } },
     async (request, reply) => {
       await requireConsolePermission(app, request, 'create', 'rolebindings');
-      const role = await store.getRole(request.body.roleId).catch(() => {
+      const role = await store.getRole(request.body.roleId).catch((err: unknown) => {
+        // only "no such role" is the caller's mistake; a failing database stays a 500
+        if (!(err instanceof ApiError && err.statusCode === 404)) throw err;
         throw new ApiError(400, 'ROLE_NOT_FOUND', `role ${JSON.stringify(request.body.roleId)} does not exist`, 'roleId');
       });
       await requireNoEscalation(app, authorizer, request, 'bind', role.rules);
