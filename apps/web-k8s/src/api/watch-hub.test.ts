@@ -36,11 +36,14 @@ class FakeSocket {
 
 function manualTimers() {
   const timers = new Map<number, () => void>();
+  const delays: number[] = [];
   let next = 1;
   return {
-    setTimer: (fn: () => void) => {
+    delays,
+    setTimer: (fn: () => void, ms: number) => {
       const id = next++;
       timers.set(id, fn);
+      delays.push(ms);
       return id;
     },
     clearTimer: (id: unknown) => void timers.delete(id as number),
@@ -256,6 +259,35 @@ describe('watch hub client', () => {
     expect(second.sent).toEqual([]); // not sent on a socket still connecting
     second.serverOpen();
     expect(second.sent).toEqual([{ type: 'subscribe', id: 's1', ...target }]);
+    hub.close();
+  });
+
+  it('backs off further each time the server drops the socket soon after it opened, and starts over after a stable one', async () => {
+    FakeSocket.all = [];
+    const timers = manualTimers();
+    let clock = 0;
+    const hub = createWatchHub({
+      url: 'ws://x/api/v1/ws',
+      getToken: () => 't',
+      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+      setTimer: timers.setTimer,
+      clearTimer: timers.clearTimer,
+      now: () => clock,
+    });
+    hub.subscribe(target, recorder().handlers);
+    // e.g. closed as too slow (4008) right after each snapshot
+    for (let i = 0; i < 5; i++) {
+      FakeSocket.all.at(-1)!.serverOpen();
+      clock += 1000;
+      FakeSocket.all.at(-1)!.serverDrop();
+      await timers.runAll();
+    }
+    // 500, 1000, 2000, 4000, 8000 ms, each with jitter between half and all of it
+    expect(timers.delays[4]).toBeGreaterThanOrEqual(4000);
+    FakeSocket.all.at(-1)!.serverOpen();
+    clock += 60_000;
+    FakeSocket.all.at(-1)!.serverDrop();
+    expect(timers.delays.at(-1)).toBeLessThanOrEqual(500);
     hub.close();
   });
 });

@@ -53,7 +53,16 @@ export interface WatchHubOptions {
   /** for tests: how to wait (reconnect backoff, idle close) */
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** for tests: the clock that tells a socket that stayed up from one dropped at once */
+  now?: () => number;
 }
+
+/**
+ * A socket that stayed open this long counts as recovered: its drop starts the backoff again. A
+ * socket the server keeps closing soon after the upgrade (too slow a reader, 4008; a refused
+ * subscription quota) backs off further each time instead of reconnecting every half second.
+ */
+const STABLE_MS = 30_000;
 
 export function tokenProtocol(token: string): string {
   const bytes = new TextEncoder().encode(token);
@@ -78,7 +87,9 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
   let socket: WebSocket | null = null;
   let open = false;
   let nextId = 1;
+  const now = options.now ?? Date.now;
   let attempts = 0;
+  let openedAt = 0;
   let reconnectTimer: unknown = null;
   let idleTimer: unknown = null;
   let closed = false;
@@ -96,7 +107,7 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
     ws.onopen = () => {
       if (socket !== ws) return; // dropped by reconnect() while it was connecting
       open = true;
-      attempts = 0;
+      openedAt = now();
       for (const [id, sub] of subscriptions) send({ type: 'subscribe', id, ...sub.target });
     };
     ws.onmessage = (event: MessageEvent) => {
@@ -129,6 +140,8 @@ export function createWatchHub(options: WatchHubOptions): WatchHub {
       if (socket !== ws) return;
       socket = null;
       open = false;
+      if (openedAt && now() - openedAt >= STABLE_MS) attempts = 0;
+      openedAt = 0;
       if (closed || subscriptions.size === 0) return;
       for (const sub of subscriptions.values()) sub.handlers.disconnected?.();
       // Exponential backoff with jitter, so a restarted backend is not hit by every tab at once.
