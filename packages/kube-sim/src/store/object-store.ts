@@ -242,7 +242,7 @@ export class ObjectStore {
       from = Math.max(from, t.lowerBound(token.start));
       listRv = Math.min(token.rv, this.rv);
     }
-    const matcher = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector), opts.matcher);
+    const matcher = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector, def), opts.matcher);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     const items: K8sObject[] = [];
     let i = from;
@@ -483,7 +483,7 @@ export class ObjectStore {
     const def = this.resolve(ref);
     const t = this.table(def);
     const ns = def.namespaced ? opts.namespace : undefined;
-    const selectors = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector), opts.matcher);
+    const selectors = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector, def), opts.matcher);
     const matches: ObjectMatcher = (obj) => (!ns || obj.metadata?.namespace === ns) && (!selectors || selectors(obj));
     const watcher: Watcher = { matches, cb };
     const rv = opts.resourceVersion;

@@ -1,7 +1,8 @@
 // Label and field selectors with the apiserver's syntax: `a=b,c!=d,e in (x,y),f notin (z),g,!h`
 // and `metadata.name=x,status.phase!=Running`.
 import { badRequest } from '../errors/status-error.js';
-import { readPath } from './json-values.js';
+import type { ResourceDef } from '../resources/resource-def.js';
+import { selectableField } from './field-selectors.js';
 import type { K8sObject } from './k8s-object.js';
 
 export type ObjectMatcher = (obj: K8sObject) => boolean;
@@ -106,21 +107,18 @@ export function formatLabelSelector(spec: LabelSelectorSpec | undefined): string
   return parts.join(',');
 }
 
-function fieldValue(obj: K8sObject, path: string): string {
-  if (path === 'metadata.namespace') return obj.metadata?.namespace ?? '';
-  const v = readPath(obj, path);
-  if (v === undefined || v === null) return '';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
-
-export function parseFieldSelector(selector: string | undefined): ObjectMatcher | undefined {
+/**
+ * A field selector (`metadata.name=x,status.phase!=Running`) over the fields the resource can be
+ * selected by: any other field is refused with the apiserver's 400 BadRequest.
+ */
+export function parseFieldSelector(selector: string | undefined, def: ResourceDef): ObjectMatcher | undefined {
   if (!selector || selector.trim() === '') return undefined;
   const terms = selector.split(',').map((t) => t.trim()).filter((t) => t !== '').map((term) => {
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
-    return { path: m[1] ?? '', negate: m[2] === '!=', value: m[3] ?? '' };
+    return { value: selectableField(def, m[1] ?? ''), negate: m[2] === '!=', expected: m[3] ?? '' };
   });
-  return (obj) => terms.every((t) => (fieldValue(obj, t.path) === t.value) !== t.negate);
+  return (obj) => terms.every((t) => (t.value(obj) === t.expected) !== t.negate);
 }
 
 export function combineMatchers(...matchers: (ObjectMatcher | undefined)[]): ObjectMatcher | undefined {
