@@ -13,6 +13,7 @@ import { negotiate, type Representation } from './content-negotiation.js';
 import { parseBody, readBody, sendJson, sendList } from './http-io.js';
 import { fieldManagerOf, isDryRun, present, toStored, type ResourceContext } from './request-context.js';
 import { converterFor } from '../resources/version-conversion.js';
+import { validateDeleteOptions, validateListOptions, validateWriteOptions, type DeleteOptionsBody } from './request-options.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge-patch.js';
 import { serverSideApply } from '../patch/server-side-apply.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
@@ -75,8 +76,13 @@ function qosClass(pod: K8sObject): string {
 export async function handleList(ctx: ResourceContext, res: ServerResponse): Promise<void> {
   const rep = representation(ctx);
   const q = ctx.query;
-  const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+  validateListOptions(q, false);
+  let limit = q.get('limit') ? Number(q.get('limit')) : undefined;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`invalid limit: ${q.get('limit')}`);
+  const rv = q.get('resourceVersion') ?? '';
+  if (q.get('continue') && rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+  // resourceVersion=0 is served from the watch cache, which does not page: the whole list, no continue
+  if (rv === '0' && !q.get('continue')) limit = undefined;
   const result = ctx.store.list(ctx.def, {
     namespace: ctx.namespace,
     labelSelector: q.get('labelSelector') ?? undefined,
@@ -114,6 +120,7 @@ export function handleGet(ctx: ResourceContext, res: ServerResponse): void {
 }
 
 export async function handleCreate(ctx: ResourceContext, res: ServerResponse): Promise<void> {
+  validateWriteOptions(ctx.query, 'CreateOptions');
   const obj = await readObject(ctx);
   checkTypeMeta(ctx, obj);
   obj.metadata = { ...obj.metadata };
@@ -124,6 +131,7 @@ export async function handleCreate(ctx: ResourceContext, res: ServerResponse): P
 }
 
 export async function handleUpdate(ctx: ResourceContext, res: ServerResponse, subresource?: 'status'): Promise<void> {
+  validateWriteOptions(ctx.query, 'UpdateOptions');
   const obj = await readObject(ctx);
   checkTypeMeta(ctx, obj);
   if (obj.metadata?.name && obj.metadata.name !== ctx.name) {
@@ -156,12 +164,12 @@ function patchTypeOf(ctx: ResourceContext): PatchType {
 
 export async function handlePatch(ctx: ResourceContext, res: ServerResponse, subresource?: 'status'): Promise<void> {
   const type = patchTypeOf(ctx);
+  validateWriteOptions(ctx.query, 'PatchOptions', type === 'apply');
   const body = parseBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
   if (type === 'apply') checkTypeMeta(ctx, body as K8sObject);
   const live = ctx.store.get(ctx.def, ctx.namespace, ctx.name ?? '');
   const existed = live !== undefined;
   const force = ctx.query.get('force') === 'true';
-  if (force && type !== 'apply') throw badRequest('force is only valid for apply patches');
   if (converterFor(ctx.def, ctx.version)) {
     sendObject(ctx, res, existed ? 200 : 201, patchConverted(ctx, live, type, body, force, subresource));
     return;
@@ -201,17 +209,27 @@ function patchConverted(ctx: ResourceContext, live: K8sObject | undefined, type:
 
 async function readDeleteOptions(ctx: ResourceContext): Promise<DeleteOptions & { dryRunAll: boolean }> {
   const raw = await readBody(ctx.req);
-  let body: { propagationPolicy?: string; orphanDependents?: boolean; dryRun?: string[]; preconditions?: DeleteOptions['preconditions'] } = {};
-  if (raw.length > 0 && raw.toString('utf8').trim() !== '') body = parseBody(raw, 'application/json') as typeof body;
-  let policy = ctx.query.get('propagationPolicy') ?? body.propagationPolicy;
-  if (policy === undefined && (ctx.query.get('orphanDependents') === 'true' || body.orphanDependents === true)) policy = 'Orphan';
-  if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  // as the apiserver decodes them: from the body when there is one (the query is then ignored), else from the query
+  let body: DeleteOptionsBody & { preconditions?: DeleteOptions['preconditions'] };
+  if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
+    const parsed = parseBody(raw, 'application/json');
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest('the request body must be a DeleteOptions object');
+    body = parsed as typeof body;
+  } else {
+    const q = ctx.query;
+    body = {
+      ...(q.has('propagationPolicy') ? { propagationPolicy: q.get('propagationPolicy') } : {}),
+      ...(q.has('orphanDependents') ? { orphanDependents: q.get('orphanDependents') === 'true' } : {}),
+      dryRun: q.getAll('dryRun'),
+    };
   }
+  validateDeleteOptions(body);
+  let policy = body.propagationPolicy as DeleteOptions['propagationPolicy'];
+  if (policy === undefined && body.orphanDependents === true) policy = 'Orphan';
   return {
-    propagationPolicy: policy as DeleteOptions['propagationPolicy'],
+    propagationPolicy: policy,
     preconditions: body.preconditions,
-    dryRunAll: isDryRun(ctx.query, body),
+    dryRunAll: Array.isArray(body.dryRun) && body.dryRun.includes('All'),
   };
 }
 
@@ -279,9 +297,12 @@ export async function handleScale(ctx: ResourceContext, res: ServerResponse): Pr
     return;
   }
   let scale: K8sObject;
-  if (method === 'PUT') scale = await readObject(ctx);
-  else if (method === 'PATCH') {
+  if (method === 'PUT') {
+    validateWriteOptions(ctx.query, 'UpdateOptions');
+    scale = await readObject(ctx);
+  } else if (method === 'PATCH') {
     const type = patchTypeOf(ctx);
+    validateWriteOptions(ctx.query, 'PatchOptions', type === 'apply');
     const body = parseBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
     const before = toScale(ctx.def, current);
     scale = type === 'json' ? applyJsonPatch(before, body) : (applyMergePatch(before, body) as K8sObject);

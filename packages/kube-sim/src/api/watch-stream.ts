@@ -7,6 +7,7 @@ import type { StoreEvent } from '../store/object-store.js';
 import { toTable, type IncludeObject } from '../table/table-printer.js';
 import type { Representation } from './content-negotiation.js';
 import { objectJson } from './http-io.js';
+import { validateListOptions } from './request-options.js';
 import { parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
 import { present, type ResourceContext } from './request-context.js';
 
@@ -42,7 +43,8 @@ export function serveWatch(ctx: ResourceContext, res: ServerResponse, rep: Repre
   let fieldSelector = q.get('fieldSelector') ?? undefined;
   if (ctx.name) fieldSelector = [fieldSelector, `metadata.name=${ctx.name}`].filter(Boolean).join(',');
   const include = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
-  // bad selectors are refused before the stream starts (an HTTP 400, not an ERROR event)
+  // bad options and selectors are refused before the stream starts (an HTTP 400/422, not an ERROR event)
+  validateListOptions(q, true);
   parseLabelSelector(q.get('labelSelector') ?? undefined);
   parseFieldSelector(fieldSelector, ctx.def);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });

@@ -89,7 +89,7 @@ export function invalid(kind: string, group: string, name: string, causes: Statu
   const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, {
-    name,
+    name: name || undefined,
     group: group || undefined,
     kind,
     causes,

@@ -22,6 +22,69 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     await sim.stop();
   });
 
+  it('refuses a dryRun other than All with 422 instead of writing for real', async () => {
+    const created = await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps?dryRun=true', { body: configMap('dry-true') });
+    expect(created.status).toBe(422);
+    expect(created.json).toMatchObject({
+      kind: 'Status', reason: 'Invalid', code: 422,
+      message: 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"true"}: supported values: "All"',
+      details: { group: 'meta.k8s.io', kind: 'CreateOptions', causes: [{ reason: 'FieldValueNotSupported', field: 'dryRun' }] },
+    });
+    expect(created.json.details.name).toBeUndefined();
+    expect(sim.store.get('configmaps', 'default', 'dry-true')).toBeUndefined();
+
+    sim.store.create('configmaps', configMap('dry-target'));
+    const put = await simRequest(sim, 'PUT', '/api/v1/namespaces/default/configmaps/dry-target?dryRun=1', { body: { ...configMap('dry-target'), data: { a: '2' } } });
+    expect(put.status).toBe(422);
+    expect(put.json.details.kind).toBe('UpdateOptions');
+    const patch = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/configmaps/dry-target?dryRun=yes', {
+      body: { data: { a: '3' } }, headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(patch.status).toBe(422);
+    expect(patch.json.details.kind).toBe('PatchOptions');
+    const del = await simRequest(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/dry-target', { body: { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['true'] } });
+    expect(del.status).toBe(422);
+    expect(del.json.details.kind).toBe('DeleteOptions');
+    expect(sim.store.get('configmaps', 'default', 'dry-target')?.data).toEqual({ a: '1' });
+
+    // All stays a dry run
+    expect((await simRequest(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/dry-target?dryRun=All')).status).toBe(200);
+    expect(sim.store.get('configmaps', 'default', 'dry-target')).toBeDefined();
+    expect((await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Loose', { body: configMap('fv') })).status).toBe(422);
+  });
+
+  it('validates patch options: fieldManager required for apply, force only for apply (422 PatchOptions)', async () => {
+    sim.store.create('configmaps', configMap('patch-opts'));
+    const apply = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/configmaps/patch-opts', {
+      body: configMap('patch-opts'), headers: { 'Content-Type': 'application/apply-patch+yaml' },
+    });
+    expect(apply.status).toBe(422);
+    expect(apply.json.message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    for (const force of ['true', 'false']) {
+      const merge = await simRequest(sim, 'PATCH', `/api/v1/namespaces/default/configmaps/patch-opts?force=${force}`, {
+        body: { data: { b: '2' } }, headers: { 'Content-Type': 'application/merge-patch+json' },
+      });
+      expect(merge.status).toBe(422);
+      expect(merge.json.message).toBe('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+    }
+  });
+
+  it('validates delete options as DeleteOptions (422), reading them from the body when there is one', async () => {
+    sim.store.create('configmaps', configMap('del-opts'));
+    const bad = await simRequest(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/del-opts?propagationPolicy=Sometimes');
+    expect(bad.status).toBe(422);
+    expect(bad.json.message).toBe('DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sometimes": supported values: "Foreground", "Background", "Orphan", "nil"');
+    const both = await simRequest(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/del-opts', {
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Orphan', orphanDependents: true },
+    });
+    expect(both.status).toBe(422);
+    expect(both.json.details.causes[0]).toMatchObject({ field: 'propagationPolicy', reason: 'FieldValueInvalid' });
+    // with a body, the query is not read: dryRun=All in the query does not make this a dry run
+    const withBody = await simRequest(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/del-opts?dryRun=All', { body: { kind: 'DeleteOptions', apiVersion: 'v1' } });
+    expect(withBody.status).toBe(200);
+    expect(sim.store.get('configmaps', 'default', 'del-opts')).toBeUndefined();
+  });
+
   it('refuses field selectors on fields the resource cannot be selected by (400), on lists, watches and deletecollection', async () => {
     sim.store.create('configmaps', configMap('fs-kept'));
     const list = await simRequest(sim, 'GET', '/api/v1/namespaces/default/pods?fieldSelector=spec.containers.image%3Dnginx');
@@ -63,5 +126,30 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     const [ev] = await w.waitFor(1);
     expect(ev).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'watched' } } });
     w.close();
+  });
+
+  it('validates list and watch options like a v1.28 apiserver without the WatchList gate', async () => {
+    const noRv = await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps?resourceVersionMatch=NotOlderThan');
+    expect(noRv.status).toBe(422);
+    expect(noRv.json.message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+    const initial = await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true');
+    expect(initial.status).toBe(422);
+    expect(initial.json.details.causes).toEqual([
+      { reason: 'FieldValueForbidden', message: 'Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled', field: 'sendInitialEvents' },
+    ]);
+    const continueRv = await simRequest(sim, 'GET', `/api/v1/namespaces/default/configmaps?limit=1&continue=x&resourceVersion=${sim.store.resourceVersion}`);
+    expect(continueRv.status).toBe(400);
+  });
+
+  it('does not page a list at resourceVersion=0 (served from the watch cache)', async () => {
+    for (const name of ['page-a', 'page-b', 'page-c']) sim.store.create('configmaps', configMap(name));
+    const all = sim.store.count('configmaps', 'default');
+    expect(all).toBeGreaterThan(2);
+    const rv0 = await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps?limit=1&resourceVersion=0');
+    expect(rv0.json.items).toHaveLength(all);
+    expect(rv0.json.metadata.continue).toBeUndefined();
+    const paged = await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps?limit=1');
+    expect(paged.json.items).toHaveLength(1);
+    expect(paged.json.metadata.continue).toBeTruthy();
   });
 });
