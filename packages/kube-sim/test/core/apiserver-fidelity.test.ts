@@ -128,6 +128,22 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     w.close();
   });
 
+  it('serves namespaced resources across namespaces only as list and watch', async () => {
+    const before = sim.store.count('configmaps');
+    expect(before).toBeGreaterThan(0);
+    const wipe = await simRequest(sim, 'DELETE', '/api/v1/configmaps');
+    expect(wipe.status).toBe(405);
+    expect(wipe.json).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed' });
+    expect(sim.store.count('configmaps')).toBe(before);
+    expect((await simRequest(sim, 'POST', '/api/v1/configmaps', { body: configMap('nowhere') })).status).toBe(405);
+    const apply = await simRequest(sim, 'PATCH', '/api/v1/configmaps/nowhere?fieldManager=test', {
+      body: configMap('nowhere'), headers: { 'Content-Type': 'application/apply-patch+yaml' },
+    });
+    expect(apply.status).toBe(404);
+    expect(sim.store.get('configmaps', 'default', 'nowhere')).toBeUndefined();
+    expect((await simRequest(sim, 'GET', '/api/v1/configmaps')).status).toBe(200);
+  });
+
   it('validates list and watch options like a v1.28 apiserver without the WatchList gate', async () => {
     const noRv = await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps?resourceVersionMatch=NotOlderThan');
     expect(noRv.status).toBe(422);
