@@ -58,6 +58,18 @@ function checkTypeMeta(ctx: ResourceContext, obj: K8sObject): void {
   }
 }
 
+/** What the apiserver's field manager requires of an applied configuration before merging it. */
+function checkApplyBody(ctx: ResourceContext, body: unknown): void {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('error decoding YAML: the applied configuration must be an object');
+  const obj = body as K8sObject;
+  const expected = apiVersionOf(ctx.def.group, ctx.version);
+  if (obj.apiVersion !== expected) {
+    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${typeof obj.apiVersion === 'string' ? obj.apiVersion : ''}, expected: ${expected}`);
+  }
+  if (obj.metadata?.managedFields !== undefined && obj.metadata.managedFields !== null) throw badRequest('metadata.managedFields must be nil');
+  checkTypeMeta(ctx, obj);
+}
+
 /** A client's create starts with the status the apiserver's strategy gives (kubelets and controllers fill the rest). */
 function resetStatusForCreate(def: ResourceDef, obj: K8sObject): void {
   if (!hasSubresource(def, 'status') || (def.group === '' && def.resource === 'nodes')) return;
@@ -166,7 +178,7 @@ export async function handlePatch(ctx: ResourceContext, res: ServerResponse, sub
   const type = patchTypeOf(ctx);
   validateWriteOptions(ctx.query, 'PatchOptions', type === 'apply');
   const body = parseBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
-  if (type === 'apply') checkTypeMeta(ctx, body as K8sObject);
+  if (type === 'apply') checkApplyBody(ctx, body);
   const live = ctx.store.get(ctx.def, ctx.namespace, ctx.name ?? '');
   const existed = live !== undefined;
   const force = ctx.query.get('force') === 'true';

@@ -69,6 +69,21 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     }
   });
 
+  it('refuses apply bodies without the right apiVersion or with managedFields (400)', async () => {
+    const path = '/api/v1/namespaces/default/configmaps/applied?fieldManager=test';
+    const headers = { 'Content-Type': 'application/apply-patch+yaml' };
+    const noVersion = await simRequest(sim, 'PATCH', path, { body: { kind: 'ConfigMap', metadata: { name: 'applied' }, data: { a: '1' } }, headers });
+    expect(noVersion.status).toBe(400);
+    expect(noVersion.json.message).toBe('Incorrect version specified in apply patch. Specified patch version: , expected: v1');
+    const managed = await simRequest(sim, 'PATCH', path, {
+      body: { ...configMap('applied'), metadata: { name: 'applied', managedFields: [{ manager: 'x', operation: 'Apply' }] } }, headers,
+    });
+    expect(managed.status).toBe(400);
+    expect(managed.json.message).toBe('metadata.managedFields must be nil');
+    expect(sim.store.get('configmaps', 'default', 'applied')).toBeUndefined();
+    expect((await simRequest(sim, 'PATCH', path, { body: configMap('applied'), headers })).status).toBe(201);
+  });
+
   it('validates delete options as DeleteOptions (422), reading them from the body when there is one', async () => {
     sim.store.create('configmaps', configMap('del-opts'));
     const bad = await simRequest(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/del-opts?propagationPolicy=Sometimes');
