@@ -134,6 +134,33 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect(events.json.items).toHaveLength(1);
   });
 
+  it('validates label and annotation keys and values, and Service names as DNS-1035 labels (422)', async () => {
+    const badValue = await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: configMap('labels', { labels: { app: 'my app' } }) });
+    expect(badValue.status).toBe(422);
+    expect(badValue.json.details.causes[0]).toMatchObject({ field: 'metadata.labels', reason: 'FieldValueInvalid' });
+    expect(badValue.json.details.causes[0].message).toMatch(/^Invalid value: "my app": a valid label must be an empty string/);
+    const badKey = await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: configMap('labels', { labels: { 'a/b/c': 'x' } }) });
+    expect(badKey.status).toBe(422);
+    const longValue = await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: configMap('labels', { labels: { app: 'x'.repeat(64) } }) });
+    expect(longValue.json.details.causes[0].message).toMatch(/must be no more than 63 characters/);
+    const badAnnotation = await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: configMap('labels', { annotations: { 'bad key': 'x' } }) });
+    expect(badAnnotation.status).toBe(422);
+    expect(badAnnotation.json.details.causes[0].field).toBe('metadata.annotations');
+    const numeric = await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: configMap('labels', { labels: { version: 2 } }) });
+    expect(numeric.status).toBe(400);
+    sim.store.create('configmaps', configMap('labels', { labels: { 'app.kubernetes.io/name': 'web', empty: '' } }));
+    const update = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/configmaps/labels', {
+      body: { metadata: { labels: { tier: '-front' } } }, headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(update.status).toBe(422);
+
+    const service = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80 }] } });
+    const digit = await simRequest(sim, 'POST', '/api/v1/namespaces/default/services', { body: service('1web') });
+    expect(digit.status).toBe(422);
+    expect(digit.json.details.causes[0].message).toMatch(/a DNS-1035 label must consist of/);
+    expect((await simRequest(sim, 'POST', '/api/v1/namespaces/default/services', { body: service('web-1') })).status).toBe(201);
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
