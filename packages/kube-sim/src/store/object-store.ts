@@ -158,12 +158,18 @@ function encodeContinue(rv: number, start: string): string {
 function decodeContinue(token: string): { rv: number; start: string } {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { start?: unknown; rv?: unknown };
-    if (typeof parsed.start === 'string' && typeof parsed.rv === 'number') return { rv: parsed.rv, start: parsed.start };
+    // rv 0 is never handed out; -1 means "continue at the latest revision"
+    if (typeof parsed.start === 'string' && typeof parsed.rv === 'number' && Number.isInteger(parsed.rv) && parsed.rv !== 0 && parsed.rv >= -1) {
+      return { rv: parsed.rv, start: parsed.start };
+    }
   } catch {
     // fall through
   }
-  throw badRequest(`continue key is not valid: ${token.slice(0, 40)}`);
+  throw badRequest(`invalid continue token: continue key is not valid: ${token.slice(0, 40)}`);
 }
+
+const continueExpired =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
 export interface ObjectStoreOptions {
   /** events kept per resource for resuming watches; a watch from an older resourceVersion gets 410 Gone */
@@ -240,7 +246,13 @@ export class ObjectStore {
     if (opts.continue) {
       const token = decodeContinue(opts.continue);
       from = Math.max(from, t.lowerBound(token.start));
-      listRv = Math.min(token.rv, this.rv);
+      // the snapshot a token reads from is gone once its revision is compacted (here: once the
+      // resource's watch window has moved past it): 410, with a token that continues at the latest
+      // revision (rv -1), as etcd3's store answers
+      if (token.rv > 0 && token.rv < t.compactedRv) {
+        throw new StatusError(410, 'Expired', continueExpired, undefined, { continue: encodeContinue(-1, token.start) });
+      }
+      listRv = token.rv > 0 ? Math.min(token.rv, this.rv) : this.rv;
     }
     const matcher = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector, def), opts.matcher);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;

@@ -134,6 +134,25 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect(events.json.items).toHaveLength(1);
   });
 
+  it('expires a continue token once its revision is compacted: 410 with a token that continues at the latest revision', async () => {
+    sim.store.create('namespaces', { metadata: { name: 'paging' } });
+    for (let i = 0; i < 4; i++) sim.store.create('secrets', { metadata: { name: `s-${i}`, namespace: 'paging' } });
+    const first = await simRequest(sim, 'GET', '/api/v1/namespaces/paging/secrets?limit=2');
+    const token = first.json.metadata.continue as string;
+    expect(token).toBeTruthy();
+    // more than twice the watch window (5) of writes compacts the secrets' history past the token
+    for (let i = 0; i < 12; i++) sim.store.create('secrets', { metadata: { name: `t-${i}`, namespace: 'default' } });
+    const expired = await simRequest(sim, 'GET', `/api/v1/namespaces/paging/secrets?limit=2&continue=${token}`);
+    expect(expired.status).toBe(410);
+    expect(expired.json).toMatchObject({ kind: 'Status', reason: 'Expired', code: 410 });
+    expect(expired.json.message).toMatch(/^The provided continue parameter is too old/);
+    const fresh = expired.json.metadata.continue as string;
+    expect(fresh).toBeTruthy();
+    const rest = await simRequest(sim, 'GET', `/api/v1/namespaces/paging/secrets?limit=2&continue=${fresh}`);
+    expect(rest.status).toBe(200);
+    expect(rest.json.items.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual(['s-2', 's-3']);
+  });
+
   it('validates label and annotation keys and values, and Service names as DNS-1035 labels (422)', async () => {
     const badValue = await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: configMap('labels', { labels: { app: 'my app' } }) });
     expect(badValue.status).toBe(422);
