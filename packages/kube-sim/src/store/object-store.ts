@@ -2,7 +2,7 @@
 // counter, watch event logs for resuming watches, owner references for cascading deletes.
 // Objects handed out are frozen and shared (never deep-copied per read), so lists stay fast.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { alreadyExists, badRequest, conflict, gone, notFound, StatusError, unsupportedMediaType } from '../errors/status-error.js';
+import { alreadyExists, badRequest, conflict, gone, invalid, notFound, StatusError, unsupportedMediaType } from '../errors/status-error.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 import { changedFields, fieldSet, recordOwnership } from '../patch/managed-fields.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
@@ -42,6 +42,8 @@ export interface DeleteOptions {
   dryRun?: boolean;
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** remove the object even if it has finalizers (a namespace's or CRD's contents going with it) */
+  ignoreFinalizers?: boolean;
 }
 
 export interface ListOptions {
@@ -186,6 +188,8 @@ export class ObjectStore {
   private draining = false;
   private readonly allocator = new ServiceAllocator();
   private readonly watchWindow: number;
+  /** the propagation policy of each object waiting for its finalizers (storage key + object key) */
+  private readonly pendingDeletes = new Map<string, NonNullable<DeleteOptions['propagationPolicy']>>();
 
   constructor(opts: ObjectStoreOptions = {}, registry = new ResourceRegistry()) {
     this.registry = registry;
@@ -286,7 +290,7 @@ export class ObjectStore {
       if (!this.get('namespaces', undefined, meta.namespace)) throw notFound({ group: '', resource: 'namespaces' }, meta.namespace);
     } else delete meta.namespace;
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${generateSuffix()}`;
-    for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'generation'] as const) delete meta[k];
+    for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) delete meta[k];
     applyDefaults(def, obj, this.allocator);
     validateObject(def, obj);
     const t = this.table(def);
@@ -342,6 +346,18 @@ export class ObjectStore {
     m.creationTimestamp = om.creationTimestamp;
     if (om.deletionTimestamp) m.deletionTimestamp = om.deletionTimestamp;
     else delete m.deletionTimestamp;
+    if (om.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+    else delete m.deletionGracePeriodSeconds;
+    if (om.deletionTimestamp) {
+      const added = (m.finalizers ?? []).filter((f) => !(om.finalizers ?? []).includes(f));
+      if (added.length > 0) {
+        throw invalid(def.kind, def.group, om.name ?? '', [{
+          reason: 'FieldValueForbidden',
+          message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+          field: 'metadata.finalizers',
+        }]);
+      }
+    }
     if (m.managedFields === undefined && om.managedFields) m.managedFields = cloneJson(om.managedFields);
     if (opts.subresource !== 'status') {
       keepAllocations(def, old, obj);
@@ -362,9 +378,14 @@ export class ObjectStore {
     m.resourceVersion = om.resourceVersion;
     if (deepEqual(stripVolatile(old), stripVolatile(obj))) return old;
     if (opts.dryRun) return deepFreeze(obj);
+    const key = objectKey(m.namespace, m.name ?? '');
+    // the last finalizer of an object being deleted is gone: the update deletes it
+    if (om.deletionTimestamp && !m.finalizers?.length) {
+      delete m.finalizers;
+      return this.removeNow(def, key, old, obj, this.pendingDeletes.get(`${storageKey(def)}\u0000${key}`) ?? 'Background');
+    }
     m.resourceVersion = String(++this.rv);
     deepFreeze(obj);
-    const key = objectKey(m.namespace, m.name ?? '');
     const entry = this.table(def).entries.get(key) as Entry;
     entry.obj = obj;
     this.indexOwners(def, key, old, obj);
@@ -450,9 +471,33 @@ export class ObjectStore {
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata?.resourceVersion) {
       throw conflict(def, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata?.resourceVersion}`);
     }
-    if (opts.dryRun) return old;
-    const uid = old.metadata?.uid ?? '';
     const policy = opts.propagationPolicy ?? 'Background';
+    const key = objectKey(ns, name);
+    if (old.metadata?.finalizers?.length && !opts.ignoreFinalizers) {
+      // finalizers hold the object: it is marked (deletionTimestamp) and goes when the last one is removed
+      if (old.metadata.deletionTimestamp) return old;
+      const marked = cloneJson(old);
+      const mm = marked.metadata!;
+      mm.deletionTimestamp = nowIso();
+      mm.deletionGracePeriodSeconds = 0;
+      if (tracksGeneration(def)) mm.generation = (mm.generation ?? 1) + 1;
+      if (opts.dryRun) return deepFreeze(marked);
+      this.pendingDeletes.set(`${storageKey(def)}\u0000${key}`, policy);
+      mm.resourceVersion = String(++this.rv);
+      deepFreeze(marked);
+      (this.table(def).entries.get(key) as Entry).obj = marked;
+      this.emit({ type: 'MODIFIED', object: marked, oldObject: old, resource: def, resourceVersion: this.rv });
+      return marked;
+    }
+    if (opts.dryRun) return old;
+    return this.removeNow(def, key, old, old, policy);
+  }
+
+  /** Takes an object out of the store (DELETED carries `last`) and cascades to its dependents. */
+  private removeNow(def: ResourceDef, key: string, old: K8sObject, last: K8sObject, policy: NonNullable<DeleteOptions['propagationPolicy']>): K8sObject {
+    const name = old.metadata?.name ?? '';
+    this.pendingDeletes.delete(`${storageKey(def)}\u0000${key}`);
+    const uid = old.metadata?.uid ?? '';
     if (policy === 'Orphan') {
       for (const dep of this.dependents(uid)) {
         this.mutate(dep.def, dep.obj.metadata?.namespace, dep.obj.metadata?.name ?? '', (d) => {
@@ -468,10 +513,9 @@ export class ObjectStore {
     const isCrd = def.group === 'apiextensions.k8s.io' && def.resource === 'customresourcedefinitions';
     if (isCrd) this.dropCustomResources(old);
     const t = this.table(def);
-    const key = objectKey(ns, name);
     t.remove(key);
     this.indexOwners(def, key, old, undefined);
-    const deleted = deepFreeze({ ...old, metadata: { ...old.metadata, resourceVersion: String(++this.rv) } });
+    const deleted = deepFreeze({ ...last, metadata: { ...last.metadata, resourceVersion: String(++this.rv) } });
     this.emit({ type: 'DELETED', object: deleted, oldObject: old, resource: def, resourceVersion: this.rv });
     if (policy === 'Background') {
       for (const dep of this.dependents(uid)) this.deleteIfPresent(dep.def, dep.obj, 'Background');
@@ -557,9 +601,9 @@ export class ObjectStore {
     return out;
   }
 
-  private deleteIfPresent(def: ResourceDef, obj: K8sObject, policy: NonNullable<DeleteOptions['propagationPolicy']>): K8sObject | undefined {
+  private deleteIfPresent(def: ResourceDef, obj: K8sObject, policy: NonNullable<DeleteOptions['propagationPolicy']>, ignoreFinalizers = false): K8sObject | undefined {
     try {
-      return this.delete(def, obj.metadata?.namespace, obj.metadata?.name ?? '', { propagationPolicy: policy });
+      return this.delete(def, obj.metadata?.namespace, obj.metadata?.name ?? '', { propagationPolicy: policy, ignoreFinalizers });
     } catch (err) {
       if (err instanceof StatusError && err.code === 404) return undefined;
       throw err;
@@ -571,7 +615,8 @@ export class ObjectStore {
       if (!t.def.namespaced || !this.registry.tryResolve({ group: t.def.group, resource: t.def.resource })) continue;
       const from = t.lowerBound(`${namespace}/`);
       const to = t.lowerBound(`${namespace}0`);
-      for (const e of t.sorted.slice(from, to)) this.deleteIfPresent(t.def, e.obj, 'Background');
+      // deletes here are immediate, so nothing may stay behind in a namespace that is gone
+      for (const e of t.sorted.slice(from, to)) this.deleteIfPresent(t.def, e.obj, 'Background', true);
     }
   }
 
@@ -579,7 +624,7 @@ export class ObjectStore {
     const def = this.registry.tryResolve({ group: crd.spec?.group, resource: crd.spec?.names?.plural });
     if (!def?.custom) return;
     const t = this.table(def);
-    for (const e of [...t.sorted]) this.deleteIfPresent(def, e.obj, 'Background');
+    for (const e of [...t.sorted]) this.deleteIfPresent(def, e.obj, 'Background', true);
     this.registry.remove(def);
   }
 

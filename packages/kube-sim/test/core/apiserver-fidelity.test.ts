@@ -180,6 +180,49 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect((await simRequest(sim, 'POST', '/api/v1/namespaces/default/services', { body: service('web-1') })).status).toBe(201);
   });
 
+  it('holds an object with finalizers: deletionTimestamp on delete, gone when the last finalizer is removed', async () => {
+    sim.store.create('configmaps', configMap('held', { finalizers: ['example.com/cleanup'] }));
+    const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dheld`);
+    await w.headers;
+    const del = await simRequest(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/held');
+    expect(del.status).toBe(200);
+    expect(del.json.metadata.deletionTimestamp).toBeTruthy();
+    expect(del.json.metadata.deletionGracePeriodSeconds).toBe(0);
+    const live = sim.store.get('configmaps', 'default', 'held');
+    expect(live?.metadata?.deletionTimestamp).toBe(del.json.metadata.deletionTimestamp);
+    // a client cannot clear deletionTimestamp, nor add a finalizer while the object is being deleted
+    const added = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/configmaps/held', {
+      body: { metadata: { finalizers: ['example.com/cleanup', 'example.com/more'] } }, headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(added.status).toBe(422);
+    expect(added.json.details.causes[0]).toMatchObject({ field: 'metadata.finalizers', reason: 'FieldValueForbidden' });
+    const relabel = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/configmaps/held', {
+      body: { metadata: { labels: { still: 'here' }, deletionTimestamp: null } }, headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(relabel.status).toBe(200);
+    expect(relabel.json.metadata.deletionTimestamp).toBe(del.json.metadata.deletionTimestamp);
+    const done = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/configmaps/held', {
+      body: [{ op: 'remove', path: '/metadata/finalizers' }], headers: { 'Content-Type': 'application/json-patch+json' },
+    });
+    expect(done.status).toBe(200);
+    expect(sim.store.get('configmaps', 'default', 'held')).toBeUndefined();
+    const events = await w.waitFor(3);
+    expect(events.map((e) => e.type)).toEqual(['MODIFIED', 'MODIFIED', 'DELETED']);
+    expect(events[2].object.metadata.finalizers).toBeUndefined();
+    w.close();
+
+    // a dependent with finalizers of a deleted owner waits too; the namespace going takes it regardless
+    sim.store.create('namespaces', { metadata: { name: 'fin' } });
+    const owner = sim.store.create('configmaps', { metadata: { name: 'owner', namespace: 'fin' } });
+    sim.store.create('secrets', {
+      metadata: { name: 'dep', namespace: 'fin', finalizers: ['example.com/x'], ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! }] },
+    });
+    sim.store.delete('configmaps', 'fin', 'owner');
+    expect(sim.store.get('secrets', 'fin', 'dep')?.metadata?.deletionTimestamp).toBeTruthy();
+    sim.store.delete('namespaces', undefined, 'fin');
+    expect(sim.store.get('secrets', 'fin', 'dep')).toBeUndefined();
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
