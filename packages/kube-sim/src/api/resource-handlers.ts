@@ -10,7 +10,7 @@ import { cloneJson, readPath } from '../store/json-values.js';
 import { formatLabelSelector, type LabelSelectorSpec } from '../store/selectors.js';
 import { toTable, type IncludeObject } from '../table/table-printer.js';
 import { negotiate, type Representation } from './content-negotiation.js';
-import { parseBody, readBody, sendJson, sendList } from './http-io.js';
+import { listItemJson, parseBody, readBody, sendJson, sendList } from './http-io.js';
 import { fieldManagerOf, isDryRun, present, toStored, type ResourceContext } from './request-context.js';
 import { converterFor } from '../resources/version-conversion.js';
 import { validateDeleteOptions, validateListOptions, validateWriteOptions, type DeleteOptionsBody } from './request-options.js';
@@ -118,14 +118,20 @@ export async function handleList(ctx: ResourceContext, res: ServerResponse): Pro
     return;
   }
   const head = { kind: ctx.def.listKind, apiVersion: apiVersionOf(ctx.def.group, ctx.version), metadata: listMeta };
+  const typedItems = ctx.def.custom === undefined;
   if (rep.kind === 'yaml') {
-    const text = toYaml({ ...head, items });
+    const text = toYaml({ ...head, items: typedItems ? items.map(withoutTypeMeta) : items });
     res.writeHead(200, { 'Content-Type': 'application/yaml' });
     res.end(text);
     return;
   }
-  await sendList(res, head, items);
+  await sendList(res, head, items, 'application/json', 'items', typedItems ? listItemJson : undefined);
 }
+
+const withoutTypeMeta = (obj: K8sObject): K8sObject => {
+  const { apiVersion: _a, kind: _k, ...rest } = obj;
+  return rest;
+};
 
 export function handleGet(ctx: ResourceContext, res: ServerResponse): void {
   sendObject(ctx, res, 200, ctx.store.mustGet(ctx.def, ctx.namespace, ctx.name ?? ''));
@@ -262,7 +268,7 @@ export async function handleDeleteCollection(ctx: ResourceContext, res: ServerRe
     kind: ctx.def.listKind,
     apiVersion: apiVersionOf(ctx.def.group, ctx.version),
     metadata: { resourceVersion: ctx.store.resourceVersion },
-    items: deleted.map((o) => present(ctx, o)),
+    items: deleted.map((o) => present(ctx, o)).map((o) => (ctx.def.custom ? o : withoutTypeMeta(o))),
   });
 }
 

@@ -223,6 +223,25 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect(sim.store.get('secrets', 'fin', 'dep')).toBeUndefined();
   });
 
+  it('lists built-in kinds with items that carry no apiVersion or kind, as the apiserver encodes them', async () => {
+    sim.store.create('configmaps', configMap('typed'));
+    const list = await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps');
+    expect(list.json).toMatchObject({ kind: 'ConfigMapList', apiVersion: 'v1' });
+    const item = list.json.items.find((i: { metadata: { name: string } }) => i.metadata.name === 'typed');
+    expect(item.kind).toBeUndefined();
+    expect(item.apiVersion).toBeUndefined();
+    expect(item.data).toEqual({ a: '1' });
+    const yaml = await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps', { headers: { Accept: 'application/yaml' } });
+    expect(yaml.text).toMatch(/^kind: ConfigMapList$/m);
+    expect(yaml.text).not.toMatch(/^\s+kind: ConfigMap$/m);
+    // a single object, and watch events, keep them
+    expect((await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps/typed')).json).toMatchObject({ kind: 'ConfigMap', apiVersion: 'v1' });
+    const w = simWatch(sim, '/api/v1/namespaces/default/configmaps?watch=1&fieldSelector=metadata.name%3Dtyped');
+    const [ev] = await w.waitFor(1);
+    expect(ev.object).toMatchObject({ kind: 'ConfigMap', apiVersion: 'v1' });
+    w.close();
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
