@@ -14,7 +14,7 @@ import { crdStatus, resourceDefFromCrd } from './crd-resource.js';
 import { cloneJson, deepEqual, deepFreeze } from './json-values.js';
 import type { K8sObject } from './k8s-object.js';
 import { applyDefaults, defaultJobSelector, keepAllocations, ServiceAllocator } from './object-defaults.js';
-import { validateObject, validatePodUpdate } from './object-validation.js';
+import { validateObject, validatePodUpdate, validateUpdate } from './object-validation.js';
 import { combineMatchers, parseFieldSelector, parseLabelSelector, type ObjectMatcher } from './selectors.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -365,7 +365,10 @@ export class ObjectStore {
     }
     validateObject(def, obj);
     // a client's write (not a kubelet's or scheduler's, which go through the store) of a pod
-    if (opts.preserveStatus && def.group === '' && def.resource === 'pods') validatePodUpdate(old, obj);
+    if (opts.preserveStatus) {
+      if (def.group === '' && def.resource === 'pods') validatePodUpdate(old, obj);
+      validateUpdate(def, old, obj);
+    }
     if (tracksGeneration(def)) {
       m.generation = (om.generation ?? 1) + (deepEqual(specOf(old), specOf(obj)) ? 0 : 1);
     }

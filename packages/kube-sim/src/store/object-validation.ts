@@ -3,7 +3,7 @@
 import { badRequest, invalid, type StatusCause } from '../errors/status-error.js';
 import type { ResourceDef } from '../resources/resource-def.js';
 import type { K8sObject } from './k8s-object.js';
-import { labelSelectorMatcher } from './selectors.js';
+import { labelSelectorMatcher, type LabelSelectorSpec } from './selectors.js';
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -197,3 +197,74 @@ function validateLabelsAndAnnotations(obj: K8sObject): StatusCause[] {
 
 const jsonTypeName = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v;
+
+// Go's %#v of a metav1.LabelSelector, as "field is immutable" messages print it.
+function goLabelSelector(sel: LabelSelectorSpec | undefined): string {
+  if (!sel) return '(*v1.LabelSelector)(nil)';
+  const labels = sel.matchLabels && Object.keys(sel.matchLabels).length > 0
+    ? `map[string]string{${Object.keys(sel.matchLabels).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(sel.matchLabels?.[k])}`).join(', ')}}`
+    : 'map[string]string(nil)';
+  const exprs = sel.matchExpressions?.length
+    ? `[]v1.LabelSelectorRequirement{${sel.matchExpressions.map((e) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(e.key)}, Operator:${JSON.stringify(e.operator)}, Values:${e.values ? `[]string{${e.values.map((v) => JSON.stringify(v)).join(', ')}}` : '[]string(nil)'}}`).join(', ')}}`
+    : '[]v1.LabelSelectorRequirement(nil)';
+  return `v1.LabelSelector{MatchLabels:${labels}, MatchExpressions:${exprs}}`;
+}
+
+/** apimachinery's Semantic.DeepEqual: nil and empty slices and maps are equal. */
+function pruneEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map(pruneEmpty);
+  if (v && typeof v === 'object') {
+    const out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, pruneEmpty(x)]).filter(([, x]) => x !== undefined && x !== null));
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  return v;
+}
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(sortKeys(pruneEmpty(a) ?? null)) === JSON.stringify(sortKeys(pruneEmpty(b) ?? null));
+
+/** StatefulSet spec fields a client may change (ValidateStatefulSetUpdate). */
+const statefulSetMutable = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+
+/**
+ * The immutable fields a client's update may not change (the strategies' ValidateUpdate): a
+ * workload's selector, an immutable ConfigMap's or Secret's data, a Secret's type, most of a
+ * StatefulSet's and a bound claim's spec.
+ */
+export function validateUpdate(def: ResourceDef, old: K8sObject, obj: K8sObject): void {
+  const causes: StatusCause[] = [];
+  const key = def.group ? `${def.resource}.${def.group}` : def.resource;
+  if (['deployments.apps', 'replicasets.apps', 'daemonsets.apps', 'statefulsets.apps'].includes(key) && !sameJson(old.spec?.selector, obj.spec?.selector)) {
+    causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${goLabelSelector(obj.spec?.selector)}: field is immutable`, field: 'spec.selector' });
+  }
+  if (key === 'statefulsets.apps') {
+    const rest = (spec: K8sObject | undefined): K8sObject => Object.fromEntries(Object.entries(spec ?? {}).filter(([k]) => !statefulSetMutable.includes(k) && k !== 'selector'));
+    if (!sameJson(rest(old.spec), rest(obj.spec))) {
+      causes.push({
+        reason: 'FieldValueForbidden',
+        message: "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+        field: 'spec',
+      });
+    }
+  }
+  if (key === 'configmaps' || key === 'secrets') {
+    if (old.immutable === true) {
+      const forbidden = (field: string): StatusCause => ({ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field });
+      if (obj.immutable !== true) causes.push(forbidden('immutable'));
+      if (!sameJson(old.data, obj.data)) causes.push(forbidden('data'));
+      if (key === 'configmaps' && !sameJson(old.binaryData, obj.binaryData)) causes.push(forbidden('binaryData'));
+    }
+    if (key === 'secrets' && (old.type ?? 'Opaque') !== (obj.type ?? 'Opaque')) {
+      causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(obj.type ?? '')}: field is immutable`, field: 'type' });
+    }
+  }
+  if (key === 'persistentvolumeclaims' && old.status?.phase === 'Bound') {
+    const rest = (spec: K8sObject | undefined): K8sObject => {
+      const copy = JSON.parse(JSON.stringify(spec ?? {})) as K8sObject;
+      if (copy.resources) delete copy.resources.requests;
+      return copy;
+    };
+    if (!sameJson(rest(old.spec), rest(obj.spec))) {
+      causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: spec is immutable after creation except resources.requests for bound claims', field: 'spec' });
+    }
+  }
+  if (causes.length > 0) throw invalid(def.kind, def.group, obj.metadata?.name ?? '', causes);
+}

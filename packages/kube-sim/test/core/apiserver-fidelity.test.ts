@@ -242,6 +242,44 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     w.close();
   });
 
+  it('refuses a client update of immutable fields: workload selectors, immutable ConfigMaps and Secrets, Secret types, StatefulSet and bound claim specs', async () => {
+    const merge = (path: string, body: unknown) => simRequest(sim, 'PATCH', path, { body, headers: { 'Content-Type': 'application/merge-patch+json' } });
+    const template = { metadata: { labels: { app: 'imm', tier: 'a' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    sim.store.create('deployments.apps', { metadata: { name: 'imm', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'imm' } }, template } });
+    const selector = await merge('/apis/apps/v1/namespaces/default/deployments/imm', { spec: { selector: { matchLabels: { tier: 'a' } } } });
+    expect(selector.status).toBe(422);
+    expect(selector.json.message).toBe('Deployment.apps "imm" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"imm", "tier":"a"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable');
+    // the same selector, written with an empty matchExpressions, is no change
+    expect((await merge('/apis/apps/v1/namespaces/default/deployments/imm', { spec: { replicas: 3, selector: { matchExpressions: [] } } })).status).toBe(200);
+
+    sim.store.create('configmaps', { metadata: { name: 'frozen', namespace: 'default' }, data: { a: '1' }, immutable: true });
+    const data = await merge('/api/v1/namespaces/default/configmaps/frozen', { data: { a: '2' } });
+    expect(data.status).toBe(422);
+    expect(data.json.details.causes).toEqual([{ reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set', field: 'data' }]);
+    expect((await merge('/api/v1/namespaces/default/configmaps/frozen', { immutable: false })).status).toBe(422);
+    expect((await merge('/api/v1/namespaces/default/configmaps/frozen', { metadata: { labels: { ok: 'yes' } } })).status).toBe(200);
+
+    sim.store.create('secrets', { metadata: { name: 'typed', namespace: 'default' }, type: 'Opaque', data: { a: 'MQ==' } });
+    const type = await merge('/api/v1/namespaces/default/secrets/typed', { type: 'kubernetes.io/tls' });
+    expect(type.status).toBe(422);
+    expect(type.json.details.causes[0]).toMatchObject({ field: 'type', message: 'Invalid value: "kubernetes.io/tls": field is immutable' });
+
+    sim.store.create('statefulsets.apps', {
+      metadata: { name: 'db', namespace: 'default' },
+      spec: { serviceName: 'db', selector: { matchLabels: { app: 'imm' } }, template, volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '1Gi' } } } }] },
+    });
+    const claims = await merge('/apis/apps/v1/namespaces/default/statefulsets/db', { spec: { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: '2Gi' } } } }] } });
+    expect(claims.status).toBe(422);
+    expect(claims.json.details.causes[0].field).toBe('spec');
+    expect((await merge('/apis/apps/v1/namespaces/default/statefulsets/db', { spec: { replicas: 2 } })).status).toBe(200);
+    expect((await simRequest(sim, 'PATCH', '/apis/apps/v1/namespaces/default/statefulsets/db/scale', { body: { spec: { replicas: 3 } }, headers: { 'Content-Type': 'application/merge-patch+json' } })).status).toBe(200);
+
+    sim.store.create('persistentvolumeclaims', { metadata: { name: 'claim', namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    sim.store.updateStatus('persistentvolumeclaims', 'default', 'claim', { phase: 'Bound' });
+    expect((await merge('/api/v1/namespaces/default/persistentvolumeclaims/claim', { spec: { accessModes: ['ReadWriteMany'] } })).status).toBe(422);
+    expect((await merge('/api/v1/namespaces/default/persistentvolumeclaims/claim', { spec: { resources: { requests: { storage: '2Gi' } } } })).status).toBe(200);
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
