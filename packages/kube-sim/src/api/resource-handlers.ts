@@ -43,7 +43,32 @@ function sendObject(ctx: ResourceContext, res: ServerResponse, code: number, obj
 async function readObject(ctx: ResourceContext): Promise<K8sObject> {
   const body = parseBody(await readBody(ctx.req), ctx.req.headers['content-type']);
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the request body must be a JSON object');
+  const metadata = (body as K8sObject).metadata;
+  if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
+    throw cannotDecode(ctx, `json: cannot unmarshal ${Array.isArray(metadata) ? 'array' : typeof metadata} into Go struct field ${ctx.def.kind}.metadata of type v1.ObjectMeta`);
+  }
   return body as K8sObject;
+}
+
+/** The 400 of a body that does not decode into the kind (what a typed apiserver says). */
+const cannotDecode = (ctx: ResourceContext, why: string): StatusError =>
+  badRequest(`${ctx.def.kind} in version "${ctx.version}" cannot be handled as a ${ctx.def.kind}: ${why}`);
+
+/**
+ * kube-sim has no schemas: a body whose fields have the wrong JSON types (a string where the kind
+ * has an object) fails in defaulting or validation with a TypeError. The apiserver refuses such a
+ * body when decoding it (400) and such a patch result as invalid (422), never with a 500.
+ */
+function refuseMalformed<T>(ctx: ResourceContext, what: 'body' | 'patch', write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    if (what === 'body') throw cannotDecode(ctx, `a field has the wrong type (${err.message})`);
+    throw new StatusError(422, 'Invalid', ` "" is invalid: patch: Invalid value: the patched ${ctx.def.kind} does not decode: ${err.message}`, {
+      causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: the patched ${ctx.def.kind} does not decode: ${err.message}`, field: 'patch' }],
+    });
+  }
 }
 
 function checkTypeMeta(ctx: ResourceContext, obj: K8sObject): void {
@@ -144,7 +169,7 @@ export async function handleCreate(ctx: ResourceContext, res: ServerResponse): P
   obj.metadata = { ...obj.metadata };
   if (ctx.def.namespaced) obj.metadata.namespace = ctx.namespace ?? obj.metadata.namespace;
   resetStatusForCreate(ctx.def, obj);
-  const created = ctx.store.create(ctx.def, toStored(ctx, obj), { dryRun: isDryRun(ctx.query), fieldManager: fieldManagerOf(ctx) });
+  const created = refuseMalformed(ctx, 'body', () => ctx.store.create(ctx.def, toStored(ctx, obj), { dryRun: isDryRun(ctx.query), fieldManager: fieldManagerOf(ctx) }));
   sendObject(ctx, res, 201, created);
 }
 
@@ -157,12 +182,12 @@ export async function handleUpdate(ctx: ResourceContext, res: ServerResponse, su
   }
   obj.metadata = { ...obj.metadata, name: ctx.name, ...(ctx.def.namespaced ? { namespace: ctx.namespace } : {}) };
   const live = ctx.store.get(ctx.def, ctx.namespace, ctx.name ?? '');
-  const updated = ctx.store.update(ctx.def, toStored(ctx, obj, live), {
+  const updated = refuseMalformed(ctx, 'body', () => ctx.store.update(ctx.def, toStored(ctx, obj, live), {
     dryRun: isDryRun(ctx.query),
     fieldManager: fieldManagerOf(ctx),
     preserveStatus: subresource !== 'status',
     ...(subresource ? { subresource } : {}),
-  });
+  }));
   sendObject(ctx, res, 200, updated);
 }
 
@@ -189,16 +214,16 @@ export async function handlePatch(ctx: ResourceContext, res: ServerResponse, sub
   const existed = live !== undefined;
   const force = ctx.query.get('force') === 'true';
   if (converterFor(ctx.def, ctx.version)) {
-    sendObject(ctx, res, existed ? 200 : 201, patchConverted(ctx, live, type, body, force, subresource));
+    sendObject(ctx, res, existed ? 200 : 201, refuseMalformed(ctx, 'patch', () => patchConverted(ctx, live, type, body, force, subresource)));
     return;
   }
-  const result = ctx.store.patch(ctx.def, ctx.namespace, ctx.name ?? '', type, body, {
+  const result = refuseMalformed(ctx, 'patch', () => ctx.store.patch(ctx.def, ctx.namespace, ctx.name ?? '', type, body, {
     dryRun: isDryRun(ctx.query),
     fieldManager: type === 'apply' ? (ctx.query.get('fieldManager') ?? undefined) : fieldManagerOf(ctx),
     force,
     preserveStatus: subresource !== 'status',
     ...(subresource ? { subresource } : {}),
-  });
+  }));
   sendObject(ctx, res, existed ? 200 : 201, result);
 }
 

@@ -280,6 +280,21 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect((await merge('/api/v1/namespaces/default/persistentvolumeclaims/claim', { spec: { resources: { requests: { storage: '2Gi' } } } })).status).toBe(200);
   });
 
+  it('answers bodies and patches with fields of the wrong JSON type with 400 / 422, not 500', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'typed-pod' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    const badMeta = await simRequest(sim, 'POST', '/api/v1/namespaces/default/pods', { body: { ...pod, metadata: 'x' } });
+    expect(badMeta.status).toBe(400);
+    expect(badMeta.json.message).toBe('Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field Pod.metadata of type v1.ObjectMeta');
+    const badSpec = await simRequest(sim, 'POST', '/api/v1/namespaces/default/pods', { body: { ...pod, spec: { containers: [{ name: 'c', image: 'nginx', ports: 'x' }] } } });
+    expect(badSpec.status).toBe(400);
+    expect((await simRequest(sim, 'POST', '/api/v1/namespaces/default/pods', { body: pod })).status).toBe(201);
+    const patch = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/pods/typed-pod', {
+      body: { metadata: 'x' }, headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(patch.status).toBe(422);
+    expect(patch.json.details.causes[0].field).toBe('patch');
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
