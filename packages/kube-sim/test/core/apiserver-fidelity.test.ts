@@ -295,6 +295,18 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect(patch.json.details.causes[0].field).toBe('patch');
   });
 
+  it('words apply conflicts like the field manager: Update managers with their apiVersion, several grouped by manager', async () => {
+    const created = await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps?fieldManager=editor', { body: { ...configMap('owned'), data: { a: '1', b: '2' } } });
+    expect(created.status).toBe(201);
+    const headers = { 'Content-Type': 'application/apply-patch+yaml' };
+    const one = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/configmaps/owned?fieldManager=ci', { body: { ...configMap('owned'), data: { a: 'x' } }, headers });
+    expect(one.status).toBe(409);
+    expect(one.json.message).toBe('Apply failed with 1 conflict: conflict with "editor" using v1: .data.a');
+    expect(one.json.details.causes).toEqual([{ reason: 'FieldManagerConflict', message: 'conflict with "editor" using v1', field: '.data.a' }]);
+    const two = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/configmaps/owned?fieldManager=ci', { body: { ...configMap('owned'), data: { a: 'x', b: 'y' } }, headers });
+    expect(two.json.message).toBe('Apply failed with 2 conflicts: conflicts with "editor" using v1:\n- .data.a\n- .data.b');
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);

@@ -102,7 +102,8 @@ describe('server-side apply', () => {
       return undefined;
     })();
     expect(err?.code).toBe(409);
-    expect(err?.message).toContain('conflict with "alice" using v1: .data.a');
+    // an Apply manager is named alone; an Update manager with its apiVersion (the apiserver's printManager)
+    expect(err?.message).toBe('Apply failed with 1 conflict: conflict with "alice": .data.a');
     const forced = store.patch('configmaps', 'default', 'cfg', 'apply', cm({ a: 'bob' }), { fieldManager: 'bob', force: true });
     expect(forced.data).toEqual({ a: 'bob' });
     const managers = forced.metadata?.managedFields?.map((m) => m.manager);
