@@ -142,6 +142,9 @@ const generateSuffix = (): string => {
   return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
 };
 
+/** The finalizer of an owner whose dependents are being deleted first (propagationPolicy Foreground). */
+const FOREGROUND = 'foregroundDeletion';
+
 /** Namespaces the apiserver refuses to delete. */
 const protectedNamespaces = new Set(['default', 'kube-system', 'kube-public']);
 
@@ -476,13 +479,17 @@ export class ObjectStore {
     }
     const policy = opts.propagationPolicy ?? 'Background';
     const key = objectKey(ns, name);
-    if (old.metadata?.finalizers?.length && !opts.ignoreFinalizers) {
+    // Foreground: the owner stays (deletionTimestamp, finalizer foregroundDeletion) until the
+    // garbage collector has deleted the dependents that block it, as a real cluster shows it
+    const foreground = policy === 'Foreground' && !opts.ignoreFinalizers && this.dependents(old.metadata?.uid ?? '').length > 0;
+    if ((old.metadata?.finalizers?.length || foreground) && !opts.ignoreFinalizers) {
       // finalizers hold the object: it is marked (deletionTimestamp) and goes when the last one is removed
-      if (old.metadata.deletionTimestamp) return old;
+      if (old.metadata?.deletionTimestamp) return old;
       const marked = cloneJson(old);
       const mm = marked.metadata!;
       mm.deletionTimestamp = nowIso();
       mm.deletionGracePeriodSeconds = 0;
+      if (foreground) mm.finalizers = [...(mm.finalizers ?? []), FOREGROUND];
       if (tracksGeneration(def)) mm.generation = (mm.generation ?? 1) + 1;
       if (opts.dryRun) return deepFreeze(marked);
       this.pendingDeletes.set(`${storageKey(def)}\u0000${key}`, policy);
@@ -490,10 +497,26 @@ export class ObjectStore {
       deepFreeze(marked);
       (this.table(def).entries.get(key) as Entry).obj = marked;
       this.emit({ type: 'MODIFIED', object: marked, oldObject: old, resource: def, resourceVersion: this.rv });
-      return marked;
+      if (foreground) {
+        for (const dep of this.dependents(mm.uid ?? '')) this.deleteIfPresent(dep.def, dep.obj, 'Foreground');
+        this.finishForeground(def, marked);
+      }
+      return this.get(def, ns, name) ?? marked;
     }
     if (opts.dryRun) return old;
     return this.removeNow(def, key, old, old, policy);
+  }
+
+  /** Drops an owner's foregroundDeletion finalizer once no dependent blocks it (the garbage collector's job). */
+  private finishForeground(def: ResourceDef, stale: K8sObject): void {
+    const owner = this.get(def, stale.metadata?.namespace, stale.metadata?.name ?? '');
+    const uid = owner?.metadata?.uid ?? '';
+    if (!owner?.metadata?.deletionTimestamp || uid !== stale.metadata?.uid || !owner.metadata.finalizers?.includes(FOREGROUND)) return;
+    const blocking = this.dependents(uid).some((d) => d.obj.metadata?.ownerReferences?.some((r) => r.uid === uid && r.blockOwnerDeletion));
+    if (blocking) return;
+    this.mutate(def, owner.metadata.namespace, owner.metadata.name ?? '', (draft) => {
+      draft.metadata!.finalizers = draft.metadata!.finalizers?.filter((f) => f !== FOREGROUND);
+    });
   }
 
   /** Takes an object out of the store (DELETED carries `last`) and cascades to its dependents. */
@@ -522,6 +545,12 @@ export class ObjectStore {
     this.emit({ type: 'DELETED', object: deleted, oldObject: old, resource: def, resourceVersion: this.rv });
     if (policy === 'Background') {
       for (const dep of this.dependents(uid)) this.deleteIfPresent(dep.def, dep.obj, 'Background');
+    }
+    // an owner deleting in the foreground may have been waiting for this one
+    for (const ref of old.metadata?.ownerReferences ?? []) {
+      const ownerDef = this.registry.byKind(ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] ?? '' : '', ref.kind);
+      const owner = ownerDef && this.get(ownerDef, ownerDef.namespaced ? old.metadata?.namespace : undefined, ref.name);
+      if (ownerDef && owner?.metadata?.uid === ref.uid) this.finishForeground(ownerDef, owner);
     }
     return deleted;
   }

@@ -307,6 +307,25 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect(two.json.message).toBe('Apply failed with 2 conflicts: conflicts with "editor" using v1:\n- .data.a\n- .data.b');
   });
 
+  it('deletes in the foreground like the garbage collector: the owner stays with foregroundDeletion until blocking dependents are gone', async () => {
+    sim.store.create('namespaces', { metadata: { name: 'fg' } });
+    const owner = sim.store.create('configmaps', { metadata: { name: 'owner', namespace: 'fg' } });
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid!, blockOwnerDeletion: true };
+    sim.store.create('secrets', { metadata: { name: 'held', namespace: 'fg', finalizers: ['example.com/x'], ownerReferences: [ref] } });
+    sim.store.create('secrets', { metadata: { name: 'free', namespace: 'fg', ownerReferences: [ref] } });
+    const del = await simRequest(sim, 'DELETE', '/api/v1/namespaces/fg/configmaps/owner', { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' } });
+    expect(del.status).toBe(200);
+    expect(del.json.metadata).toMatchObject({ finalizers: ['foregroundDeletion'] });
+    expect(del.json.metadata.deletionTimestamp).toBeTruthy();
+    expect(sim.store.get('secrets', 'fg', 'free')).toBeUndefined();
+    expect(sim.store.get('secrets', 'fg', 'held')?.metadata?.deletionTimestamp).toBeTruthy();
+    expect(sim.store.get('configmaps', 'fg', 'owner')?.metadata?.finalizers).toEqual(['foregroundDeletion']);
+    // the blocking dependent goes: so does the owner
+    sim.store.mutate('secrets', 'fg', 'held', (d) => { delete d.metadata!.finalizers; });
+    expect(sim.store.get('secrets', 'fg', 'held')).toBeUndefined();
+    expect(sim.store.get('configmaps', 'fg', 'owner')).toBeUndefined();
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
