@@ -290,7 +290,15 @@ export class ObjectStore {
     const meta = (obj.metadata ??= {});
     if (def.namespaced) {
       meta.namespace ||= 'default';
-      if (!this.get('namespaces', undefined, meta.namespace)) throw notFound({ group: '', resource: 'namespaces' }, meta.namespace);
+      const namespace = this.get('namespaces', undefined, meta.namespace);
+      if (!namespace) throw notFound({ group: '', resource: 'namespaces' }, meta.namespace);
+      if (namespace.metadata?.deletionTimestamp) {
+        const qualified = def.group ? `${def.resource}.${def.group}` : def.resource;
+        throw new StatusError(403, 'Forbidden', `${qualified} "${meta.name ?? meta.generateName ?? ''}" is forbidden: unable to create new content in namespace ${meta.namespace} because it is being terminated`, {
+          name: meta.name, group: def.group || undefined, kind: def.resource,
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${meta.namespace} is being terminated`, field: 'metadata.namespace' }],
+        });
+      }
     } else delete meta.namespace;
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${generateSuffix()}`;
     for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) delete meta[k];
@@ -504,6 +512,16 @@ export class ObjectStore {
       return this.get(def, ns, name) ?? marked;
     }
     if (opts.dryRun) return old;
+    if (def.group === '' && def.resource === 'namespaces' && !old.metadata?.deletionTimestamp) {
+      // a namespace is Terminating (watchers see it) while its contents go, then it goes
+      const terminating = cloneJson(old);
+      terminating.metadata = { ...terminating.metadata, deletionTimestamp: nowIso(), resourceVersion: String(++this.rv) };
+      terminating.status = { ...terminating.status, phase: 'Terminating' };
+      deepFreeze(terminating);
+      (this.table(def).entries.get(key) as Entry).obj = terminating;
+      this.emit({ type: 'MODIFIED', object: terminating, oldObject: old, resource: def, resourceVersion: this.rv });
+      return this.removeNow(def, key, terminating, terminating, policy);
+    }
     return this.removeNow(def, key, old, old, policy);
   }
 

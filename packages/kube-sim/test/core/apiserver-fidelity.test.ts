@@ -326,6 +326,32 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect(sim.store.get('configmaps', 'fg', 'owner')).toBeUndefined();
   });
 
+  it('shows a deleted namespace as Terminating, refusing new content while its contents go', async () => {
+    sim.store.create('namespaces', { metadata: { name: 'going' } });
+    sim.store.create('configmaps', { metadata: { name: 'c', namespace: 'going' } });
+    const refused: number[] = [];
+    const off = sim.store.onChange((ev) => {
+      if (ev.resource.resource === 'configmaps' && ev.type === 'DELETED' && ev.object.metadata?.namespace === 'going') {
+        try {
+          sim.store.create('configmaps', { metadata: { name: 'late', namespace: 'going' } });
+        } catch (err) {
+          refused.push((err as { code: number }).code);
+        }
+      }
+    });
+    const w = simWatch(sim, `/api/v1/namespaces?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dgoing`);
+    await w.headers;
+    const del = await simRequest(sim, 'DELETE', '/api/v1/namespaces/going');
+    off();
+    expect(del.status).toBe(200);
+    expect(del.json.status.phase).toBe('Terminating');
+    expect(del.json.metadata.deletionTimestamp).toBeTruthy();
+    expect(refused).toEqual([403]);
+    const events = await w.waitFor(2);
+    expect(events.map((e) => [e.type, e.object.status.phase])).toEqual([['MODIFIED', 'Terminating'], ['DELETED', 'Terminating']]);
+    w.close();
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
