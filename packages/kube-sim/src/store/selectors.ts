@@ -9,7 +9,8 @@ export type ObjectMatcher = (obj: K8sObject) => boolean;
 
 type Requirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  | { key: string; op: 'exists' | '!exists' }
+  | { key: string; op: 'gt' | 'lt'; value: number };
 
 const splitTopLevel = (s: string): string[] => {
   const parts: string[] = [];
@@ -36,6 +37,12 @@ function parseRequirement(term: string): Requirement {
   if (m) {
     const values = (m[3] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
     return checkKey({ key: m[1] ?? '', op: m[2] as 'in' | 'notin', values });
+  }
+  m = /^([^=!<>\s]+)\s*(>|<)\s*(\S*)$/.exec(term);
+  if (m) {
+    // the apiserver's integer comparisons: `replicas>2`, `tier<3`
+    if (!/^-?\d+$/.test(m[3] ?? '')) throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
+    return checkKey({ key: m[1] ?? '', op: m[2] === '>' ? 'gt' : 'lt', value: Number(m[3]) });
   }
   m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
   if (m) return checkKey({ key: m[1] ?? '', op: m[2] === '!=' ? 'notin' : 'in', values: [m[3] ?? ''] });
@@ -65,6 +72,13 @@ function matchLabels(reqs: Requirement[], labels: Record<string, string> | undef
       case 'notin':
         if (has && r.values.includes(value ?? '')) return false;
         break;
+      case 'gt':
+      case 'lt': {
+        if (!has || !/^-?\d+$/.test(value ?? '')) return false;
+        const n = Number(value);
+        if (r.op === 'gt' ? !(n > r.value) : !(n < r.value)) return false;
+        break;
+      }
     }
   }
   return true;

@@ -352,6 +352,15 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     w.close();
   });
 
+  it('selects labels with the apiserver\'s integer comparisons (gt, lt)', async () => {
+    sim.store.create('namespaces', { metadata: { name: 'ranked' } });
+    for (const [name, rank] of [['r1', '1'], ['r5', '5'], ['rx', 'x']]) sim.store.create('configmaps', { metadata: { name, namespace: 'ranked', labels: { rank } } });
+    const names = async (selector: string) => (await simRequest(sim, 'GET', `/api/v1/namespaces/ranked/configmaps?labelSelector=${encodeURIComponent(selector)}`)).json.items?.map((i: { metadata: { name: string } }) => i.metadata.name);
+    expect(await names('rank>2')).toEqual(['r5']);
+    expect(await names('rank<2')).toEqual(['r1']);
+    expect((await simRequest(sim, 'GET', `/api/v1/namespaces/ranked/configmaps?labelSelector=${encodeURIComponent('rank>x')}`)).status).toBe(400);
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
