@@ -8,7 +8,7 @@ import type { K8sObject } from '../store/k8s-object.js';
 import type { DeleteOptions, PatchType } from '../store/object-store.js';
 import { cloneJson, readPath } from '../store/json-values.js';
 import { formatLabelSelector, type LabelSelectorSpec } from '../store/selectors.js';
-import { toTable, type IncludeObject } from '../table/table-printer.js';
+import { includeObjectOf, toTable } from '../table/table-printer.js';
 import { negotiate, type Representation } from './content-negotiation.js';
 import { listItemJson, parseBody, readBody, sendJson, sendList } from './http-io.js';
 import { fieldManagerOf, isDryRun, present, toStored, type ResourceContext } from './request-context.js';
@@ -29,7 +29,7 @@ function sendObject(ctx: ResourceContext, res: ServerResponse, code: number, obj
   const rep = representation(ctx);
   const shown = present(ctx, obj);
   if (rep.kind === 'table' && ctx.req.method === 'GET') {
-    const include = (ctx.query.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+    const include = includeObjectOf(ctx.query);
     sendJson(res, code, toTable(ctx.def, ctx.version, [shown], { resourceVersion: shown.metadata?.resourceVersion }, include));
   } else if (rep.kind === 'partial-metadata' && ctx.req.method === 'GET') {
     sendJson(res, code, { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rep.version}`, metadata: shown.metadata });
@@ -132,7 +132,7 @@ export async function handleList(ctx: ResourceContext, res: ServerResponse): Pro
   if (result.remainingItemCount !== undefined) listMeta.remainingItemCount = result.remainingItemCount;
   const items = ctx.version === ctx.def.version ? result.items : result.items.map((o) => present(ctx, o));
   if (rep.kind === 'table') {
-    const include = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+    const include = includeObjectOf(q);
     const { rows, ...head } = toTable(ctx.def, ctx.version, items, listMeta, include);
     await sendList(res, head, rows, 'application/json', 'rows');
     return;

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { StatusError } from '../errors/status-error.js';
 import { apiVersionOf } from '../resources/resource-def.js';
 import type { StoreEvent } from '../store/object-store.js';
-import { toTable, type IncludeObject } from '../table/table-printer.js';
+import { includeObjectOf, toTable } from '../table/table-printer.js';
 import type { Representation } from './content-negotiation.js';
 import { objectJson } from './http-io.js';
 import { validateListOptions } from './request-options.js';
@@ -42,7 +42,7 @@ export function serveWatch(ctx: ResourceContext, res: ServerResponse, rep: Repre
   const q = ctx.query;
   let fieldSelector = q.get('fieldSelector') ?? undefined;
   if (ctx.name) fieldSelector = [fieldSelector, `metadata.name=${ctx.name}`].filter(Boolean).join(',');
-  const include = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+  const include = rep.kind === 'table' ? includeObjectOf(q) : 'Metadata';
   // bad options and selectors are refused before the stream starts (an HTTP 400/422, not an ERROR event)
   validateListOptions(q, true);
   parseLabelSelector(q.get('labelSelector') ?? undefined);

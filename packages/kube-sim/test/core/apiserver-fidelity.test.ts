@@ -354,11 +354,21 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
 
   it('selects labels with the apiserver\'s integer comparisons (gt, lt)', async () => {
     sim.store.create('namespaces', { metadata: { name: 'ranked' } });
-    for (const [name, rank] of [['r1', '1'], ['r5', '5'], ['rx', 'x']]) sim.store.create('configmaps', { metadata: { name, namespace: 'ranked', labels: { rank } } });
+    for (const [name, rank] of [['r1', '1'], ['r5', '5'], ['rx', 'x']] as const) sim.store.create('configmaps', { metadata: { name, namespace: 'ranked', labels: { rank } } });
     const names = async (selector: string) => (await simRequest(sim, 'GET', `/api/v1/namespaces/ranked/configmaps?labelSelector=${encodeURIComponent(selector)}`)).json.items?.map((i: { metadata: { name: string } }) => i.metadata.name);
     expect(await names('rank>2')).toEqual(['r5']);
     expect(await names('rank<2')).toEqual(['r1']);
     expect((await simRequest(sim, 'GET', `/api/v1/namespaces/ranked/configmaps?labelSelector=${encodeURIComponent('rank>x')}`)).status).toBe(400);
+  });
+
+  it('refuses an unknown includeObject for Tables (400)', async () => {
+    const accept = { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' };
+    const bad = await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps?includeObject=Everything', { headers: accept });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toBe('Unable to convert to Table as requested: includeObject: Invalid value: "Everything": must be \'Metadata\', \'Object\', \'None\', or empty');
+    expect((await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps?includeObject=None', { headers: accept })).status).toBe(200);
+    // without a Table there are no TableOptions to validate
+    expect((await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps?includeObject=Everything')).status).toBe(200);
   });
 
   it('keeps a valid watch working with supported selectors', async () => {
