@@ -318,9 +318,17 @@ function toScale(def: ResourceDef, obj: K8sObject): K8sObject {
     spec: { replicas: Number(readPath(obj, paths.spec) ?? 0) },
     status: {
       replicas: Number(readPath(obj, paths.status) ?? 0),
-      ...(selector ? { selector: typeof selector === 'string' ? selector : formatLabelSelector(selector as LabelSelectorSpec) } : {}),
+      ...(selector ? { selector: scaleSelector(selector) } : {}),
     },
   };
+}
+
+/** Scale.status.selector: a LabelSelector, or a ReplicationController's plain label map, as a selector string. */
+function scaleSelector(selector: unknown): string {
+  if (typeof selector === 'string') return selector;
+  const sel = selector as Record<string, unknown>;
+  const structured = 'matchLabels' in sel || 'matchExpressions' in sel;
+  return formatLabelSelector(structured ? (sel as LabelSelectorSpec) : { matchLabels: sel as Record<string, string> });
 }
 
 function setPath(obj: K8sObject, path: string, value: unknown): void {

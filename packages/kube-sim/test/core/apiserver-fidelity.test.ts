@@ -371,6 +371,15 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect((await simRequest(sim, 'GET', '/api/v1/namespaces/default/configmaps?includeObject=Everything')).status).toBe(200);
   });
 
+  it('reports a ReplicationController\'s plain selector map in its Scale', async () => {
+    sim.store.create('replicationcontrollers', {
+      metadata: { name: 'rc', namespace: 'default' },
+      spec: { replicas: 2, selector: { app: 'rc' }, template: { metadata: { labels: { app: 'rc' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    });
+    const scale = await simRequest(sim, 'GET', '/api/v1/namespaces/default/replicationcontrollers/rc/scale');
+    expect(scale.json).toMatchObject({ kind: 'Scale', spec: { replicas: 2 }, status: { selector: 'app=rc' } });
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
