@@ -83,6 +83,18 @@ function checkTypeMeta(ctx: ResourceContext, obj: K8sObject): void {
   }
 }
 
+/**
+ * The storage layer refuses to create an object that names a resourceVersion (a positive integer;
+ * anything else is ignored), with an unclassified 500 — what a client sees when it creates from an
+ * exported manifest.
+ */
+function refuseResourceVersionOnCreate(obj: K8sObject): void {
+  const rv = obj.metadata?.resourceVersion;
+  if (typeof rv === 'string' && /^\d+$/.test(rv) && Number(rv) > 0) {
+    throw new StatusError(500, '', 'resourceVersion should not be set on objects to be created');
+  }
+}
+
 /** What the apiserver's field manager requires of an applied configuration before merging it. */
 function checkApplyBody(ctx: ResourceContext, body: unknown): void {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('error decoding YAML: the applied configuration must be an object');
@@ -166,6 +178,7 @@ export async function handleCreate(ctx: ResourceContext, res: ServerResponse): P
   validateWriteOptions(ctx.query, 'CreateOptions');
   const obj = await readObject(ctx);
   checkTypeMeta(ctx, obj);
+  refuseResourceVersionOnCreate(obj);
   obj.metadata = { ...obj.metadata };
   if (ctx.def.namespaced) obj.metadata.namespace = ctx.namespace ?? obj.metadata.namespace;
   resetStatusForCreate(ctx.def, obj);
@@ -212,6 +225,7 @@ export async function handlePatch(ctx: ResourceContext, res: ServerResponse, sub
   if (type === 'apply') checkApplyBody(ctx, body);
   const live = ctx.store.get(ctx.def, ctx.namespace, ctx.name ?? '');
   const existed = live !== undefined;
+  if (!existed && type === 'apply') refuseResourceVersionOnCreate(body as K8sObject);
   const force = ctx.query.get('force') === 'true';
   if (converterFor(ctx.def, ctx.version)) {
     sendObject(ctx, res, existed ? 200 : 201, refuseMalformed(ctx, 'patch', () => patchConverted(ctx, live, type, body, force, subresource)));

@@ -50,6 +50,8 @@ export class StatusError extends Error {
       code: this.code,
     };
     if (this.details) status.details = this.details;
+    // an error the apiserver did not classify (StatusReasonUnknown) has no reason at all
+    if (this.reason === '') delete (status as Partial<Status>).reason;
     return status;
   }
 }

@@ -380,6 +380,18 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect(scale.json).toMatchObject({ kind: 'Scale', spec: { replicas: 2 }, status: { selector: 'app=rc' } });
   });
 
+  it('refuses to create an object that names a resourceVersion (500 without a reason, as the storage layer answers)', async () => {
+    const exported = { ...configMap('exported'), metadata: { name: 'exported', resourceVersion: '12345' } };
+    const created = await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: exported });
+    expect(created.status).toBe(500);
+    expect(created.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'resourceVersion should not be set on objects to be created', code: 500 });
+    const applied = await simRequest(sim, 'PATCH', '/api/v1/namespaces/default/configmaps/exported?fieldManager=test', { body: exported, headers: { 'Content-Type': 'application/apply-patch+yaml' } });
+    expect(applied.status).toBe(500);
+    expect(sim.store.get('configmaps', 'default', 'exported')).toBeUndefined();
+    // a value that is not a positive integer is ignored, as there
+    expect((await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: { ...exported, metadata: { name: 'exported', resourceVersion: '-1' } } })).status).toBe(201);
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
