@@ -70,6 +70,8 @@ describe('JSON patch and merge patch', () => {
       { op: 'remove', path: '/a/b/0' },
     ])).toEqual({ a: { b: [2, 3] }, 'x/y': 2, d: [1, 2, 3] });
     expect(() => applyJsonPatch(doc, [{ op: 'test', path: '/a/b/0', value: 9 }])).toThrow(StatusError);
+    // copying from a path that is not there fails the patch (it used to add nothing and succeed)
+    expect(() => applyJsonPatch(doc, [{ op: 'copy', from: '/nope', path: '/c' }])).toThrow(/copy operation does not apply/);
     expect(doc).toEqual({ a: { b: [1, 2] }, 'x/y': 1 });
   });
 
