@@ -1,7 +1,7 @@
 // A watch response: newline-delimited JSON events, headers flushed at once, optional periodic
 // BOOKMARKs, timeoutSeconds, and 410 Gone as an ERROR event for a too-old resourceVersion.
 import type { ServerResponse } from 'node:http';
-import { StatusError } from '../errors/status-error.js';
+import { invalid, StatusError } from '../errors/status-error.js';
 import { apiVersionOf } from '../resources/resource-def.js';
 import type { StoreEvent } from '../store/object-store.js';
 import { includeObjectOf, toTable } from '../table/table-printer.js';
@@ -45,6 +45,13 @@ export function serveWatch(ctx: ResourceContext, res: ServerResponse, rep: Repre
   const include = rep.kind === 'table' ? includeObjectOf(q) : 'Metadata';
   // bad options and selectors are refused before the stream starts (an HTTP 400/422, not an ERROR event)
   validateListOptions(q, true);
+  const rv = q.get('resourceVersion') ?? '';
+  if (rv !== '' && !/^\d+$/.test(rv)) {
+    // the storage versioner's ParseResourceVersion, interpreted by InterpretWatchError
+    throw invalid(ctx.def.resource, ctx.def.group, '', [{
+      reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`, field: 'resourceVersion',
+    }]);
+  }
   parseLabelSelector(q.get('labelSelector') ?? undefined);
   parseFieldSelector(fieldSelector, ctx.def);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });

@@ -392,6 +392,12 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect((await simRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: { ...exported, metadata: { name: 'exported', resourceVersion: '-1' } } })).status).toBe(201);
   });
 
+  it('refuses a watch from a resourceVersion that is not a number before streaming (422)', async () => {
+    const res = await simRequest(sim, 'GET', '/api/v1/namespaces/default/pods?watch=1&resourceVersion=abc');
+    expect(res.status).toBe(422);
+    expect(res.json.message).toBe('pods "" is invalid: resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax');
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
