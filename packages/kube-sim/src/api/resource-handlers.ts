@@ -2,7 +2,7 @@
 // the status and scale subresources, with Table output and dryRun.
 import type { ServerResponse } from 'node:http';
 import { stringify as toYaml } from 'yaml';
-import { badRequest, methodNotAllowed, notAcceptable, notFound, unsupportedMediaType, StatusError } from '../errors/status-error.js';
+import { badRequest, invalid, methodNotAllowed, notAcceptable, notFound, unsupportedMediaType, StatusError } from '../errors/status-error.js';
 import { apiVersionOf, hasSubresource, type ResourceDef } from '../resources/resource-def.js';
 import type { K8sObject } from '../store/k8s-object.js';
 import type { DeleteOptions, PatchType } from '../store/object-store.js';
@@ -195,6 +195,11 @@ export async function handleUpdate(ctx: ResourceContext, res: ServerResponse, su
   }
   obj.metadata = { ...obj.metadata, name: ctx.name, ...(ctx.def.namespaced ? { namespace: ctx.namespace } : {}) };
   const live = ctx.store.get(ctx.def, ctx.namespace, ctx.name ?? '');
+  // custom resources and CRDs allow no unconditional update: a PUT must name the resourceVersion
+  const unconditionalRefused = ctx.def.custom !== undefined || (ctx.def.group === 'apiextensions.k8s.io' && ctx.def.resource === 'customresourcedefinitions');
+  if (live && unconditionalRefused && !obj.metadata?.resourceVersion) {
+    throw invalid(ctx.def.resource, ctx.def.group, ctx.name ?? '', [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }]);
+  }
   const updated = refuseMalformed(ctx, 'body', () => ctx.store.update(ctx.def, toStored(ctx, obj, live), {
     dryRun: isDryRun(ctx.query),
     fieldManager: fieldManagerOf(ctx),

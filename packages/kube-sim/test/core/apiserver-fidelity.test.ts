@@ -398,6 +398,23 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     expect(res.json.message).toBe('pods "" is invalid: resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax');
   });
 
+  it('refuses an unconditional PUT of a custom resource or a CRD (422 resourceVersion must be specified)', async () => {
+    sim.store.create('customresourcedefinitions.apiextensions.k8s.io', {
+      metadata: { name: 'gadgets.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'gadgets', kind: 'Gadget' }, versions: [{ name: 'v1', served: true, storage: true }] },
+    });
+    sim.store.create('example.com/v1/gadgets', { metadata: { name: 'g', namespace: 'default' }, spec: { size: 1 } });
+    const body = { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: { size: 2 } };
+    const put = await simRequest(sim, 'PUT', '/apis/example.com/v1/namespaces/default/gadgets/g', { body });
+    expect(put.status).toBe(422);
+    expect(put.json.message).toBe('gadgets.example.com "g" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+    const rv = sim.store.get('example.com/v1/gadgets', 'default', 'g')?.metadata?.resourceVersion;
+    expect((await simRequest(sim, 'PUT', '/apis/example.com/v1/namespaces/default/gadgets/g', { body: { ...body, metadata: { name: 'g', resourceVersion: rv } } })).status).toBe(200);
+    // a built-in kind allows it
+    sim.store.create('configmaps', configMap('unconditional'));
+    expect((await simRequest(sim, 'PUT', '/api/v1/namespaces/default/configmaps/unconditional', { body: { ...configMap('unconditional'), data: { a: '2' } } })).status).toBe(200);
+  });
+
   it('keeps a valid watch working with supported selectors', async () => {
     const w = simWatch(sim, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${sim.store.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
     expect((await w.headers).status).toBe(200);
