@@ -277,6 +277,10 @@ async function readDeleteOptions(ctx: ResourceContext): Promise<DeleteOptions & 
     const parsed = parseBody(raw, 'application/json');
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest('the request body must be a DeleteOptions object');
     body = parsed as typeof body;
+    // a dryRun that is not a list does not decode (it must never fall back to a real delete)
+    if (body.dryRun !== undefined && body.dryRun !== null && !Array.isArray(body.dryRun)) {
+      throw badRequest(`json: cannot unmarshal ${typeof body.dryRun} into Go struct field DeleteOptions.dryRun of type []string`);
+    }
   } else {
     const q = ctx.query;
     body = {

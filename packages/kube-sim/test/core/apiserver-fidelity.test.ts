@@ -94,6 +94,9 @@ describe('kube-sim refuses what a real apiserver refuses', () => {
     });
     expect(both.status).toBe(422);
     expect(both.json.details.causes[0]).toMatchObject({ field: 'propagationPolicy', reason: 'FieldValueInvalid' });
+    const scalar = await simRequest(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/del-opts', { body: { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: 'All' } });
+    expect(scalar.status).toBe(400);
+    expect(sim.store.get('configmaps', 'default', 'del-opts')).toBeDefined();
     // with a body, the query is not read: dryRun=All in the query does not make this a dry run
     const withBody = await simRequest(sim, 'DELETE', '/api/v1/namespaces/default/configmaps/del-opts?dryRun=All', { body: { kind: 'DeleteOptions', apiVersion: 'v1' } });
     expect(withBody.status).toBe(200);
