@@ -169,6 +169,9 @@ export class ApiRouter {
   private resourceContext(req: IncomingMessage, url: URL, info: ResourceRequest): ResourceContext {
     const def: ResourceDef | undefined = this.opts.store.registry.lookup(info.group, info.version, info.resource);
     if (!def || (info.namespace !== undefined && !def.namespaced)) throw pathNotFound();
+    // a namespaced resource is served across namespaces only as a collection (list and watch): a
+    // real apiserver has no route for /api/v1/pods/{name}
+    if (def.namespaced && info.namespace === undefined && info.name !== undefined) throw pathNotFound();
     return {
       store: this.opts.store,
       def,
@@ -206,6 +209,8 @@ export class ApiRouter {
     }
     if (!ctx.name) {
       if (method === 'GET') return handleList(ctx, res);
+      // across namespaces only list and watch are served: no create, no deletecollection of every namespace
+      if (ctx.def.namespaced && ctx.namespace === undefined) throw methodNotAllowed();
       if (method === 'POST') return handleCreate(ctx, res);
       if (method === 'DELETE') return handleDeleteCollection(ctx, res);
       throw methodNotAllowed();

@@ -5,7 +5,7 @@ export type Representation =
   | { kind: 'yaml' }
   | { kind: 'table'; version: 'v1' | 'v1beta1' }
   | { kind: 'partial-metadata'; version: 'v1' | 'v1beta1' }
-  | { kind: 'aggregated-discovery'; version: 'v2' | 'v2beta1' };
+  | { kind: 'aggregated-discovery'; version: 'v2beta1' };
 
 interface MediaRange {
   type: string;
@@ -39,7 +39,9 @@ export function negotiate(header: string | undefined, offers: { table?: boolean;
     if ((as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') && m.params.g === 'meta.k8s.io' && (m.params.v === 'v1' || m.params.v === 'v1beta1') && offers.table) {
       return { kind: 'partial-metadata', version: m.params.v };
     }
-    if (as === 'APIGroupDiscoveryList' && m.params.g === 'apidiscovery.k8s.io' && (m.params.v === 'v2' || m.params.v === 'v2beta1') && offers.discovery) {
+    // a v1.28 apiserver serves aggregated discovery as v2beta1 only (v2 arrived in 1.30): a client
+    // that offers v2 first falls through to v2beta1 or plain discovery, as it would there
+    if (as === 'APIGroupDiscoveryList' && m.params.g === 'apidiscovery.k8s.io' && m.params.v === 'v2beta1' && offers.discovery) {
       return { kind: 'aggregated-discovery', version: m.params.v };
     }
   }

@@ -67,14 +67,30 @@ export function objectJson(value: unknown): string {
   return text;
 }
 
+// A real apiserver encodes the items of a built-in kind's list without apiVersion and kind (only
+// the list carries them); custom resources, watch events and single objects keep them.
+const serialisedAsItem = new WeakMap<object, string>();
+
+export function listItemJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  let text = serialisedAsItem.get(value);
+  if (text === undefined) {
+    text = JSON.stringify({ ...value, apiVersion: undefined, kind: undefined });
+    if (Object.isFrozen(value)) serialisedAsItem.set(value, text);
+  }
+  return text;
+}
+
 /** Writes a large JSON list without building one huge string: items are serialised in batches. */
-export async function sendList(res: ServerResponse, head: Record<string, unknown>, items: unknown[], contentType = 'application/json', field = 'items'): Promise<void> {
+export async function sendList(
+  res: ServerResponse, head: Record<string, unknown>, items: unknown[], contentType = 'application/json', field = 'items', serialise: (item: unknown) => string = objectJson,
+): Promise<void> {
   res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
   const headText = JSON.stringify(head);
   res.write(`${headText.slice(0, -1)}${headText.length > 2 ? ',' : ''}${JSON.stringify(field)}:[`);
   const batch = 500;
   for (let i = 0; i < items.length; i += batch) {
-    const part = items.slice(i, i + batch).map(objectJson).join(',');
+    const part = items.slice(i, i + batch).map(serialise).join(',');
     const ok = res.write(i === 0 ? part : `,${part}`);
     if (!ok && !res.destroyed) await new Promise<void>((resolve) => {
       const done = (): void => {

@@ -1,12 +1,14 @@
 // A watch response: newline-delimited JSON events, headers flushed at once, optional periodic
 // BOOKMARKs, timeoutSeconds, and 410 Gone as an ERROR event for a too-old resourceVersion.
 import type { ServerResponse } from 'node:http';
-import { StatusError } from '../errors/status-error.js';
+import { invalid, StatusError } from '../errors/status-error.js';
 import { apiVersionOf } from '../resources/resource-def.js';
 import type { StoreEvent } from '../store/object-store.js';
-import { toTable, type IncludeObject } from '../table/table-printer.js';
+import { includeObjectOf, toTable } from '../table/table-printer.js';
 import type { Representation } from './content-negotiation.js';
 import { objectJson } from './http-io.js';
+import { validateListOptions } from './request-options.js';
+import { parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
 import { present, type ResourceContext } from './request-context.js';
 
 /** Open watch responses, so faults can drop them all. */
@@ -40,7 +42,18 @@ export function serveWatch(ctx: ResourceContext, res: ServerResponse, rep: Repre
   const q = ctx.query;
   let fieldSelector = q.get('fieldSelector') ?? undefined;
   if (ctx.name) fieldSelector = [fieldSelector, `metadata.name=${ctx.name}`].filter(Boolean).join(',');
-  const include = (q.get('includeObject') as IncludeObject | null) ?? 'Metadata';
+  const include = rep.kind === 'table' ? includeObjectOf(q) : 'Metadata';
+  // bad options and selectors are refused before the stream starts (an HTTP 400/422, not an ERROR event)
+  validateListOptions(q, true);
+  const rv = q.get('resourceVersion') ?? '';
+  if (rv !== '' && !/^\d+$/.test(rv)) {
+    // the storage versioner's ParseResourceVersion, interpreted by InterpretWatchError
+    throw invalid(ctx.def.resource, ctx.def.group, '', [{
+      reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`, field: 'resourceVersion',
+    }]);
+  }
+  parseLabelSelector(q.get('labelSelector') ?? undefined);
+  parseFieldSelector(fieldSelector, ctx.def);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let firstTable = true;

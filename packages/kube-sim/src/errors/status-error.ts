@@ -19,7 +19,8 @@ export interface StatusDetails {
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  /** ListMeta: empty but for the continue token of an expired list page */
+  metadata: { continue?: string };
   status: 'Failure' | 'Success';
   message: string;
   reason: string;
@@ -33,6 +34,7 @@ export class StatusError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: StatusDetails,
+    readonly listMeta?: { continue?: string },
   ) {
     super(message);
   }
@@ -41,13 +43,15 @@ export class StatusError extends Error {
     const status: Status = {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: this.listMeta ?? {},
       status: 'Failure',
       message: this.message,
       reason: this.reason,
       code: this.code,
     };
     if (this.details) status.details = this.details;
+    // an error the apiserver did not classify (StatusReasonUnknown) has no reason at all
+    if (this.reason === '') delete (status as Partial<Status>).reason;
     return status;
   }
 }
@@ -89,7 +93,7 @@ export function invalid(kind: string, group: string, name: string, causes: Statu
   const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, {
-    name,
+    name: name || undefined,
     group: group || undefined,
     kind,
     causes,

@@ -95,9 +95,12 @@ export function applyJsonPatch<T>(target: T, patch: unknown): T {
         doc = add(doc, raw.path, v, false);
         break;
       }
-      case 'copy':
-        doc = add(doc, raw.path, cloneJson(getAt(doc, raw.from ?? '')), false);
+      case 'copy': {
+        const value = getAt(doc, raw.from ?? '');
+        if (value === undefined) throw unprocessable(`the server rejected our request due to an error in our request: copy operation does not apply: doc is missing from path: "${raw.from ?? ''}": missing value`);
+        doc = add(doc, raw.path, cloneJson(value), false);
         break;
+      }
       case 'test':
         if (!deepEqual(getAt(doc, raw.path), raw.value)) throw unprocessable(`the server rejected our request due to an error in our request: testing value ${raw.path} failed: test failed`);
         break;

@@ -11,7 +11,7 @@ export const pathKey = (p: FieldPath): string => p.join(SEP);
 export const keyPath = (k: string): FieldPath => k.split(SEP);
 
 /** Server-set metadata that nobody owns. */
-const systemMetadata = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'deletionTimestamp', 'selfLink']);
+const systemMetadata = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']);
 
 /** The set of leaf fields an object (an applied configuration, or a whole object) sets. */
 export function fieldSet(obj: K8sObject, kind: string): Set<string> {

@@ -6,6 +6,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { K8sObject } from '../store/k8s-object.js';
 import type { ApiRouter } from '../api/api-router.js';
 import { isDryRun, type ResourceContext } from '../api/request-context.js';
+import { validateDeleteOptions, validateWriteOptions } from '../api/request-options.js';
 import { parseBody, readBody, sendJson } from '../api/http-io.js';
 import { badRequest, methodNotAllowed, notFound } from '../errors/status-error.js';
 import { R, type ChangeType, type RuntimeStore } from './runtime-store.js';
@@ -109,7 +110,9 @@ export function installRuntime(sim: RuntimeHost, opts: RuntimeOptions = {}): Kub
   });
   sim.router.addSubresource('pods', 'eviction', async (req, res, rctx) => {
     if (req.method !== 'POST') throw methodNotAllowed();
+    validateWriteOptions(rctx.query, 'CreateOptions');
     const body = parseBody(await readBody(req), req.headers['content-type']) as K8sObject;
+    if (body?.deleteOptions) validateDeleteOptions(body.deleteOptions);
     if (body?.metadata?.name && body.metadata.name !== rctx.name) throw badRequest('name in URL does not match name in Eviction object');
     podOrThrow(rctx);
     if (!isDryRun(rctx.query, body?.deleteOptions)) controllers.disruption.evict(rctx.namespace ?? '', rctx.name ?? '');

@@ -2,7 +2,7 @@
 // counter, watch event logs for resuming watches, owner references for cascading deletes.
 // Objects handed out are frozen and shared (never deep-copied per read), so lists stay fast.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { alreadyExists, badRequest, conflict, gone, notFound, StatusError, unsupportedMediaType } from '../errors/status-error.js';
+import { alreadyExists, badRequest, conflict, gone, invalid, notFound, StatusError, unsupportedMediaType } from '../errors/status-error.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 import { changedFields, fieldSet, recordOwnership } from '../patch/managed-fields.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
@@ -14,7 +14,7 @@ import { crdStatus, resourceDefFromCrd } from './crd-resource.js';
 import { cloneJson, deepEqual, deepFreeze } from './json-values.js';
 import type { K8sObject } from './k8s-object.js';
 import { applyDefaults, defaultJobSelector, keepAllocations, ServiceAllocator } from './object-defaults.js';
-import { validateObject, validatePodUpdate } from './object-validation.js';
+import { validateObject, validatePodUpdate, validateUpdate } from './object-validation.js';
 import { combineMatchers, parseFieldSelector, parseLabelSelector, type ObjectMatcher } from './selectors.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -42,6 +42,8 @@ export interface DeleteOptions {
   dryRun?: boolean;
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** remove the object even if it has finalizers (a namespace's or CRD's contents going with it) */
+  ignoreFinalizers?: boolean;
 }
 
 export interface ListOptions {
@@ -140,6 +142,9 @@ const generateSuffix = (): string => {
   return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
 };
 
+/** The finalizer of an owner whose dependents are being deleted first (propagationPolicy Foreground). */
+const FOREGROUND = 'foregroundDeletion';
+
 /** Namespaces the apiserver refuses to delete. */
 const protectedNamespaces = new Set(['default', 'kube-system', 'kube-public']);
 
@@ -158,12 +163,18 @@ function encodeContinue(rv: number, start: string): string {
 function decodeContinue(token: string): { rv: number; start: string } {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { start?: unknown; rv?: unknown };
-    if (typeof parsed.start === 'string' && typeof parsed.rv === 'number') return { rv: parsed.rv, start: parsed.start };
+    // rv 0 is never handed out; -1 means "continue at the latest revision"
+    if (typeof parsed.start === 'string' && typeof parsed.rv === 'number' && Number.isInteger(parsed.rv) && parsed.rv !== 0 && parsed.rv >= -1) {
+      return { rv: parsed.rv, start: parsed.start };
+    }
   } catch {
     // fall through
   }
-  throw badRequest(`continue key is not valid: ${token.slice(0, 40)}`);
+  throw badRequest(`invalid continue token: continue key is not valid: ${token.slice(0, 40)}`);
 }
+
+const continueExpired =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
 export interface ObjectStoreOptions {
   /** events kept per resource for resuming watches; a watch from an older resourceVersion gets 410 Gone */
@@ -180,6 +191,8 @@ export class ObjectStore {
   private draining = false;
   private readonly allocator = new ServiceAllocator();
   private readonly watchWindow: number;
+  /** the propagation policy of each object waiting for its finalizers (storage key + object key) */
+  private readonly pendingDeletes = new Map<string, NonNullable<DeleteOptions['propagationPolicy']>>();
 
   constructor(opts: ObjectStoreOptions = {}, registry = new ResourceRegistry()) {
     this.registry = registry;
@@ -240,9 +253,15 @@ export class ObjectStore {
     if (opts.continue) {
       const token = decodeContinue(opts.continue);
       from = Math.max(from, t.lowerBound(token.start));
-      listRv = Math.min(token.rv, this.rv);
+      // the snapshot a token reads from is gone once its revision is compacted (here: once the
+      // resource's watch window has moved past it): 410, with a token that continues at the latest
+      // revision (rv -1), as etcd3's store answers
+      if (token.rv > 0 && token.rv < t.compactedRv) {
+        throw new StatusError(410, 'Expired', continueExpired, undefined, { continue: encodeContinue(-1, token.start) });
+      }
+      listRv = token.rv > 0 ? Math.min(token.rv, this.rv) : this.rv;
     }
-    const matcher = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector), opts.matcher);
+    const matcher = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector, def), opts.matcher);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     const items: K8sObject[] = [];
     let i = from;
@@ -271,10 +290,18 @@ export class ObjectStore {
     const meta = (obj.metadata ??= {});
     if (def.namespaced) {
       meta.namespace ||= 'default';
-      if (!this.get('namespaces', undefined, meta.namespace)) throw notFound({ group: '', resource: 'namespaces' }, meta.namespace);
+      const namespace = this.get('namespaces', undefined, meta.namespace);
+      if (!namespace) throw notFound({ group: '', resource: 'namespaces' }, meta.namespace);
+      if (namespace.metadata?.deletionTimestamp) {
+        const qualified = def.group ? `${def.resource}.${def.group}` : def.resource;
+        throw new StatusError(403, 'Forbidden', `${qualified} "${meta.name ?? meta.generateName ?? ''}" is forbidden: unable to create new content in namespace ${meta.namespace} because it is being terminated`, {
+          name: meta.name, group: def.group || undefined, kind: def.resource,
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${meta.namespace} is being terminated`, field: 'metadata.namespace' }],
+        });
+      }
     } else delete meta.namespace;
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${generateSuffix()}`;
-    for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'generation'] as const) delete meta[k];
+    for (const k of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) delete meta[k];
     applyDefaults(def, obj, this.allocator);
     validateObject(def, obj);
     const t = this.table(def);
@@ -330,6 +357,18 @@ export class ObjectStore {
     m.creationTimestamp = om.creationTimestamp;
     if (om.deletionTimestamp) m.deletionTimestamp = om.deletionTimestamp;
     else delete m.deletionTimestamp;
+    if (om.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+    else delete m.deletionGracePeriodSeconds;
+    if (om.deletionTimestamp) {
+      const added = (m.finalizers ?? []).filter((f) => !(om.finalizers ?? []).includes(f));
+      if (added.length > 0) {
+        throw invalid(def.kind, def.group, om.name ?? '', [{
+          reason: 'FieldValueForbidden',
+          message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+          field: 'metadata.finalizers',
+        }]);
+      }
+    }
     if (m.managedFields === undefined && om.managedFields) m.managedFields = cloneJson(om.managedFields);
     if (opts.subresource !== 'status') {
       keepAllocations(def, old, obj);
@@ -337,7 +376,10 @@ export class ObjectStore {
     }
     validateObject(def, obj);
     // a client's write (not a kubelet's or scheduler's, which go through the store) of a pod
-    if (opts.preserveStatus && def.group === '' && def.resource === 'pods') validatePodUpdate(old, obj);
+    if (opts.preserveStatus) {
+      if (def.group === '' && def.resource === 'pods') validatePodUpdate(old, obj);
+      validateUpdate(def, old, obj);
+    }
     if (tracksGeneration(def)) {
       m.generation = (om.generation ?? 1) + (deepEqual(specOf(old), specOf(obj)) ? 0 : 1);
     }
@@ -350,9 +392,14 @@ export class ObjectStore {
     m.resourceVersion = om.resourceVersion;
     if (deepEqual(stripVolatile(old), stripVolatile(obj))) return old;
     if (opts.dryRun) return deepFreeze(obj);
+    const key = objectKey(m.namespace, m.name ?? '');
+    // the last finalizer of an object being deleted is gone: the update deletes it
+    if (om.deletionTimestamp && !m.finalizers?.length) {
+      delete m.finalizers;
+      return this.removeNow(def, key, old, obj, this.pendingDeletes.get(`${storageKey(def)}\u0000${key}`) ?? 'Background');
+    }
     m.resourceVersion = String(++this.rv);
     deepFreeze(obj);
-    const key = objectKey(m.namespace, m.name ?? '');
     const entry = this.table(def).entries.get(key) as Entry;
     entry.obj = obj;
     this.indexOwners(def, key, old, obj);
@@ -438,9 +485,63 @@ export class ObjectStore {
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata?.resourceVersion) {
       throw conflict(def, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata?.resourceVersion}`);
     }
-    if (opts.dryRun) return old;
-    const uid = old.metadata?.uid ?? '';
     const policy = opts.propagationPolicy ?? 'Background';
+    const key = objectKey(ns, name);
+    // Foreground: the owner stays (deletionTimestamp, finalizer foregroundDeletion) until the
+    // garbage collector has deleted the dependents that block it, as a real cluster shows it
+    const foreground = policy === 'Foreground' && !opts.ignoreFinalizers && this.dependents(old.metadata?.uid ?? '').length > 0;
+    if ((old.metadata?.finalizers?.length || foreground) && !opts.ignoreFinalizers) {
+      // finalizers hold the object: it is marked (deletionTimestamp) and goes when the last one is removed
+      if (old.metadata?.deletionTimestamp) return old;
+      const marked = cloneJson(old);
+      const mm = marked.metadata!;
+      mm.deletionTimestamp = nowIso();
+      mm.deletionGracePeriodSeconds = 0;
+      if (foreground) mm.finalizers = [...(mm.finalizers ?? []), FOREGROUND];
+      if (tracksGeneration(def)) mm.generation = (mm.generation ?? 1) + 1;
+      if (opts.dryRun) return deepFreeze(marked);
+      this.pendingDeletes.set(`${storageKey(def)}\u0000${key}`, policy);
+      mm.resourceVersion = String(++this.rv);
+      deepFreeze(marked);
+      (this.table(def).entries.get(key) as Entry).obj = marked;
+      this.emit({ type: 'MODIFIED', object: marked, oldObject: old, resource: def, resourceVersion: this.rv });
+      if (foreground) {
+        for (const dep of this.dependents(mm.uid ?? '')) this.deleteIfPresent(dep.def, dep.obj, 'Foreground');
+        this.finishForeground(def, marked);
+      }
+      return this.get(def, ns, name) ?? marked;
+    }
+    if (opts.dryRun) return old;
+    if (def.group === '' && def.resource === 'namespaces' && !old.metadata?.deletionTimestamp) {
+      // a namespace is Terminating (watchers see it) while its contents go, then it goes
+      const terminating = cloneJson(old);
+      terminating.metadata = { ...terminating.metadata, deletionTimestamp: nowIso(), resourceVersion: String(++this.rv) };
+      terminating.status = { ...terminating.status, phase: 'Terminating' };
+      deepFreeze(terminating);
+      (this.table(def).entries.get(key) as Entry).obj = terminating;
+      this.emit({ type: 'MODIFIED', object: terminating, oldObject: old, resource: def, resourceVersion: this.rv });
+      return this.removeNow(def, key, terminating, terminating, policy);
+    }
+    return this.removeNow(def, key, old, old, policy);
+  }
+
+  /** Drops an owner's foregroundDeletion finalizer once no dependent blocks it (the garbage collector's job). */
+  private finishForeground(def: ResourceDef, stale: K8sObject): void {
+    const owner = this.get(def, stale.metadata?.namespace, stale.metadata?.name ?? '');
+    const uid = owner?.metadata?.uid ?? '';
+    if (!owner?.metadata?.deletionTimestamp || uid !== stale.metadata?.uid || !owner.metadata.finalizers?.includes(FOREGROUND)) return;
+    const blocking = this.dependents(uid).some((d) => d.obj.metadata?.ownerReferences?.some((r) => r.uid === uid && r.blockOwnerDeletion));
+    if (blocking) return;
+    this.mutate(def, owner.metadata.namespace, owner.metadata.name ?? '', (draft) => {
+      draft.metadata!.finalizers = draft.metadata!.finalizers?.filter((f) => f !== FOREGROUND);
+    });
+  }
+
+  /** Takes an object out of the store (DELETED carries `last`) and cascades to its dependents. */
+  private removeNow(def: ResourceDef, key: string, old: K8sObject, last: K8sObject, policy: NonNullable<DeleteOptions['propagationPolicy']>): K8sObject {
+    const name = old.metadata?.name ?? '';
+    this.pendingDeletes.delete(`${storageKey(def)}\u0000${key}`);
+    const uid = old.metadata?.uid ?? '';
     if (policy === 'Orphan') {
       for (const dep of this.dependents(uid)) {
         this.mutate(dep.def, dep.obj.metadata?.namespace, dep.obj.metadata?.name ?? '', (d) => {
@@ -456,13 +557,18 @@ export class ObjectStore {
     const isCrd = def.group === 'apiextensions.k8s.io' && def.resource === 'customresourcedefinitions';
     if (isCrd) this.dropCustomResources(old);
     const t = this.table(def);
-    const key = objectKey(ns, name);
     t.remove(key);
     this.indexOwners(def, key, old, undefined);
-    const deleted = deepFreeze({ ...old, metadata: { ...old.metadata, resourceVersion: String(++this.rv) } });
+    const deleted = deepFreeze({ ...last, metadata: { ...last.metadata, resourceVersion: String(++this.rv) } });
     this.emit({ type: 'DELETED', object: deleted, oldObject: old, resource: def, resourceVersion: this.rv });
     if (policy === 'Background') {
       for (const dep of this.dependents(uid)) this.deleteIfPresent(dep.def, dep.obj, 'Background');
+    }
+    // an owner deleting in the foreground may have been waiting for this one
+    for (const ref of old.metadata?.ownerReferences ?? []) {
+      const ownerDef = this.registry.byKind(ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] ?? '' : '', ref.kind);
+      const owner = ownerDef && this.get(ownerDef, ownerDef.namespaced ? old.metadata?.namespace : undefined, ref.name);
+      if (ownerDef && owner?.metadata?.uid === ref.uid) this.finishForeground(ownerDef, owner);
     }
     return deleted;
   }
@@ -483,7 +589,7 @@ export class ObjectStore {
     const def = this.resolve(ref);
     const t = this.table(def);
     const ns = def.namespaced ? opts.namespace : undefined;
-    const selectors = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector), opts.matcher);
+    const selectors = combineMatchers(parseLabelSelector(opts.labelSelector), parseFieldSelector(opts.fieldSelector, def), opts.matcher);
     const matches: ObjectMatcher = (obj) => (!ns || obj.metadata?.namespace === ns) && (!selectors || selectors(obj));
     const watcher: Watcher = { matches, cb };
     const rv = opts.resourceVersion;
@@ -545,9 +651,9 @@ export class ObjectStore {
     return out;
   }
 
-  private deleteIfPresent(def: ResourceDef, obj: K8sObject, policy: NonNullable<DeleteOptions['propagationPolicy']>): K8sObject | undefined {
+  private deleteIfPresent(def: ResourceDef, obj: K8sObject, policy: NonNullable<DeleteOptions['propagationPolicy']>, ignoreFinalizers = false): K8sObject | undefined {
     try {
-      return this.delete(def, obj.metadata?.namespace, obj.metadata?.name ?? '', { propagationPolicy: policy });
+      return this.delete(def, obj.metadata?.namespace, obj.metadata?.name ?? '', { propagationPolicy: policy, ignoreFinalizers });
     } catch (err) {
       if (err instanceof StatusError && err.code === 404) return undefined;
       throw err;
@@ -559,7 +665,8 @@ export class ObjectStore {
       if (!t.def.namespaced || !this.registry.tryResolve({ group: t.def.group, resource: t.def.resource })) continue;
       const from = t.lowerBound(`${namespace}/`);
       const to = t.lowerBound(`${namespace}0`);
-      for (const e of t.sorted.slice(from, to)) this.deleteIfPresent(t.def, e.obj, 'Background');
+      // deletes here are immediate, so nothing may stay behind in a namespace that is gone
+      for (const e of t.sorted.slice(from, to)) this.deleteIfPresent(t.def, e.obj, 'Background', true);
     }
   }
 
@@ -567,7 +674,7 @@ export class ObjectStore {
     const def = this.registry.tryResolve({ group: crd.spec?.group, resource: crd.spec?.names?.plural });
     if (!def?.custom) return;
     const t = this.table(def);
-    for (const e of [...t.sorted]) this.deleteIfPresent(def, e.obj, 'Background');
+    for (const e of [...t.sorted]) this.deleteIfPresent(def, e.obj, 'Background', true);
     this.registry.remove(def);
   }
 

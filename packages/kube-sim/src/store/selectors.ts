@@ -1,14 +1,16 @@
 // Label and field selectors with the apiserver's syntax: `a=b,c!=d,e in (x,y),f notin (z),g,!h`
 // and `metadata.name=x,status.phase!=Running`.
 import { badRequest } from '../errors/status-error.js';
-import { readPath } from './json-values.js';
+import type { ResourceDef } from '../resources/resource-def.js';
+import { selectableField } from './field-selectors.js';
 import type { K8sObject } from './k8s-object.js';
 
 export type ObjectMatcher = (obj: K8sObject) => boolean;
 
 type Requirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  | { key: string; op: 'exists' | '!exists' }
+  | { key: string; op: 'gt' | 'lt'; value: number };
 
 const splitTopLevel = (s: string): string[] => {
   const parts: string[] = [];
@@ -35,6 +37,12 @@ function parseRequirement(term: string): Requirement {
   if (m) {
     const values = (m[3] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
     return checkKey({ key: m[1] ?? '', op: m[2] as 'in' | 'notin', values });
+  }
+  m = /^([^=!<>\s]+)\s*(>|<)\s*(\S*)$/.exec(term);
+  if (m) {
+    // the apiserver's integer comparisons: `replicas>2`, `tier<3`
+    if (!/^-?\d+$/.test(m[3] ?? '')) throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
+    return checkKey({ key: m[1] ?? '', op: m[2] === '>' ? 'gt' : 'lt', value: Number(m[3]) });
   }
   m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
   if (m) return checkKey({ key: m[1] ?? '', op: m[2] === '!=' ? 'notin' : 'in', values: [m[3] ?? ''] });
@@ -64,6 +72,13 @@ function matchLabels(reqs: Requirement[], labels: Record<string, string> | undef
       case 'notin':
         if (has && r.values.includes(value ?? '')) return false;
         break;
+      case 'gt':
+      case 'lt': {
+        if (!has || !/^-?\d+$/.test(value ?? '')) return false;
+        const n = Number(value);
+        if (r.op === 'gt' ? !(n > r.value) : !(n < r.value)) return false;
+        break;
+      }
     }
   }
   return true;
@@ -106,21 +121,18 @@ export function formatLabelSelector(spec: LabelSelectorSpec | undefined): string
   return parts.join(',');
 }
 
-function fieldValue(obj: K8sObject, path: string): string {
-  if (path === 'metadata.namespace') return obj.metadata?.namespace ?? '';
-  const v = readPath(obj, path);
-  if (v === undefined || v === null) return '';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
-
-export function parseFieldSelector(selector: string | undefined): ObjectMatcher | undefined {
+/**
+ * A field selector (`metadata.name=x,status.phase!=Running`) over the fields the resource can be
+ * selected by: any other field is refused with the apiserver's 400 BadRequest.
+ */
+export function parseFieldSelector(selector: string | undefined, def: ResourceDef): ObjectMatcher | undefined {
   if (!selector || selector.trim() === '') return undefined;
   const terms = selector.split(',').map((t) => t.trim()).filter((t) => t !== '').map((term) => {
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
-    return { path: m[1] ?? '', negate: m[2] === '!=', value: m[3] ?? '' };
+    return { value: selectableField(def, m[1] ?? ''), negate: m[2] === '!=', expected: m[3] ?? '' };
   });
-  return (obj) => terms.every((t) => (fieldValue(obj, t.path) === t.value) !== t.negate);
+  return (obj) => terms.every((t) => (t.value(obj) === t.expected) !== t.negate);
 }
 
 export function combineMatchers(...matchers: (ObjectMatcher | undefined)[]): ObjectMatcher | undefined {

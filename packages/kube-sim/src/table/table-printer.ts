@@ -1,4 +1,5 @@
 // Server-side printing: turns objects into a meta.k8s.io/v1 Table with the columns kubectl shows.
+import { badRequest } from '../errors/status-error.js';
 import type { PrinterColumn, ResourceDef } from '../resources/resource-def.js';
 import type { K8sObject } from '../store/k8s-object.js';
 import { builtinCells } from './builtin-cells.js';
@@ -7,6 +8,14 @@ import { evaluateJsonPath } from './json-path.js';
 import { age } from './human-duration.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+/** TableOptions.includeObject from the query, validated as the apiserver does (400 otherwise). */
+export function includeObjectOf(query: URLSearchParams): IncludeObject {
+  const raw = query.get('includeObject') ?? '';
+  if (raw === '') return 'Metadata';
+  if (raw === 'None' || raw === 'Metadata' || raw === 'Object') return raw;
+  throw badRequest(`Unable to convert to Table as requested: includeObject: Invalid value: ${JSON.stringify(raw)}: must be 'Metadata', 'Object', 'None', or empty`);
+}
 
 export interface TableRow {
   cells: unknown[];

@@ -57,9 +57,11 @@ describe('kube-sim HTTP API', () => {
       expect(served.versions.map((v: { version: string }) => v.version), ref.group).toEqual(ref.versions.map((v) => v.version));
       ref.versions.forEach((v, i) => expect(served.versions[i].resources, `${ref.group}/${v.version}`).toEqual(v.resources));
     }
+    // v1.28 has no v2 (1.30+): a client offering v2 first (kubectl 1.30+) gets v2beta1, v2 alone is 406
     const v2 = await simRequest(sim, 'GET', '/apis', { headers: { Accept: `application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,${accept}` } });
-    expect(v2.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
-    expect(v2.json.apiVersion).toBe('apidiscovery.k8s.io/v2');
+    expect(v2.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList');
+    expect(v2.json.apiVersion).toBe('apidiscovery.k8s.io/v2beta1');
+    expect((await simRequest(sim, 'GET', '/apis', { headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' } })).status).toBe(406);
     const core = await simRequest(sim, 'GET', '/api', { headers: { Accept: accept } });
     expect(core.json.items[0].versions[0].resources.map((r: { resource: string }) => r.resource)).toContain('pods');
   });

@@ -70,6 +70,8 @@ describe('JSON patch and merge patch', () => {
       { op: 'remove', path: '/a/b/0' },
     ])).toEqual({ a: { b: [2, 3] }, 'x/y': 2, d: [1, 2, 3] });
     expect(() => applyJsonPatch(doc, [{ op: 'test', path: '/a/b/0', value: 9 }])).toThrow(StatusError);
+    // copying from a path that is not there fails the patch (it used to add nothing and succeed)
+    expect(() => applyJsonPatch(doc, [{ op: 'copy', from: '/nope', path: '/c' }])).toThrow(/copy operation does not apply/);
     expect(doc).toEqual({ a: { b: [1, 2] }, 'x/y': 1 });
   });
 
@@ -102,7 +104,8 @@ describe('server-side apply', () => {
       return undefined;
     })();
     expect(err?.code).toBe(409);
-    expect(err?.message).toContain('conflict with "alice" using v1: .data.a');
+    // an Apply manager is named alone; an Update manager with its apiVersion (the apiserver's printManager)
+    expect(err?.message).toBe('Apply failed with 1 conflict: conflict with "alice": .data.a');
     const forced = store.patch('configmaps', 'default', 'cfg', 'apply', cm({ a: 'bob' }), { fieldManager: 'bob', force: true });
     expect(forced.data).toEqual({ a: 'bob' });
     const managers = forced.metadata?.managedFields?.map((m) => m.manager);

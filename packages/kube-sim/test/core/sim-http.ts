@@ -27,6 +27,8 @@ function open(sim: KubeSim, method: string, path: string, opts: RequestOptions, 
   if (opts.body !== undefined) {
     payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     headers['Content-Type'] ??= 'application/json';
+    // Node frames a DELETE body only with an explicit length (it does not chunk DELETE by default)
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
   }
   const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers, ca: sim.caPem, agent: false }, onResponse);
   req.on('error', onError);

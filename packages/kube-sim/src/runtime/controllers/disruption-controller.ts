@@ -61,16 +61,23 @@ export class DisruptionController {
     const { store } = this.ctx;
     const pod = store.get(R.pods, ns, podName);
     if (!pod) throw new StatusError(404, 'NotFound', `pods "${podName}" not found`, { name: podName, kind: 'pods' });
-    // finished pods need no budget
-    if (!isPodFinished(pod)) {
+    // pods that are not running (or already going) need no budget: the apiserver's canIgnorePDB
+    const phase = pod.status?.phase;
+    const ignoreBudget = phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending' || Boolean(pod.metadata?.deletionTimestamp);
+    if (!ignoreBudget) {
       const budgets = this.budgetsFor(pod);
       if (budgets.length > 1) {
         throw new StatusError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
       }
       const pdb = budgets[0];
-      if (pdb && isPodReady(pod)) {
+      if (pdb) {
         const status = this.compute(pdb);
-        if (status.disruptionsAllowed <= 0) {
+        // an unready pod may go without using up the budget when the policy says so, or while the
+        // budget is met; otherwise (IfHealthyBudget with too few healthy pods) it needs a disruption
+        // like any other, which is how a real drain stalls on crash-looping pods
+        const unreadyAllowed = !isPodReady(pod)
+          && (pdb.spec?.unhealthyPodEvictionPolicy === 'AlwaysAllow' || (status.currentHealthy >= status.desiredHealthy && status.desiredHealthy > 0));
+        if (!unreadyAllowed && status.disruptionsAllowed <= 0) {
           throw new StatusError(429, 'TooManyRequests', 'Cannot evict pod as it would violate the pod\'s disruption budget.', {
             causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${nameOf(pdb)} needs ${status.desiredHealthy} healthy pods and has ${status.currentHealthy} currently` }],
           });
