@@ -280,6 +280,37 @@ metadata: {name: no-version}
       );
     });
 
+    it("applies what kubectl get -o yaml exported: its managedFields, and a deleted object's resourceVersion and uid, are dropped", async () => {
+      const exported = [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: exported',
+        '  namespace: act',
+        '  resourceVersion: "12345"',
+        '  uid: 0f1e2d3c-0000-4000-8000-000000000000',
+        '  managedFields:',
+        '  - manager: kubectl-create',
+        '    operation: Update',
+        '    apiVersion: v1',
+        'data:',
+        '  a: "1"',
+      ].join('\n');
+      const res = await post('/apply', { yaml: exported, dryRun: false });
+      expect(res.statusCode, res.body).toBe(200);
+      expect((res.json() as ApplyResult).documents[0]).toMatchObject({ action: 'created' });
+      expect(c.sim.store.get('configmaps', 'act', 'exported')?.data).toEqual({ a: '1' });
+      // exported again from the live object: a current resourceVersion applies, a stale one is the apiserver's 409
+      const live = c.sim.store.get('configmaps', 'act', 'exported')!;
+      const again = exported
+        .replace('"12345"', `"${live.metadata!.resourceVersion}"`)
+        .replace('0f1e2d3c-0000-4000-8000-000000000000', String(live.metadata!.uid))
+        .replace('a: "1"', 'a: "2"');
+      expect(((await post('/apply', { yaml: again, dryRun: false })).json() as ApplyResult).documents[0]).toMatchObject({ action: 'configured' });
+      const stale = ((await post('/apply', { yaml: again.replace('a: "2"', 'a: "3"'), dryRun: false })).json() as ApplyResult).documents[0];
+      expect(stale).toMatchObject({ action: 'failed', error: { code: 'Conflict' } });
+    });
+
     it('applies with field manager k8s-console, and a second apply is unchanged', async () => {
       const res = await post('/apply', { yaml, namespace: 'act', dryRun: false });
       expect(res.statusCode, res.body).toBe(200);

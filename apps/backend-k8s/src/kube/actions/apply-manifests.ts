@@ -102,6 +102,15 @@ async function applyOne(ctx: ActionContext, discovery: Discovery, manifest: Mani
   // Server-side apply creates missing objects: that needs create as well.
   if (!live) await ctx.authorize({ verb: 'create', ...attrs });
 
+  // What `kubectl get -o yaml` exports and an apply cannot carry: the apiserver refuses any
+  // managedFields (400), and an object to be created with a resourceVersion or uid (500, 409). A
+  // resourceVersion of an object that exists stays: a stale one is the apiserver's honest 409.
+  delete metadata.managedFields;
+  if (!live) {
+    delete metadata.resourceVersion;
+    delete metadata.uid;
+  }
+
   const query = new URLSearchParams({ fieldManager: FIELD_MANAGER });
   if (req.force) query.set('force', 'true');
   if (dryRun) query.set('dryRun', 'All');
