@@ -5,6 +5,7 @@
 // A route tells the hook what it acted on through `request.auditContext` (the proxy sets the
 // parsed Kubernetes attributes); otherwise the hook records the route and its :id.
 import fp from 'fastify-plugin';
+import { Counter } from 'prom-client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrorSchema, AuditPageSchema, AuditQuerySchema, CONSOLE_API_GROUP, type AuditQuery } from '@k8s-console/contracts';
 import { ApiError } from '../errors/api-error.js';
@@ -131,8 +132,15 @@ function reasonFrom(payload: unknown): string | null {
 
 export const auditPlugin = fp(
   async (app: FastifyInstance) => {
+    // A lasting audit outage must be visible where operators alert, not only in the log
+    const writeFailures = app.hasDecorator('metricsRegistry')
+      ? new Counter({ name: 'k8s_console_audit_write_failures_total', help: 'Audit records that could not be written (each is logged at error level).', registers: [app.metricsRegistry] })
+      : undefined;
     const log = new AuditLog(app.db, {
-      onError: (err, entry) => app.log.error({ err, action: entry.action, username: entry.username }, 'could not write an audit record'),
+      onError: (err, entry) => {
+        writeFailures?.inc();
+        app.log.error({ err, action: entry.action, username: entry.username }, 'could not write an audit record');
+      },
     });
     app.decorate('audit', log);
     app.decorateRequest('auditContext', null);
