@@ -94,7 +94,7 @@ export default {
     allNamespaces: 'All namespaces',
     filter: 'Filter by name or any column',
     labelSelector: 'Label selector, e.g. app=web,tier!=db',
-    items: '{count} items',
+    items: '{count} items | {count} item | {count} items',
     empty: 'No {kind} found',
     notFound: 'Not found',
     yaml: 'YAML',

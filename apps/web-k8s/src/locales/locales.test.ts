@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createConsoleI18n } from '#/modules/i18n';
 import { messages } from './index';
 
 function keys(value: unknown, prefix = ''): string[] {
@@ -15,5 +16,11 @@ describe('locales', () => {
         expect(value, key).not.toBe('');
       }
     }
+  });
+
+  it('counts rows in the plural form the number needs', () => {
+    const { t } = createConsoleI18n('en').global;
+    expect([0, 1, 2].map((count) => t('resources.items', { count }, count))).toEqual(['0 items', '1 item', '2 items']);
+    expect(createConsoleI18n('zh-CN').global.t('resources.items', { count: 1 }, 1)).toBe('共 1 项');
   });
 });
