@@ -182,6 +182,17 @@ export const AppPreviewResponseSchema = Type.Object(
 );
 export type AppPreviewResponse = Static<typeof AppPreviewResponseSchema>;
 
+/** A ConfigMap or Secret the form can refer to: its name, type and key names, never its values. */
+export const AppRefSchema = Type.Object({ name: Type.String(), keys: Type.Array(Type.String()), type: Type.Optional(Type.String()) });
+export type AppRef = Static<typeof AppRefSchema>;
+
+/**
+ * GET /api/v1/clusters/:id/app-deploy-refs/:namespace: what env references and the Ingress's TLS
+ * secret can name. A kind the user may not list (or a namespace still to be made) is an empty list.
+ */
+export const AppRefsSchema = Type.Object({ configMaps: Type.Array(AppRefSchema), secrets: Type.Array(AppRefSchema) }, { $id: 'AppRefs' });
+export type AppRefs = Static<typeof AppRefsSchema>;
+
 export const AppSummarySchema = Type.Object({
   name: Type.String(),
   namespace: Type.String(),

@@ -9,6 +9,7 @@ import {
   AppDeployResultSchema,
   AppDetailSchema,
   AppPreviewResponseSchema,
+  AppRefsSchema,
   AppSummaryListSchema,
   CONSOLE_API_GROUP,
   type AppDeployRequest,
@@ -86,6 +87,17 @@ export async function appDeployRoutes(app: FastifyInstance): Promise<void> {
     const svc = await service(request);
     return run(reply, () => svc.list(request.query.namespace));
   });
+
+  // beside app-deploys, not under it: a static segment there would shadow an app of that name
+  const refsParams = { type: 'object', properties: { id, namespace: namespaceName }, required: ['id', 'namespace'] } as const;
+  app.get<{ Params: { id: string; namespace: string } }>(
+    '/api/v1/clusters/:id/app-deploy-refs/:namespace',
+    { schema: { params: refsParams, response: answers(AppRefsSchema, 200) } },
+    async (request, reply) => {
+      const svc = await service(request);
+      return run(reply, () => svc.refs(request.params.namespace));
+    },
+  );
 
   app.get<{ Params: AppParams }>(`${base}/:namespace/:name`, { schema: { params: appParams, response: answers(AppDetailSchema, 200) } }, async (request, reply) => {
     const svc = await service(request);

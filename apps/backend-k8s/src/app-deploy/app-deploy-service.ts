@@ -16,6 +16,8 @@ import {
   type AppFieldError,
   type AppObjectRef,
   type AppObjectResult,
+  type AppRef,
+  type AppRefs,
   type AppSummary,
   type AppSummaryList,
 } from '@k8s-console/contracts';
@@ -23,6 +25,7 @@ import { ApiError } from '../errors/api-error.js';
 import { KubeApiError } from '../kube/kube-access.js';
 import type { ActionContext } from '../kube/actions/action-context.js';
 import { applyManifests } from '../kube/actions/apply-manifests.js';
+import { pathSegment } from '../kube/request-info.js';
 import { APP_KINDS, NAMESPACE_KIND, apiVersionOf, getObject, kindInfo, listAppObjects, objectPath, refOf, type KindInfo, type LiveObject } from './app-objects.js';
 
 type UpdatePlan = { manifests: Manifest[]; live: LiveObject[]; stale: LiveObject[] };
@@ -391,6 +394,32 @@ export class AppDeployService {
       throw new AppDeployError(422, 'DELETE_FAILED', `not everything could be deleted: ${result.failure.message}`, { result });
     }
     return result;
+  }
+
+  /**
+   * The ConfigMaps and Secrets of a namespace as the form offers them: names, types and key names.
+   * Values stay on the server, so the browser never holds every Secret of the namespace.
+   */
+  async refs(namespace: string): Promise<AppRefs> {
+    const read = async (resource: 'configmaps' | 'secrets'): Promise<AppRef[]> => {
+      try {
+        await this.ctx.authorize({ verb: 'list', apiGroup: '', apiVersion: 'v1', resource, namespace });
+        const list = await this.ctx.json<{ items?: { metadata: { name: string }; type?: string; data?: object; binaryData?: object }[] }>(
+          `/api/v1/namespaces/${pathSegment(namespace)}/${resource}`,
+        );
+        return (list.items ?? []).map((o) => ({
+          name: o.metadata.name,
+          keys: [...Object.keys(o.data ?? {}), ...Object.keys(o.binaryData ?? {})].sort(),
+          ...(o.type ? { type: o.type } : {}),
+        }));
+      } catch (err) {
+        // no right to list them, or no such namespace yet: the user types the name
+        if ((err instanceof ApiError || err instanceof KubeApiError) && (err.statusCode === 403 || err.statusCode === 404)) return [];
+        throw err;
+      }
+    };
+    const [configMaps, secrets] = await Promise.all([read('configmaps'), read('secrets')]);
+    return { configMaps, secrets };
   }
 
   /** The application's live objects, in apply order. */

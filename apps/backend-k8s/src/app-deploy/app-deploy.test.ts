@@ -357,6 +357,29 @@ describe('app-deploys', () => {
     expect(all.unlistedKinds).toBeUndefined();
   });
 
+  it('offers the names and keys of ConfigMaps and Secrets for references, never a value', async () => {
+    c.sim.store.create('secrets', { metadata: { name: 'db-creds', namespace: 'store' }, type: 'Opaque', data: { password: Buffer.from('hunter2-value').toString('base64'), user: 'YQ==' } });
+    c.sim.store.create('configmaps', { metadata: { name: 'app-settings', namespace: 'store' }, data: { MODE: 'prod-mode-value' } });
+    const refs = await c.t.app.inject({ method: 'GET', url: `/api/v1/clusters/${c.clusterId}/app-deploy-refs/store`, headers: c.t.auth });
+    expect(refs.statusCode, refs.body).toBe(200);
+    expect(refs.json().secrets).toContainEqual({ name: 'db-creds', type: 'Opaque', keys: ['password', 'user'] });
+    expect(refs.json().configMaps).toContainEqual({ name: 'app-settings', keys: ['MODE'] });
+    expect(refs.body).not.toContain(Buffer.from('hunter2-value').toString('base64'));
+    expect(refs.body).not.toContain('prod-mode-value');
+    // a kind the user may not list is an empty list; the other still answers
+    await withAuthorizer(
+      (attrs) => attrs.resource !== 'secrets',
+      async () => {
+        const partial = await c.t.app.inject({ method: 'GET', url: `/api/v1/clusters/${c.clusterId}/app-deploy-refs/store`, headers: c.t.auth });
+        expect(partial.statusCode).toBe(200);
+        expect(partial.json().secrets).toEqual([]);
+        expect(partial.json().configMaps).toContainEqual({ name: 'app-settings', keys: ['MODE'] });
+      },
+    );
+    const bad = await c.t.app.inject({ method: 'GET', url: `/api/v1/clusters/${c.clusterId}/app-deploy-refs/Not_A_Namespace`, headers: c.t.auth });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('refuses a name or namespace in the path that no application can have, at the field', async () => {
     const res = await call('GET', `/store/${encodeURIComponent('web,team')}`);
     expect(res.statusCode).toBe(400);

@@ -1,6 +1,6 @@
 // Calls of "deploy an application" (/api/v1/clusters/:id/app-deploys): preview (field errors +
 // server dry run), create, load, update, delete. The backend re-validates what the form checked.
-import type { AppDeployRequest, AppDeployResult, AppDeploySpec, AppFieldError, AppObjectRef, AppObjectResult, AppSummaryList } from '@k8s-console/contracts';
+import type { AppDeployRequest, AppDeployResult, AppDeploySpec, AppFieldError, AppObjectRef, AppObjectResult, AppRefs, AppSummaryList } from '@k8s-console/contracts';
 import type { ApiClient } from '#/api/client';
 
 export interface AppPreviewResponse {
@@ -22,6 +22,8 @@ export function appDeployApi(client: ApiClient, clusterId: string) {
     get: (namespace: string, name: string) => client.get<{ spec: AppDeploySpec; objects: AppObjectRef[] }>(one(namespace, name)),
     update: (namespace: string, name: string, body: AppDeployRequest) => client.put<AppDeployResult>(one(namespace, name), body),
     remove: (namespace: string, name: string) => client.delete<AppDeployResult>(one(namespace, name)),
+    /** names and key names of the namespace's ConfigMaps and Secrets, never their values */
+    refs: (namespace: string) => client.get<AppRefs>(`/v1/clusters/${encodeURIComponent(clusterId)}/app-deploy-refs/${encodeURIComponent(namespace)}`),
   };
 }
 
