@@ -1,7 +1,7 @@
 // Mints the SSO JWT the console accepts (HS256 with the shared SSO_JWT_SECRET, issuer, audience,
 // short expiry). It runs on the host's server: the browser never holds the secret, it only gets
 // a token for the user its own session belongs to.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 
 export interface SsoSigningSettings {
   secret: string;
@@ -28,6 +28,8 @@ export function mintSsoToken(settings: SsoSigningSettings, subject: SsoSubject, 
     aud: settings.audience,
     iat,
     exp: iat + (settings.ttlSeconds ?? 300),
+    // each token names itself, so the console exchanges it once (a copied token cannot sign in again)
+    jti: randomUUID(),
   });
   const signature = createHmac('sha256', settings.secret).update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${signature}`;

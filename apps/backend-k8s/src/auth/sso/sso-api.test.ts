@@ -80,6 +80,23 @@ describe('SSO exchange (HS256 secret and RS256 key configured)', () => {
     expect(users.map((u) => u.username)).not.toContain('mallory');
   });
 
+  it('exchanges a token that names itself (jti) once, on any replica; one without jti until it expires', async () => {
+    const once = hostToken({ preferred_username: 'ivy', groups: [] }, { jwtid: 'host-token-1' });
+    expect((await exchange(once)).statusCode).toBe(200);
+    const replay = await exchange(once);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.code).toBe('SSO_TOKEN_REUSED');
+    // a sibling replica shares the database: the record of the first use is there too
+    expect(await t.app.db.selectFrom('sso_token_uses').select('token_id').execute()).toHaveLength(1);
+    expect((await exchange(hostToken({ preferred_username: 'ivy', groups: [] }, { jwtid: 'host-token-2' }))).statusCode).toBe(200);
+    const noJti = hostToken({ preferred_username: 'ivy', groups: [] });
+    expect((await exchange(noJti)).statusCode).toBe(200);
+    expect((await exchange(noJti)).statusCode).toBe(200);
+    await t.app.audit.flush();
+    const audit = (await t.app.inject({ method: 'GET', url: '/api/v1/audit?action=sso&username=ivy', headers: t.auth })).json() as { items: { outcome: string; detail: string | null }[] };
+    expect(audit.items.filter((e) => e.outcome === 'denied').map((e) => e.detail)).toEqual(['sign-on token already used']);
+  });
+
   it('never signs in as a local account', async () => {
     const res = await exchange(hostToken({ preferred_username: 'admin', groups: ['console-admins'] }));
     expect(res.statusCode).toBe(409);

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiErrorSchema, LoginResponseSchema, SsoExchangeRequestSchema, type SsoExchangeRequest } from '@k8s-console/contracts';
 import { ApiError } from '../../errors/api-error.js';
 import { SsoTokenError, SsoTokenVerifier } from './sso-token-verifier.js';
+import { SsoTokenUses } from './sso-token-uses.js';
 
 export function ssoVerifierFromConfig(config: FastifyInstance['config']): SsoTokenVerifier | null {
   if (!config.ssoJwtSecret && !config.ssoJwtPublicKey) return null;
@@ -30,6 +31,7 @@ export const ssoPlugin = fp(
       throw new Error(`SSO_DEFAULT_ROLE: no role named "${defaultRole}" (use an existing role, or "none")`);
     }
     if (verifier) app.log.info({ algorithms: verifier.algorithms, issuer: app.config.ssoIssuer }, 'host application sign-on enabled');
+    const tokenUses = new SsoTokenUses(app.db);
 
     await app.register(
       async (api) => {
@@ -51,6 +53,15 @@ export const ssoPlugin = fp(
               if (!(err instanceof SsoTokenError)) throw err;
               await app.audit.record({ action: 'sso', outcome: 'failure', address: request.ip, status: 401, detail: err.message });
               throw new ApiError(401, 'INVALID_SSO_TOKEN', err.message);
+            }
+            // A token that names itself (jti) is exchanged once, on whichever replica comes first:
+            // a copy (from a log, a proxy, the browser's history) cannot sign in again.
+            if (identity.tokenId !== undefined) {
+              const until = new Date(identity.expiresAt.getTime() + verifier.clockToleranceMs);
+              if (!(await tokenUses.claim(app.config.ssoIssuer ?? '', identity.tokenId, until))) {
+                await app.audit.record({ action: 'sso', outcome: 'denied', username: identity.username, address: request.ip, status: 401, detail: 'sign-on token already used' });
+                throw new ApiError(401, 'SSO_TOKEN_REUSED', 'this sign-on token was used already: ask the host application for a new one');
+              }
             }
             const { store, users } = app.rbac;
             let user = await users.findByUsername(identity.username);

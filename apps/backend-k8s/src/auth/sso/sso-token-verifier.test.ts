@@ -23,7 +23,7 @@ const now = () => Math.floor(Date.now() / 1000);
 describe('SSO token verification', () => {
   it('accepts HS256 with the secret and maps user name and groups', () => {
     const v = new SsoTokenVerifier({ ...base, secret });
-    expect(v.verify(jwt.sign(claims, secret, { ...opts, algorithm: 'HS256' }))).toEqual({ username: 'dana', groups: ['ops', 'dev'], subject: 'dana' });
+    expect(v.verify(jwt.sign(claims, secret, { ...opts, algorithm: 'HS256' }))).toMatchObject({ username: 'dana', groups: ['ops', 'dev'], subject: 'dana', tokenId: undefined });
   });
 
   it('accepts RS256 and ES256 with the public key, pinned by key type', () => {
@@ -69,7 +69,7 @@ describe('SSO token verification', () => {
   it('reads configurable, nested claims and refuses unusable user names', () => {
     const v = new SsoTokenVerifier({ ...base, secret, usernameClaim: 'preferred_username', groupsClaim: 'realm_access.roles' });
     const token = jwt.sign({ sub: '1234', preferred_username: 'erin@host', realm_access: { roles: 'a, b,,a' } }, secret, { ...opts, algorithm: 'HS256' });
-    expect(v.verify(token)).toEqual({ username: 'erin@host', groups: ['a', 'b'], subject: '1234' });
+    expect(v.verify(token)).toMatchObject({ username: 'erin@host', groups: ['a', 'b'], subject: '1234' });
     const bad = jwt.sign({ preferred_username: 'no spaces allowed' }, secret, { ...opts, algorithm: 'HS256' });
     expect(() => v.verify(bad)).toThrow(/preferred_username claim/);
   });
@@ -82,5 +82,15 @@ describe('SSO token verification', () => {
     expect(() => new SsoTokenVerifier({ ...base, publicKeyPem: weak })).toThrow(/2048/);
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     expect(() => new SsoTokenVerifier({ ...base, publicKeyPem: p384 })).toThrow(/P-256/);
+  });
+
+  it('reads jti and exp for one-time use, and refuses a jti that is not a short string', () => {
+    const v = new SsoTokenVerifier({ secret: 's'.repeat(32), issuer: 'host', audience: 'console', usernameClaim: 'sub', groupsClaim: 'groups' });
+    const sign = (claims: object) => jwt.sign(claims, 's'.repeat(32), { algorithm: 'HS256', issuer: 'host', audience: 'console', expiresIn: 60 });
+    const identity = v.verify(sign({ sub: 'ann', jti: 'abc' }));
+    expect(identity.tokenId).toBe('abc');
+    expect(Math.abs(identity.expiresAt.getTime() - (Date.now() + 60_000))).toBeLessThan(5000);
+    expect(() => v.verify(sign({ sub: 'ann', jti: 42 }))).toThrow(/jti claim must be a string/);
+    expect(() => v.verify(sign({ sub: 'ann', jti: 'x'.repeat(257) }))).toThrow(/jti claim must be a string/);
   });
 });

@@ -23,6 +23,10 @@ export interface SsoIdentity {
   groups: string[];
   /** the token's `sub`, for the audit log */
   subject: string | undefined;
+  /** the token's `jti`: a token that names itself is exchanged once */
+  tokenId: string | undefined;
+  /** the token's expiry */
+  expiresAt: Date;
 }
 
 export class SsoTokenError extends Error {
@@ -80,6 +84,11 @@ export class SsoTokenVerifier {
     if (!settings.audience) throw new Error('SSO_AUDIENCE is required when SSO is configured');
   }
 
+  /** How far past its expiry a token is still accepted. */
+  get clockToleranceMs(): number {
+    return (this.settings.clockToleranceSeconds ?? 30) * 1000;
+  }
+
   /** The algorithms this console accepts from the host application. */
   get algorithms(): Algorithm[] {
     return this.keys.map((k) => k.algorithm);
@@ -99,7 +108,7 @@ export class SsoTokenVerifier {
         algorithms: [key.algorithm],
         issuer: this.settings.issuer,
         audience: this.settings.audience,
-        clockTolerance: this.settings.clockToleranceSeconds ?? 30,
+        clockTolerance: this.clockToleranceMs / 1000,
       });
       if (typeof verified === 'string') throw new SsoTokenError('the sign-on token has no JSON claims');
       payload = verified;
@@ -120,6 +129,16 @@ export class SsoTokenVerifier {
     const groups = [
       ...new Set(groupList.filter((g): g is string => typeof g === 'string').map((g) => g.trim()).filter((g) => GROUP_PATTERN.test(g))),
     ].slice(0, 64);
-    return { username, groups, subject: typeof payload.sub === 'string' ? payload.sub : undefined };
+    const jti = payload.jti;
+    if (jti !== undefined && (typeof jti !== 'string' || jti.length === 0 || jti.length > 256)) {
+      throw new SsoTokenError("the sign-on token's jti claim must be a string of 1-256 characters");
+    }
+    return {
+      username,
+      groups,
+      subject: typeof payload.sub === 'string' ? payload.sub : undefined,
+      tokenId: jti,
+      expiresAt: new Date(payload.exp * 1000),
+    };
   }
 }
