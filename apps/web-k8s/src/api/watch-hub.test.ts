@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WATCH_PROTOCOL, type WatchServerMessage } from '@k8s-console/contracts';
-import { createWatchHub, tokenProtocol, webSocketUrl, type WatchHandlers } from './watch-hub';
+import { createWatchHub, tokenProtocol, webSocketUrl, type WatchHandlers, type WatchHubOptions } from './watch-hub';
 
 /** A WebSocket stand-in the test drives: it records frames and lets the test open, answer and drop it. */
 class FakeSocket {
@@ -57,6 +57,20 @@ function manualTimers() {
   };
 }
 
+/** A hub on FakeSockets (the list reset) and manual timers; a test gives what it needs otherwise. */
+function fakeHub(options: Partial<WatchHubOptions> = {}) {
+  FakeSocket.all = [];
+  const timers = manualTimers();
+  const hub = createWatchHub({
+    url: 'ws://x/api/v1/ws',
+    getToken: () => 'tok',
+    createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
+    ...timers,
+    ...options,
+  });
+  return { hub, timers };
+}
+
 function recorder() {
   const log: string[] = [];
   const handlers: WatchHandlers = {
@@ -78,14 +92,7 @@ describe('watch hub client', () => {
   });
 
   it('multiplexes subscriptions on one socket and routes messages by id', () => {
-    FakeSocket.all = [];
-    const timers = manualTimers();
-    const hub = createWatchHub({
-      url: 'ws://x/api/v1/ws',
-      getToken: () => 'tok',
-      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
-      ...timers,
-    });
+    const { hub } = fakeHub({ getToken: () => 'tok' });
     const a = recorder();
     const b = recorder();
     hub.subscribe(target, a.handlers);
@@ -108,17 +115,12 @@ describe('watch hub client', () => {
   });
 
   it('reconnects after a drop, renewing the token first, and subscribes again', async () => {
-    FakeSocket.all = [];
-    const timers = manualTimers();
     let token = 'old';
-    const hub = createWatchHub({
-      url: 'ws://x/api/v1/ws',
+    const { hub, timers } = fakeHub({
       getToken: () => token,
       beforeReconnect: async () => {
         token = 'new';
       },
-      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
-      ...timers,
     });
     const a = recorder();
     hub.subscribe(target, a.handlers);
@@ -134,14 +136,7 @@ describe('watch hub client', () => {
   });
 
   it('unsubscribes and closes the socket a while after the last subscription ends', async () => {
-    FakeSocket.all = [];
-    const timers = manualTimers();
-    const hub = createWatchHub({
-      url: 'ws://x/api/v1/ws',
-      getToken: () => null,
-      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
-      ...timers,
-    });
+    const { hub, timers } = fakeHub({ getToken: () => null });
     const stop = hub.subscribe(target, recorder().handlers);
     const ws = FakeSocket.all[0]!;
     expect(ws.protocols).toEqual([WATCH_PROTOCOL]);
@@ -158,14 +153,7 @@ describe('watch hub client', () => {
   });
 
   it("drops an error about a subscription already ended instead of showing it in the lists shown now", () => {
-    FakeSocket.all = [];
-    const timers = manualTimers();
-    const hub = createWatchHub({
-      url: 'ws://x/api/v1/ws',
-      getToken: () => 'tok',
-      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
-      ...timers,
-    });
+    const { hub } = fakeHub({ getToken: () => 'tok' });
     const old = recorder();
     const stopOld = hub.subscribe({ ...target, namespace: 'secret-team' }, old.handlers);
     const ws = FakeSocket.all[0]!;
@@ -186,15 +174,8 @@ describe('watch hub client', () => {
   });
 
   it('reconnect() drops the socket of the previous user and subscribes again with the current token', async () => {
-    FakeSocket.all = [];
-    const timers = manualTimers();
     let token = 'alice';
-    const hub = createWatchHub({
-      url: 'ws://x/api/v1/ws',
-      getToken: () => token,
-      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
-      ...timers,
-    });
+    const { hub, timers } = fakeHub({ getToken: () => token });
     const a = recorder();
     hub.subscribe(target, a.handlers);
     const first = FakeSocket.all[0]!;
@@ -222,14 +203,7 @@ describe('watch hub client', () => {
   });
 
   it('reconnect() without open lists closes an idle socket so a new sign-in cannot reuse it', () => {
-    FakeSocket.all = [];
-    const timers = manualTimers();
-    const hub = createWatchHub({
-      url: 'ws://x/api/v1/ws',
-      getToken: () => 'alice',
-      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
-      ...timers,
-    });
+    const { hub } = fakeHub({ getToken: () => 'alice' });
     const stop = hub.subscribe(target, recorder().handlers);
     FakeSocket.all[0]!.serverOpen();
     stop(); // idle: the socket would stay 5 s
@@ -242,14 +216,7 @@ describe('watch hub client', () => {
   });
 
   it('ignores the late open of a socket reconnect() dropped while it was connecting', () => {
-    FakeSocket.all = [];
-    const timers = manualTimers();
-    const hub = createWatchHub({
-      url: 'ws://x/api/v1/ws',
-      getToken: () => 'tok',
-      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
-      ...timers,
-    });
+    const { hub } = fakeHub({ getToken: () => 'tok' });
     hub.subscribe(target, recorder().handlers);
     const [first] = FakeSocket.all;
     hub.reconnect();
@@ -263,15 +230,9 @@ describe('watch hub client', () => {
   });
 
   it('backs off further each time the server drops the socket soon after it opened, and starts over after a stable one', async () => {
-    FakeSocket.all = [];
-    const timers = manualTimers();
     let clock = 0;
-    const hub = createWatchHub({
-      url: 'ws://x/api/v1/ws',
+    const { hub, timers } = fakeHub({
       getToken: () => 't',
-      createSocket: (url, protocols) => new FakeSocket(url, protocols) as unknown as WebSocket,
-      setTimer: timers.setTimer,
-      clearTimer: timers.clearTimer,
       now: () => clock,
     });
     hub.subscribe(target, recorder().handlers);
